@@ -1,0 +1,23 @@
+// Two tiers: unit tests touch no database; integration tests drive the real GraphQL
+// endpoint against a migrated PostgreSQL database of their own.
+const esmPackages = ['@marcbachmann/cel-js', 'canonicalize', 'opencc-js', 'uuidv7'].join('|');
+const shared = {
+  preset: 'ts-jest/presets/js-with-ts',
+  testEnvironment: 'node',
+  transform: { '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: { ignoreCodes: ['TS151001'] } }] },
+  transformIgnorePatterns: [`node_modules/(?!(${esmPackages})/)`],
+  setupFiles: ['reflect-metadata'],
+};
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.int.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+      testTimeout: 60000,
+    },
+  ],
+};
