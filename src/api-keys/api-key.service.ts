@@ -1,0 +1,90 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DataSource, IsNull } from 'typeorm';
+import { uuidv7 } from 'uuidv7';
+import { BadInputError, NotFoundError, UnauthenticatedError } from '../common/errors';
+import { isUuid } from '../common/ids';
+import { Caller } from '../common/request-context';
+import { ApiKeyEntity } from './api-key.entity';
+import { isRole, Role, ROLES } from './roles';
+
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  roles: Role[];
+  /** The secret, shown once. */
+  key: string;
+}
+
+export function hashApiKey(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function generateApiKeySecret(): string {
+  return `ccc_${randomBytes(32).toString('base64url')}`;
+}
+
+export class ApiKeyService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Resolves a bearer secret to its caller; unknown or revoked keys are UNAUTHENTICATED. */
+  async authenticate(secret: string): Promise<Caller> {
+    const hash = hashApiKey(secret);
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select(['k.id AS id', 'k.name AS name', 'k.roles AS roles', 'k.key_hash AS key_hash'])
+      .from('api_key', 'k')
+      .where('k.key_hash = :hash AND k.revoked_at IS NULL', { hash })
+      .getRawOne<{ id: string; name: string; roles: string[]; key_hash: string }>();
+    if (!row || !timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(hash, 'hex'))) {
+      throw new UnauthenticatedError('the API key is unknown or revoked');
+    }
+    return { keyId: row.id, name: row.name, roles: row.roles.filter(isRole) };
+  }
+
+  async create(createdBy: string, name: string, roles: string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
+    const trimmed = name.trim();
+    if (!trimmed || trimmed.length > 100) throw new BadInputError('name must be 1 to 100 characters');
+    if (roles.length === 0) throw new BadInputError(`roles must name at least one of ${ROLES.join(', ')}`);
+    const unknown = roles.filter((role) => !isRole(role));
+    if (unknown.length > 0) throw new BadInputError(`unknown role(s) ${unknown.join(', ')}; known roles: ${ROLES.join(', ')}`);
+    const uniqueRoles = [...new Set(roles)] as Role[];
+    const id = uuidv7();
+    await this.dataSource.getRepository(ApiKeyEntity).insert({
+      id,
+      name: trimmed,
+      roles: uniqueRoles,
+      keyHash: hashApiKey(secret),
+      createdBy,
+      createdAt: new Date(),
+      revokedAt: null,
+    });
+    return { id, name: trimmed, roles: uniqueRoles, key: secret };
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    if (!isUuid(id)) throw new NotFoundError(`no API key with id ${id}`);
+    const result = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    if (!result.affected) {
+      const exists = await this.dataSource.getRepository(ApiKeyEntity).existsBy({ id });
+      if (!exists) throw new NotFoundError(`no API key with id ${id}`);
+      return false;
+    }
+    return true;
+  }
+
+  async list(): Promise<ApiKeyEntity[]> {
+    return this.dataSource.getRepository(ApiKeyEntity).find({ order: { createdAt: 'ASC' } });
+  }
+
+  /** Guarantees an active admin key with this secret exists (ADMIN_API_KEY). */
+  async ensureAdminKey(secret: string, name = 'admin'): Promise<void> {
+    const existing = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(secret) });
+    if (existing && !existing.revokedAt && existing.roles.includes('admin')) return;
+    if (existing) {
+      throw new Error('ADMIN_API_KEY matches a key that was revoked or is not an admin key; choose another secret');
+    }
+    await this.create('system', name, ['admin'], secret);
+  }
+}

@@ -1,0 +1,79 @@
+import { ApolloServer } from '@apollo/server';
+import { DataSource } from 'typeorm';
+import { Config } from './config/config';
+import { Logger } from './common/logger';
+import { createErrorFormatter } from './graphql/format-error';
+import { GraphQLContext } from './graphql/context';
+import { buildPolicySchema } from './graphql/schema';
+import { GraphiQLPage, renderGraphiQLPage } from './graphiql/graphiql-page';
+import { createHttpServer, PolicyHttpServer } from './http/http-server';
+import { createServices, Services } from './services';
+
+export interface AppOptions {
+  config: Config;
+  dataSource: DataSource;
+  logger: Logger;
+  /** Pre-filled into GraphiQL; only in local development mode. */
+  developmentKey?: string | null;
+}
+
+export interface App {
+  services: Services;
+  http: PolicyHttpServer;
+  listen(port: number, host: string): Promise<number>;
+  /** Graceful stop: refuse new requests, finish in-flight ones, stop Apollo. The caller closes the database. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** The one composition root, used by main.ts and by the integration tests. */
+export async function createApp({ config, dataSource, logger, developmentKey = null }: AppOptions): Promise<App> {
+  const services = createServices(dataSource);
+  const schema = await buildPolicySchema();
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: true,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter({
+      exposeInternals: config.nodeEnv !== 'production',
+      report: (error, formatted) => logger.error({ err: error, path: formatted.path }, 'unexpected error'),
+    }),
+  });
+  await apollo.start();
+
+  let page: GraphiQLPage | null = null;
+  const http = createHttpServer({
+    apollo,
+    services,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    graphiqlPage: () => (page ??= renderGraphiQLPage(developmentKey)),
+    readiness: async () => {
+      try {
+        const [{ applied }] = await dataSource.query('SELECT count(*)::int AS applied FROM migrations');
+        const expected = dataSource.migrations.length;
+        const migrated = applied >= expected;
+        return { ready: migrated, checks: { database: 'ok', migrations: migrated ? 'applied' : `${applied}/${expected} applied` } };
+      } catch (error) {
+        return { ready: false, checks: { database: `unreachable: ${(error as Error).message}` } };
+      }
+    },
+  });
+
+  return {
+    services,
+    http,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        http.server.once('error', reject);
+        http.server.listen(port, host, () => {
+          const address = http.server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    async close(graceMs = 10_000) {
+      await http.drain(graceMs);
+      await apollo.stop();
+    },
+  };
+}

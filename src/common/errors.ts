@@ -1,0 +1,60 @@
+/**
+ * Every failure the service reports on purpose. Each kind carries the public error code
+ * of the API contract; src/graphql/format-error.ts is the one place that maps them.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'VALIDATION_FAILED'
+  | 'INTERNAL_SERVER_ERROR';
+
+export interface IssueDetail {
+  path: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  constructor(message: string, readonly details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+}
+
+export class BadInputError extends DomainError {
+  readonly code = 'BAD_USER_INPUT';
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'CONFLICT';
+}
+
+export class ValidationFailedError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(message: string, readonly issues: IssueDetail[]) {
+    super(message, { issues });
+  }
+}
+
+/** The database cannot be reached right now: a clear, retryable failure rather than a crash. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'INTERNAL_SERVER_ERROR';
+  constructor(message = 'the policy database is unavailable; retry shortly') {
+    super(message, { reason: 'DATABASE_UNAVAILABLE', retryable: true });
+  }
+}

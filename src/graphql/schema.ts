@@ -1,0 +1,23 @@
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { buildSchema } from 'type-graphql';
+import { ApiKeyResolver } from '../api-keys/api-key.resolver';
+import { RulesetResolver } from '../rulesets/ruleset.resolver';
+import { authChecker } from './auth-checker';
+
+export const resolvers = [RulesetResolver, ApiKeyResolver] as const;
+
+export async function buildPolicySchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    authChecker,
+    authMode: 'error',
+    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    validate: { forbidUnknownValues: false },
+  });
+}
+
+/** The schema as committed in schema.graphql: sorted, so diffs show real changes only. */
+export function printSortedSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,31 @@
+import { canonicalHash } from '../common/canonical-json';
+import { RulesetContent } from '../engine/content';
+
+const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
+
+/**
+ * The order-free form of a version's content: rules sorted by key, penalties by severity,
+ * keyword lists as sorted sets. Stored content is kept in this form, so equal policies
+ * have equal documents and equal hashes whatever order they were entered in.
+ */
+export function orderContent(content: RulesetContent): RulesetContent {
+  return {
+    defaultDecision: content.defaultDecision,
+    defaultMessage: content.defaultMessage,
+    businessRules: content.businessRules
+      .map((rule) => ({
+        ...rule,
+        keywords: uniqueSorted(rule.keywords),
+        excludeKeywords: uniqueSorted(rule.excludeKeywords),
+      }))
+      .sort(byKey),
+    violationRules: [...content.violationRules].sort(byKey),
+    penalties: [...content.penalties].sort((a, b) => (a.severity < b.severity ? -1 : a.severity > b.severity ? 1 : 0)),
+  };
+}
+
+/** sha256 hex of the RFC 8785 canonical JSON of the ordered content. */
+export function contentHash(content: RulesetContent): string {
+  return canonicalHash(orderContent(content));
+}

@@ -1,0 +1,24 @@
+import { RulesetContent } from '../engine/content';
+
+export type VersionStatus = 'DRAFT' | 'PUBLISHED' | 'RETIRED';
+
+/** A version as the rest of the service sees it: stored row plus derived status and hash. */
+export interface RulesetVersionView {
+  id: string;
+  rulesetId: string;
+  rulesetKey: string;
+  number: number | null;
+  status: VersionStatus;
+  revision: number;
+  contentHash: string;
+  parentNumber: number | null;
+  changelog: string | null;
+  effectiveFrom: Date | null;
+  editors: string[];
+  createdBy: string;
+  createdAt: Date;
+  publishedBy: string | null;
+  publishedAt: Date | null;
+  retiredAt: Date | null;
+  content: RulesetContent;
+}

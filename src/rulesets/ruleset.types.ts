@@ -1,0 +1,192 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+
+export enum DecisionEnum {
+  ALLOW = 'ALLOW',
+  REVIEW = 'REVIEW',
+  REJECT = 'REJECT',
+}
+registerEnumType(DecisionEnum, { name: 'Decision', description: 'ALLOW < REVIEW < REJECT; the strongest matching effect wins.' });
+
+export enum VersionStatusEnum {
+  DRAFT = 'DRAFT',
+  PUBLISHED = 'PUBLISHED',
+  RETIRED = 'RETIRED',
+}
+registerEnumType(VersionStatusEnum, { name: 'VersionStatus' });
+
+@ObjectType({ description: 'A rule of the number-application table: keywords, exclusions and an optional CEL condition.' })
+export class BusinessRule {
+  @Field(() => ID, { description: 'Stable across versions.' })
+  key: string;
+
+  @Field({ description: '行业大类' })
+  industry: string;
+
+  @Field({ description: '场景' })
+  scenario: string;
+
+  @Field(() => DecisionEnum)
+  effect: DecisionEnum;
+
+  @Field(() => [String])
+  keywords: string[];
+
+  @Field(() => [String])
+  excludeKeywords: string[];
+
+  @Field(() => String, { nullable: true, description: 'CEL expression over input and enterprise.' })
+  condition: string | null;
+
+  @Field()
+  message: string;
+
+  @Field(() => String, { nullable: true, description: 'Where in the source policy the rule comes from.' })
+  source: string | null;
+}
+
+@ObjectType({ description: 'A violation behaviour and the severity it carries.' })
+export class ViolationRule {
+  @Field(() => ID)
+  key: string;
+
+  @Field({ description: 'Behaviour code, e.g. FRAUD_COMPLAINT.' })
+  behavior: string;
+
+  @Field()
+  title: string;
+
+  @Field({ description: 'A severity defined by a PenaltyMapping.' })
+  severity: string;
+
+  @Field(() => String, { nullable: true })
+  condition: string | null;
+
+  @Field(() => String, { nullable: true })
+  source: string | null;
+}
+
+@ObjectType()
+export class PenaltyAction {
+  @Field()
+  code: string;
+
+  @Field()
+  label: string;
+}
+
+@ObjectType({ description: 'count recorded violations of a severity within withinDays escalate to toSeverity.' })
+export class Escalation {
+  @Field(() => Int)
+  count: number;
+
+  @Field(() => Int)
+  withinDays: number;
+
+  @Field()
+  toSeverity: string;
+}
+
+@ObjectType()
+export class PenaltyMapping {
+  @Field()
+  severity: string;
+
+  @Field()
+  label: string;
+
+  @Field(() => Int, { description: 'Higher is more severe.' })
+  rank: number;
+
+  @Field(() => [PenaltyAction])
+  actions: PenaltyAction[];
+
+  @Field()
+  message: string;
+
+  @Field(() => Escalation, { nullable: true })
+  escalation: Escalation | null;
+}
+
+@ObjectType({ description: 'A draft or a published (immutable) version of a ruleset.' })
+export class RulesetVersion {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  rulesetKey: string;
+
+  @Field(() => Int, { nullable: true, description: 'null while DRAFT' })
+  number: number | null;
+
+  @Field(() => VersionStatusEnum)
+  status: VersionStatusEnum;
+
+  @Field(() => Int, { description: '+1 on every draft edit' })
+  revision: number;
+
+  @Field({ description: 'sha256 hex of the RFC 8785 canonical JSON of the content' })
+  contentHash: string;
+
+  @Field(() => Int, { nullable: true })
+  parentNumber: number | null;
+
+  @Field(() => String, { nullable: true })
+  changelog: string | null;
+
+  @Field(() => Date, { nullable: true })
+  effectiveFrom: Date | null;
+
+  @Field()
+  createdBy: string;
+
+  @Field(() => Date)
+  createdAt: Date;
+
+  @Field(() => String, { nullable: true })
+  publishedBy: string | null;
+
+  @Field(() => Date, { nullable: true })
+  publishedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  retiredAt: Date | null;
+
+  @Field(() => [String], { description: 'Everyone who edited this version while it was a draft.' })
+  editors: string[];
+
+  @Field(() => DecisionEnum)
+  defaultDecision: DecisionEnum;
+
+  @Field({ description: 'Message given when no rule matches.' })
+  defaultMessage: string;
+
+  @Field(() => [BusinessRule])
+  businessRules: BusinessRule[];
+
+  @Field(() => [ViolationRule])
+  violationRules: ViolationRule[];
+
+  @Field(() => [PenaltyMapping])
+  penalties: PenaltyMapping[];
+
+  @Field(() => GraphQLJSON, { description: 'The hashed content document itself.' })
+  content: unknown;
+}
+
+@ObjectType({ description: 'A named policy with numbered versions.' })
+export class Ruleset {
+  @Field(() => ID)
+  key: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  description: string | null;
+
+  @Field({ description: 'When true, whoever edited a draft may not publish it.' })
+  makerChecker: boolean;
+
+  id: string;
+}

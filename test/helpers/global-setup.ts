@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import 'reflect-metadata';
+import { createDataSource } from '../../src/db/data-source';
+import { ensureDatabase } from '../../src/db/database';
+import { startEmbeddedDatabase } from '../../src/db/embedded-database';
+import { createLogger } from '../../src/common/logger';
+import { RulesetService } from '../../src/rulesets/ruleset.service';
+import { ensureSeedRuleset } from '../../src/rulesets/seed';
+import { TestState } from './test-state';
+
+/**
+ * Starts PostgreSQL (embedded, unless DATABASE_URL names a server), then migrates and
+ * seeds one template database; every test file copies it with CREATE DATABASE ... TEMPLATE.
+ */
+export default async function globalSetup(): Promise<void> {
+  const runId = `${process.pid}_${Date.now().toString(36)}`;
+  let serverUrl = process.env.DATABASE_URL;
+  let embeddedDir: string | null = null;
+  let stop: (() => Promise<void>) | null = null;
+  if (!serverUrl) {
+    embeddedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-policy-test-'));
+    const embedded = await startEmbeddedDatabase(embeddedDir);
+    serverUrl = embedded.url;
+    stop = embedded.stop;
+  }
+  const templateName = `ccc_test_${runId}_template`;
+  const templateUrl = await ensureDatabase(serverUrl, templateName);
+  const dataSource = createDataSource(templateUrl, 2);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  await ensureSeedRuleset(new RulesetService(dataSource), createLogger('silent'));
+  await dataSource.destroy();
+
+  const state: TestState = { serverUrl, templateName, runId, embeddedDir };
+  process.env.CCC_TEST_STATE = JSON.stringify(state);
+  (globalThis as { __cccStopDatabase?: () => Promise<void> }).__cccStopDatabase = stop ?? undefined;
+}

@@ -1,0 +1,13 @@
+/** What global setup hands to every test file (through the environment jest workers inherit). */
+export interface TestState {
+  serverUrl: string;
+  templateName: string;
+  runId: string;
+  embeddedDir: string | null;
+}
+
+export function readTestState(): TestState {
+  const raw = process.env.CCC_TEST_STATE;
+  if (!raw) throw new Error('integration tests need the jest global setup (run them through `npm test`)');
+  return JSON.parse(raw) as TestState;
+}

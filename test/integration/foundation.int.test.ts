@@ -1,0 +1,109 @@
+import { startTestServer, TestServer, postGraphQL } from '../helpers/test-server';
+
+const CURRENT_VERSION = `query {
+  ruleset(key: "ccc-access") {
+    key name
+    currentVersion {
+      number status contentHash defaultDecision defaultMessage publishedBy
+      businessRules { key industry scenario effect keywords excludeKeywords condition message source }
+      violationRules { key behavior title severity condition source }
+      penalties { severity label rank message actions { code label } escalation { count } }
+    }
+  }
+}`;
+
+describe('the service foundation', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('answers /healthz and reports /readyz with database and migrations checked', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, checks: { database: 'ok', migrations: 'applied' } });
+  });
+
+  it('serves the seed ruleset as published version 1 with every part of the source policy', async () => {
+    const { data, errors } = await server.gql(CURRENT_VERSION, {}, server.keys.evaluator);
+    expect(errors).toBeUndefined();
+    const version = data.ruleset.currentVersion;
+    expect(version).toMatchObject({ number: 1, status: 'PUBLISHED', defaultDecision: 'REVIEW', publishedBy: 'system' });
+    expect(version.defaultMessage).toBe('其他未明确业务以最终申请号码审核为准');
+    expect(version.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    const industries = new Set(version.businessRules.map((rule: { industry: string }) => rule.industry));
+    for (const industry of ['医疗', '美容', '房产', '金融', '游戏', '电商', '保险', '婚恋', '装修', '教育', '会议营销', '短视频', '传媒表演', '知识产权代理', '电信增值业务', '零售', '旅游', '软件系统', '其他']) {
+      expect(industries).toContain(industry);
+    }
+    expect(version.businessRules.length).toBeGreaterThanOrEqual(29);
+    for (const rule of version.businessRules) {
+      expect(rule.message.length).toBeGreaterThan(0);
+      expect(rule.source).toBeTruthy();
+    }
+    const behaviours = new Set(version.violationRules.map((rule: { behavior: string }) => rule.behavior));
+    expect([...behaviours].sort()).toEqual(
+      ['ABUSIVE_CALL', 'BLIND_CALLING', 'BUSINESS_MISMATCH', 'FRAUD_COMPLAINT', 'HARASSMENT_COMPLAINT', 'NO_CONSENT_CALLING'],
+    );
+    expect(version.violationRules.length).toBeGreaterThanOrEqual(7);
+    const penalties = Object.fromEntries(version.penalties.map((p: { severity: string }) => [p.severity, p]));
+    expect(penalties.CRITICAL).toMatchObject({ label: '特大违规', message: '将您的全部业务下线整改' });
+    expect(penalties.SERIOUS).toMatchObject({ label: '严重违规', message: '对您进行警告，并记录一次严重违规' });
+  });
+
+  it('refuses reads without a key as UNAUTHENTICATED', async () => {
+    const response = await postGraphQL(server.url, '{ rulesets { key } }');
+    expect(response.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(response.data?.rulesets ?? null).toBeNull();
+  });
+
+  it('refuses an unknown key as UNAUTHENTICATED', async () => {
+    const response = await postGraphQL(server.url, '{ rulesets { key } }', {}, 'ccc_not-a-real-key');
+    expect(response.status).toBe(401);
+    expect(response.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets only admins create keys, and a revoked key fails on its very next request', async () => {
+    const forbidden = await server.gql('mutation { createApiKey(name: "x", roles: ["evaluator"]) { key } }', {}, server.keys.editor);
+    expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const created = await server.gql('mutation { createApiKey(name: "svc", roles: ["evaluator"]) { id name roles key } }');
+    expect(created.errors).toBeUndefined();
+    const { id, key } = created.data.createApiKey;
+    expect(created.data.createApiKey).toMatchObject({ name: 'svc', roles: ['evaluator'] });
+
+    const before = await postGraphQL(server.url, '{ rulesets { key } }', {}, key);
+    expect(before.data.rulesets.map((r: { key: string }) => r.key)).toContain('ccc-access');
+
+    const revoked = await server.gql('mutation($id: ID!) { revokeApiKey(id: $id) }', { id });
+    expect(revoked.data.revokeApiKey).toBe(true);
+    const after = await postGraphQL(server.url, '{ rulesets { key } }', {}, key);
+    expect(after.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('stores keys only as hashes', async () => {
+    const rows: { key_hash: string }[] = await server.dataSource.query('SELECT key_hash FROM api_key');
+    for (const { key_hash } of rows) {
+      expect(key_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(Object.values(server.keys)).not.toContain(key_hash);
+    }
+  });
+
+  it('rejects unknown roles with BAD_USER_INPUT', async () => {
+    const response = await server.gql('mutation { createApiKey(name: "x", roles: ["root"]) { key } }');
+    expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.errors?.[0].message).toMatch(/unknown role/);
+  });
+
+  it('serves a self-contained GraphiQL page that references nothing on the network', async () => {
+    const response = await fetch(`${server.url}/graphiql`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('ccc-policy GraphiQL');
+    expect(html).not.toMatch(/<script[^>]+src=["']https?:/i);
+    expect(html).not.toMatch(/<link[^>]+href=["']https?:/i);
+    expect(html).not.toMatch(/@import\s+url\(["']?https?:/i);
+  });
+});

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { ConfigError, isLocalDevelopment, loadConfig } from '../../src/config/config';
+
+describe('configuration', () => {
+  it('defaults to port 4000, an embedded database under .data and localhost binding', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config.port).toBe(4000);
+    expect(config.databaseUrl).toBeNull();
+    expect(config.dataDir).toBe(path.resolve('/srv/app', '.data'));
+    expect(config.host).toBe('127.0.0.1');
+    expect(isLocalDevelopment(config)).toBe(true);
+  });
+
+  it('binds all interfaces and leaves local development mode when DATABASE_URL is set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/policy' });
+    expect(config.host).toBe('0.0.0.0');
+    expect(isLocalDevelopment(config)).toBe(false);
+  });
+
+  it('reports every bad value at once with a clear message', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', NODE_ENV: 'staging', ADMIN_API_KEY: 'short' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT must be an integer/);
+    expect(problems).toMatch(/LOG_LEVEL must be one of/);
+    expect(problems).toMatch(/DATABASE_URL must be a postgres/);
+    expect(problems).toMatch(/NODE_ENV must be one of/);
+    expect(problems).toMatch(/ADMIN_API_KEY must be at least 16/);
+  });
+
+  it('rejects a port out of range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be an integer between 0 and 65535/);
+  });
+});
