@@ -2,6 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { DataSource } from 'typeorm';
 import { Config } from './config/config';
 import { Logger } from './common/logger';
+import { abuseProtection } from './graphql/abuse-limits';
 import { createErrorFormatter } from './graphql/format-error';
 import { GraphQLContext } from './graphql/context';
 import { buildPolicySchema } from './graphql/schema';
@@ -29,8 +30,12 @@ export interface App {
 export async function createApp({ config, dataSource, logger, developmentKey = null }: AppOptions): Promise<App> {
   const services = createServices(dataSource);
   const schema = await buildPolicySchema();
+  const protection = abuseProtection();
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
+    plugins: protection.plugins,
+    validationRules: protection.validationRules,
+    allowBatchedHttpRequests: false,
     introspection: true,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
