@@ -4,6 +4,8 @@ import { Config } from './config/config';
 import { Logger } from './common/logger';
 import { abuseProtection } from './graphql/abuse-limits';
 import { createErrorFormatter } from './graphql/format-error';
+import { requestObserver } from './graphql/request-observer';
+import { PolicyMetrics } from './metrics/metrics';
 import { GraphQLContext } from './graphql/context';
 import { buildPolicySchema } from './graphql/schema';
 import { GraphiQLPage, renderGraphiQLPage } from './graphiql/graphiql-page';
@@ -28,12 +30,13 @@ export interface App {
 
 /** The one composition root, used by main.ts and by the integration tests. */
 export async function createApp({ config, dataSource, logger, developmentKey = null }: AppOptions): Promise<App> {
-  const services = createServices(dataSource);
+  const metrics = new PolicyMetrics(() => poolStats(dataSource));
+  const services = createServices(dataSource, metrics);
   const schema = await buildPolicySchema();
   const protection = abuseProtection();
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    plugins: protection.plugins,
+    plugins: [...protection.plugins, requestObserver(metrics, logger)],
     validationRules: protection.validationRules,
     allowBatchedHttpRequests: false,
     introspection: true,
@@ -52,6 +55,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
     services,
     logger,
     maxBodyBytes: config.maxBodyBytes,
+    metrics: () => metrics.render(),
     graphiqlPage: () => (page ??= renderGraphiQLPage(developmentKey)),
     readiness: async () => {
       try {
@@ -81,4 +85,10 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
       await apollo.stop();
     },
   };
+}
+
+/** Connection counts of the pg pool behind TypeORM's postgres driver. */
+function poolStats(dataSource: DataSource): { total: number; idle: number; waiting: number } | null {
+  const pool = (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
