@@ -1,0 +1,134 @@
+import type { Decision, PenaltyMappingContent, RulesetContent } from './content';
+import { checkCondition, compileConditionProgram, type ConditionKind, type ConditionProgram } from './conditions';
+import { ConditionError } from './errors';
+import { KeywordMatcher, type KeywordPattern } from './keyword-matcher';
+import { normalizeText } from './normalize';
+
+export interface CompiledCondition {
+  expression: string;
+  program: ConditionProgram;
+}
+
+export interface CompiledBusinessRule {
+  key: string;
+  industry: string;
+  scenario: string;
+  effect: Decision;
+  message: string;
+  /** As written in the rule: evidence quotes these, not their normal form. */
+  keywords: string[];
+  /** Rules without any usable keyword are candidates for every description (condition-only rules). */
+  hasKeywords: boolean;
+  condition: CompiledCondition | null;
+}
+
+export interface CompiledViolationRule {
+  key: string;
+  behavior: string;
+  title: string;
+  severity: string;
+  condition: CompiledCondition | null;
+}
+
+/** A ruleset version prepared for evaluation. Immutable once built; share it freely. */
+export interface CompiledRuleset {
+  defaultDecision: Decision;
+  defaultMessage: string;
+  /** Sorted by key, so that match order is the rule-key order. */
+  businessRules: CompiledBusinessRule[];
+  keywordMatcher: KeywordMatcher;
+  /** `${industry}\u0000${scenario or scenario part}` (normalised) -> business rule indices */
+  declaredPairs: Map<string, number[]>;
+  /** Indices of business rules considered for every description (no keywords). */
+  keywordlessRules: number[];
+  /** behaviour -> its violation rules, sorted by key */
+  violationRulesByBehavior: Map<string, CompiledViolationRule[]>;
+  knownBehaviors: string[];
+  penalties: Map<string, PenaltyMappingContent>;
+}
+
+const SCENARIO_PART_SEPARATORS = /[、，,]/;
+
+export function declaredPairKey(industry: string, scenario: string): string {
+  return `${normalizeText(industry)}\u0000${normalizeText(scenario)}`;
+}
+
+function byKey<T extends { key: string }>(a: T, b: T): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function compileCondition(ruleKey: string, condition: string | null, kind: ConditionKind): CompiledCondition | null {
+  if (condition === null || condition.trim() === '') return null;
+  const check = checkCondition(condition, kind);
+  if (!check.ok) throw new ConditionError(ruleKey, check.message, check.position);
+  return { expression: condition, program: compileConditionProgram(condition, kind) };
+}
+
+/** Compiles once per version: normalises keywords, builds the keyword automaton, parses conditions. */
+export function compileRuleset(content: RulesetContent): CompiledRuleset {
+  const sortedBusinessRules = [...content.businessRules].sort(byKey);
+  const patterns: Array<readonly [string, KeywordPattern]> = [];
+  const declaredPairs = new Map<string, number[]>();
+  const keywordlessRules: number[] = [];
+
+  const businessRules = sortedBusinessRules.map((rule, ruleIndex): CompiledBusinessRule => {
+    let hasKeywords = false;
+    rule.keywords.forEach((keyword, keywordIndex) => {
+      const normalised = normalizeText(keyword);
+      if (normalised === '') return; // blank keyword: reported by validateContent, never matches
+      hasKeywords = true;
+      patterns.push([normalised, { ruleIndex, keywordIndex, excluded: false }]);
+    });
+    rule.excludeKeywords.forEach((keyword, keywordIndex) => {
+      const normalised = normalizeText(keyword);
+      if (normalised !== '') patterns.push([normalised, { ruleIndex, keywordIndex, excluded: true }]);
+    });
+    if (!hasKeywords) keywordlessRules.push(ruleIndex);
+
+    const scenarios = new Set([rule.scenario, ...rule.scenario.split(SCENARIO_PART_SEPARATORS)]);
+    for (const scenario of scenarios) {
+      if (normalizeText(scenario) === '') continue;
+      const pairKey = declaredPairKey(rule.industry, scenario);
+      const indices = declaredPairs.get(pairKey) ?? [];
+      if (!indices.includes(ruleIndex)) indices.push(ruleIndex);
+      declaredPairs.set(pairKey, indices);
+    }
+
+    return {
+      key: rule.key,
+      industry: rule.industry,
+      scenario: rule.scenario,
+      effect: rule.effect,
+      message: rule.message,
+      keywords: [...rule.keywords],
+      hasKeywords,
+      condition: compileCondition(rule.key, rule.condition, 'business'),
+    };
+  });
+
+  const violationRulesByBehavior = new Map<string, CompiledViolationRule[]>();
+  for (const rule of [...content.violationRules].sort(byKey)) {
+    const compiled: CompiledViolationRule = {
+      key: rule.key,
+      behavior: rule.behavior,
+      title: rule.title,
+      severity: rule.severity,
+      condition: compileCondition(rule.key, rule.condition, 'violation'),
+    };
+    const rules = violationRulesByBehavior.get(rule.behavior) ?? [];
+    rules.push(compiled);
+    violationRulesByBehavior.set(rule.behavior, rules);
+  }
+
+  return {
+    defaultDecision: content.defaultDecision,
+    defaultMessage: content.defaultMessage,
+    businessRules,
+    keywordMatcher: new KeywordMatcher(patterns),
+    declaredPairs,
+    keywordlessRules,
+    violationRulesByBehavior,
+    knownBehaviors: [...violationRulesByBehavior.keys()].sort(),
+    penalties: new Map(content.penalties.map((penalty) => [penalty.severity, penalty])),
+  };
+}

@@ -1,0 +1,214 @@
+import type { Decision } from './content';
+import type { CompiledRuleset } from './compile';
+import { declaredPairKey } from './compile';
+import { enterpriseVariable, toCelValue, type ConditionContext } from './conditions';
+import { InvalidEvaluationInputError, UnknownBehaviorError } from './errors';
+import { normalizeText } from './normalize';
+import type {
+  ApplicationState,
+  NumberApplicationInput,
+  NumberApplicationOutcome,
+  RuleMatchOutcome,
+  ViolationInput,
+  ViolationOutcome,
+  ViolationState,
+} from './types';
+
+const DECISION_STRENGTH: Record<Decision, number> = { ALLOW: 0, REVIEW: 1, REJECT: 2 };
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const UNVERIFIED_MESSAGE = '违规行为未经核实，不予处罚 (verification required before any penalty)';
+export const NO_VIOLATION_RULE_MESSAGE = '没有适用的违规规则，不予处罚 (no violation rule applies)';
+
+/**
+ * Business rules: a rule is a candidate when one of its keywords occurs in the normalised
+ * description, when the declared industry/scenario names its row, or when it has no
+ * keywords at all; it matches when no exclusion occurs and its condition (if any) holds.
+ * Effects combine deny-overrides.
+ */
+export function evaluateNumberApplication(
+  compiled: CompiledRuleset,
+  input: NumberApplicationInput,
+  state: ApplicationState,
+): NumberApplicationOutcome {
+  const description = normalizeText(input.description);
+  const hits = compiled.keywordMatcher.search(description);
+
+  const declaredRules = new Set<number>(
+    input.industry && input.scenario
+      ? compiled.declaredPairs.get(declaredPairKey(input.industry, input.scenario)) ?? []
+      : [],
+  );
+  const candidates = new Set<number>([...hits.keywords.keys(), ...declaredRules, ...compiled.keywordlessRules]);
+
+  // Built only when a candidate has a condition; most descriptions never need it.
+  let context: ConditionContext | null = null;
+  const conditionContext = (): ConditionContext =>
+    (context ??= {
+      input: {
+        description,
+        rawDescription: input.description,
+        industry: input.industry ?? '',
+        scenario: input.scenario ?? '',
+        callDirection: input.callDirection ?? '',
+        facts: toCelValue(input.facts ?? {}),
+      },
+      enterprise: enterpriseVariable(state.enterprise),
+    });
+
+  const matches: RuleMatchOutcome[] = [];
+  for (const ruleIndex of [...candidates].sort((a, b) => a - b)) {
+    if (hits.excludedRules.has(ruleIndex)) continue;
+    const rule = compiled.businessRules[ruleIndex];
+    if (rule.condition && !rule.condition.program(conditionContext())) continue;
+
+    const evidence: string[] = [];
+    if (declaredRules.has(ruleIndex)) evidence.push(`declared industry/scenario: ${input.industry}/${input.scenario}`);
+    const keywordIndices = [...(hits.keywords.get(ruleIndex) ?? [])].sort((a, b) => a - b);
+    for (const keywordIndex of keywordIndices) evidence.push(`keyword: ${rule.keywords[keywordIndex]}`);
+    if (rule.condition) evidence.push(`condition: ${rule.condition.expression}`);
+
+    matches.push({
+      ruleKey: rule.key,
+      effect: rule.effect,
+      severity: null,
+      industry: rule.industry,
+      scenario: rule.scenario,
+      behavior: null,
+      message: rule.message,
+      evidence,
+    });
+  }
+
+  if (matches.length === 0) {
+    return { decision: compiled.defaultDecision, message: compiled.defaultMessage, matches };
+  }
+  let strongest = matches[0];
+  for (const match of matches) {
+    // Strictly stronger only: on a tie the first rule by key keeps the message.
+    if (DECISION_STRENGTH[match.effect as Decision] > DECISION_STRENGTH[strongest.effect as Decision]) strongest = match;
+  }
+  return { decision: strongest.effect as Decision, message: strongest.message, matches };
+}
+
+function parseTime(value: string, what: string): number {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new InvalidEvaluationInputError(`${what} is not an ISO time: ${JSON.stringify(value)}`);
+  return time;
+}
+
+/**
+ * Violations: rules with the reported behaviour whose condition holds match; the one with
+ * the highest penalty rank sets the severity, then escalation may raise it. The `actual`
+ * variable is the verdict of the same version's business rules on the actual business, so
+ * that "mismatch involving a prohibited business" stays data, not code.
+ * Unverified reports still list the rules that would apply, but carry no penalty.
+ */
+export function evaluateViolation(
+  compiled: CompiledRuleset,
+  input: ViolationInput,
+  state: ViolationState,
+): ViolationOutcome {
+  const rules = compiled.violationRulesByBehavior.get(input.behavior);
+  if (rules === undefined) throw new UnknownBehaviorError(input.behavior, [...compiled.knownBehaviors]);
+  const judgedAt = parseTime(state.at, 'state.at');
+  const priorTimes = state.priorViolations.map((prior, i) => parseTime(prior.at, `state.priorViolations[${i}].at`));
+
+  const actualBusiness = input.actualBusiness ?? '';
+  const actualOutcome =
+    normalizeText(actualBusiness) === ''
+      ? null
+      : evaluateNumberApplication(
+          compiled,
+          { enterpriseId: input.enterpriseId, description: actualBusiness },
+          { enterprise: state.enterprise },
+        );
+  const actualRuleKeys = actualOutcome ? actualOutcome.matches.map((match) => match.ruleKey) : [];
+  const context: ConditionContext = {
+    input: {
+      behavior: input.behavior,
+      verified: input.verified,
+      declaredBusiness: input.declaredBusiness ?? '',
+      actualBusiness,
+      facts: toCelValue(input.facts ?? {}),
+    },
+    actual: {
+      decision: actualOutcome ? actualOutcome.decision : 'NONE',
+      prohibited: actualOutcome?.decision === 'REJECT',
+      ruleKeys: actualRuleKeys,
+    },
+    enterprise: enterpriseVariable(state.enterprise),
+    priorViolations: BigInt(state.priorViolations.length),
+  };
+
+  const matches: RuleMatchOutcome[] = [];
+  let strongestRank = Number.NEGATIVE_INFINITY;
+  let strongestSeverity: string | null = null;
+  for (const rule of rules) {
+    if (rule.condition && !rule.condition.program(context)) continue;
+    const evidence = [`behavior: ${rule.behavior}`];
+    if (rule.condition) evidence.push(`condition: ${rule.condition.expression}`);
+    if (actualOutcome) {
+      const ruleList = actualRuleKeys.length > 0 ? ` (${actualRuleKeys.join(', ')})` : '';
+      evidence.push(`actual business decision: ${actualOutcome.decision}${ruleList}`);
+    }
+    matches.push({
+      ruleKey: rule.key,
+      effect: null,
+      severity: rule.severity,
+      industry: null,
+      scenario: null,
+      behavior: rule.behavior,
+      message: rule.title,
+      evidence,
+    });
+    // A severity without a penalty mapping ranks below every mapped one.
+    const rank = compiled.penalties.get(rule.severity)?.rank ?? Number.NEGATIVE_INFINITY;
+    if (strongestSeverity === null || rank > strongestRank) {
+      strongestRank = rank;
+      strongestSeverity = rule.severity;
+    }
+  }
+
+  const priorViolations = state.priorViolations.length;
+  const noPenalty = (message: string): ViolationOutcome => ({
+    severity: null,
+    label: null,
+    actions: [],
+    message,
+    matches,
+    priorViolations,
+    escalated: false,
+  });
+  if (!input.verified) return noPenalty(UNVERIFIED_MESSAGE);
+  if (strongestSeverity === null) return noPenalty(NO_VIOLATION_RULE_MESSAGE);
+
+  // Escalation: N violations of a severity (this one included) within D days raise it.
+  let severity = strongestSeverity;
+  let escalated = false;
+  const visited = new Set([severity]);
+  for (;;) {
+    const escalation = compiled.penalties.get(severity)?.escalation;
+    if (!escalation || visited.has(escalation.toSeverity)) break; // no rule, or a loop
+    const windowStart = judgedAt - escalation.withinDays * DAY_MS;
+    const current = severity;
+    const recent = state.priorViolations.filter(
+      (prior, i) => prior.severity === current && priorTimes[i] > windowStart && priorTimes[i] <= judgedAt,
+    ).length;
+    if (recent + 1 < escalation.count) break;
+    severity = escalation.toSeverity;
+    visited.add(severity);
+    escalated = true;
+  }
+
+  const penalty = compiled.penalties.get(severity);
+  return {
+    severity,
+    label: penalty ? penalty.label : null,
+    actions: penalty ? penalty.actions.map((action) => ({ code: action.code, label: action.label })) : [],
+    message: penalty ? penalty.message : `未配置该违规等级的处罚策略 (no penalty mapping for severity ${severity})`,
+    matches,
+    priorViolations,
+    escalated,
+  };
+}

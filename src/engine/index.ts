@@ -1,0 +1,18 @@
+/**
+ * The pure evaluator: compiled ruleset version + input + caller-supplied state -> outcome.
+ * No database, no clock, no randomness: identical arguments give byte-identical outcomes,
+ * which is what makes decision replay possible.
+ */
+export * from './content';
+export type * from './types';
+export { compileRuleset } from './compile';
+export type { CompiledRuleset } from './compile';
+export { evaluateNumberApplication, evaluateViolation, UNVERIFIED_MESSAGE, NO_VIOLATION_RULE_MESSAGE } from './evaluate';
+export { validateContent } from './validate';
+export { checkCondition } from './conditions';
+export type { ConditionCheck, ConditionKind } from './conditions';
+export { normalizeText } from './normalize';
+export { ConditionError, UnknownBehaviorError, InvalidEvaluationInputError } from './errors';
+
+/** Bump whenever evaluation semantics change: logged with every decision. */
+export const ENGINE_VERSION = '1.0.0';

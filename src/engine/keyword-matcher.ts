@@ -1,0 +1,88 @@
+/**
+ * Aho–Corasick automaton over normalised keywords: one pass over a description finds
+ * every keyword and exclusion of every rule, whatever the number of rules.
+ */
+export interface KeywordPattern {
+  ruleIndex: number;
+  /** Index into the rule's keywords, or into its excludeKeywords when `excluded`. */
+  keywordIndex: number;
+  excluded: boolean;
+}
+
+interface AutomatonNode {
+  next: Map<string, number>;
+  fail: number;
+  /** Patterns ending here, including those reached through failure links. */
+  outputs: KeywordPattern[];
+}
+
+export interface KeywordHits {
+  /** ruleIndex -> indices of the rule's keywords found */
+  keywords: Map<number, Set<number>>;
+  /** rules with at least one exclusion found */
+  excludedRules: Set<number>;
+}
+
+export class KeywordMatcher {
+  private readonly nodes: AutomatonNode[] = [{ next: new Map(), fail: 0, outputs: [] }];
+
+  /** `entries` pairs a normalised, non-empty keyword with the pattern it stands for. */
+  constructor(entries: ReadonlyArray<readonly [string, KeywordPattern]>) {
+    for (const [text, pattern] of entries) this.insert(text, pattern);
+    this.linkFailures();
+  }
+
+  private insert(text: string, pattern: KeywordPattern): void {
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const char = text[i];
+      let next = this.nodes[state].next.get(char);
+      if (next === undefined) {
+        next = this.nodes.length;
+        this.nodes.push({ next: new Map(), fail: 0, outputs: [] });
+        this.nodes[state].next.set(char, next);
+      }
+      state = next;
+    }
+    this.nodes[state].outputs.push(pattern);
+  }
+
+  private linkFailures(): void {
+    const queue: number[] = [...this.nodes[0].next.values()];
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head];
+      for (const [char, child] of this.nodes[state].next) {
+        let fallback = this.nodes[state].fail;
+        while (fallback !== 0 && !this.nodes[fallback].next.has(char)) fallback = this.nodes[fallback].fail;
+        const target = this.nodes[fallback].next.get(char);
+        this.nodes[child].fail = target !== undefined && target !== child ? target : 0;
+        this.nodes[child].outputs.push(...this.nodes[this.nodes[child].fail].outputs);
+        queue.push(child);
+      }
+    }
+  }
+
+  search(text: string): KeywordHits {
+    const hits: KeywordHits = { keywords: new Map(), excludedRules: new Set() };
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const char = text[i];
+      let next = this.nodes[state].next.get(char);
+      while (next === undefined && state !== 0) {
+        state = this.nodes[state].fail;
+        next = this.nodes[state].next.get(char);
+      }
+      state = next ?? 0;
+      for (const pattern of this.nodes[state].outputs) {
+        if (pattern.excluded) {
+          hits.excludedRules.add(pattern.ruleIndex);
+          continue;
+        }
+        let found = hits.keywords.get(pattern.ruleIndex);
+        if (found === undefined) hits.keywords.set(pattern.ruleIndex, (found = new Set()));
+        found.add(pattern.keywordIndex);
+      }
+    }
+    return hits;
+  }
+}

@@ -1,0 +1,122 @@
+import { DECISIONS, type RulesetContent } from './content';
+import { checkCondition, type ConditionKind } from './conditions';
+import { normalizeText } from './normalize';
+import type { ValidationIssue } from './types';
+
+function isBlank(value: unknown): boolean {
+  return typeof value !== 'string' || value.trim() === '';
+}
+
+/** `businessRules[medical.drug-sales]`, or the index when the key itself is blank. */
+function rulePath(collection: string, key: string, index: number): string {
+  return isBlank(key) ? `${collection}[#${index}]` : `${collection}[${key}]`;
+}
+
+function describeCondition(message: string, position: number | null): string {
+  return position === null ? `invalid condition: ${message}` : `invalid condition at position ${position}: ${message}`;
+}
+
+/**
+ * Every problem that would make a version unsafe or misleading to publish. Returns all
+ * of them (not just the first) so that an editor can fix a draft in one pass.
+ */
+export function validateContent(content: RulesetContent): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const report = (path: string, message: string): void => {
+    issues.push({ path, message });
+  };
+  const checkRuleCondition = (path: string, condition: string | null, kind: ConditionKind): void => {
+    if (condition === null) return;
+    if (isBlank(condition)) return report(`${path}.condition`, 'condition is blank; use null for none');
+    const check = checkCondition(condition, kind);
+    if (!check.ok) report(`${path}.condition`, describeCondition(check.message, check.position));
+  };
+
+  if (!DECISIONS.includes(content.defaultDecision)) {
+    report('defaultDecision', `unknown decision "${String(content.defaultDecision)}"; expected one of ${DECISIONS.join(', ')}`);
+  }
+  if (isBlank(content.defaultMessage)) report('defaultMessage', 'default message is empty');
+
+  // Keys are unique across both kinds of rule: a RuleMatch names a rule by key alone.
+  const seenKeys = new Set<string>();
+  const checkKey = (path: string, key: string): void => {
+    if (isBlank(key)) return report(`${path}.key`, 'key is empty');
+    if (seenKeys.has(key)) report(`${path}.key`, `duplicate rule key "${key}"`);
+    seenKeys.add(key);
+  };
+
+  content.businessRules.forEach((rule, index) => {
+    const path = rulePath('businessRules', rule.key, index);
+    checkKey(path, rule.key);
+    if (!DECISIONS.includes(rule.effect)) {
+      report(`${path}.effect`, `unknown effect "${String(rule.effect)}"; expected one of ${DECISIONS.join(', ')}`);
+    }
+    if (isBlank(rule.industry)) report(`${path}.industry`, 'industry is empty');
+    if (isBlank(rule.scenario)) report(`${path}.scenario`, 'scenario is empty');
+    if (isBlank(rule.message)) report(`${path}.message`, 'message is empty');
+    if (rule.keywords.length === 0 && rule.condition === null) {
+      report(`${path}.keywords`, 'a rule without a condition needs at least one keyword');
+    }
+    rule.keywords.forEach((keyword, i) => {
+      if (normalizeText(keyword) === '') report(`${path}.keywords[${i}]`, 'keyword is blank after normalisation');
+    });
+    rule.excludeKeywords.forEach((keyword, i) => {
+      if (normalizeText(keyword) === '') report(`${path}.excludeKeywords[${i}]`, 'exclusion is blank after normalisation');
+    });
+    checkRuleCondition(path, rule.condition, 'business');
+  });
+
+  const severities = new Set(content.penalties.map((penalty) => penalty.severity));
+  content.violationRules.forEach((rule, index) => {
+    const path = rulePath('violationRules', rule.key, index);
+    checkKey(path, rule.key);
+    if (isBlank(rule.behavior)) report(`${path}.behavior`, 'behavior is empty');
+    if (isBlank(rule.title)) report(`${path}.title`, 'title is empty');
+    if (!severities.has(rule.severity)) report(`${path}.severity`, `severity "${rule.severity}" has no penalty mapping`);
+    checkRuleCondition(path, rule.condition, 'violation');
+  });
+
+  const seenSeverities = new Set<string>();
+  content.penalties.forEach((penalty, index) => {
+    const path = isBlank(penalty.severity) ? `penalties[#${index}]` : `penalties[${penalty.severity}]`;
+    if (isBlank(penalty.severity)) report(`${path}.severity`, 'severity is empty');
+    else if (seenSeverities.has(penalty.severity)) report(`${path}.severity`, `duplicate severity "${penalty.severity}"`);
+    seenSeverities.add(penalty.severity);
+    if (isBlank(penalty.label)) report(`${path}.label`, 'label is empty');
+    if (isBlank(penalty.message)) report(`${path}.message`, 'message is empty');
+    if (!Number.isInteger(penalty.rank)) report(`${path}.rank`, 'rank must be an integer');
+    penalty.actions.forEach((action, i) => {
+      if (isBlank(action.code)) report(`${path}.actions[${i}].code`, 'action code is empty');
+      if (isBlank(action.label)) report(`${path}.actions[${i}].label`, 'action label is empty');
+    });
+    const escalation = penalty.escalation;
+    if (escalation === null) return;
+    if (!Number.isInteger(escalation.count) || escalation.count < 1) {
+      report(`${path}.escalation.count`, 'count must be an integer >= 1');
+    }
+    if (!Number.isInteger(escalation.withinDays) || escalation.withinDays < 1) {
+      report(`${path}.escalation.withinDays`, 'withinDays must be an integer >= 1');
+    }
+    if (!severities.has(escalation.toSeverity)) {
+      report(`${path}.escalation.toSeverity`, `severity "${escalation.toSeverity}" has no penalty mapping`);
+    }
+  });
+
+  // Escalation loops: follow toSeverity from each mapping; revisiting the start is a loop.
+  const escalationTarget = new Map(
+    content.penalties.flatMap((penalty) => (penalty.escalation ? [[penalty.severity, penalty.escalation.toSeverity] as const] : [])),
+  );
+  for (const start of escalationTarget.keys()) {
+    const chain = [start];
+    let next = escalationTarget.get(start);
+    while (next !== undefined && !chain.includes(next)) {
+      chain.push(next);
+      next = escalationTarget.get(next);
+    }
+    if (next === start) {
+      report(`penalties[${start}].escalation.toSeverity`, `escalation loop: ${[...chain, start].join(' -> ')}`);
+    }
+  }
+
+  return issues;
+}
