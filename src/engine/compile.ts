@@ -31,14 +31,20 @@ export interface CompiledViolationRule {
 }
 
 /** A ruleset version prepared for evaluation. Immutable once built; share it freely. */
+/** A rule reachable by declaring its industry and (a part of) its scenario, with the labels as written. */
+export interface DeclaredPair {
+  ruleIndex: number;
+  label: string;
+}
+
 export interface CompiledRuleset {
   defaultDecision: Decision;
   defaultMessage: string;
   /** Sorted by key, so that match order is the rule-key order. */
   businessRules: CompiledBusinessRule[];
   keywordMatcher: KeywordMatcher;
-  /** `${industry}\u0000${scenario or scenario part}` (normalised) -> business rule indices */
-  declaredPairs: Map<string, number[]>;
+  /** `${industry}\u0000${scenario or scenario part}` (normalised) -> the rules naming that pair */
+  declaredPairs: Map<string, DeclaredPair[]>;
   /** Indices of business rules considered for every description (no keywords). */
   keywordlessRules: number[];
   /** behaviour -> its violation rules, sorted by key */
@@ -68,7 +74,7 @@ function compileCondition(ruleKey: string, condition: string | null, kind: Condi
 export function compileRuleset(content: RulesetContent): CompiledRuleset {
   const sortedBusinessRules = [...content.businessRules].sort(byKey);
   const patterns: Array<readonly [string, KeywordPattern]> = [];
-  const declaredPairs = new Map<string, number[]>();
+  const declaredPairs = new Map<string, DeclaredPair[]>();
   const keywordlessRules: number[] = [];
 
   const businessRules = sortedBusinessRules.map((rule, ruleIndex): CompiledBusinessRule => {
@@ -89,9 +95,9 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
     for (const scenario of scenarios) {
       if (normalizeText(scenario) === '') continue;
       const pairKey = declaredPairKey(rule.industry, scenario);
-      const indices = declaredPairs.get(pairKey) ?? [];
-      if (!indices.includes(ruleIndex)) indices.push(ruleIndex);
-      declaredPairs.set(pairKey, indices);
+      const pairs = declaredPairs.get(pairKey) ?? [];
+      if (!pairs.some((pair) => pair.ruleIndex === ruleIndex)) pairs.push({ ruleIndex, label: `${rule.industry}/${scenario.trim()}` });
+      declaredPairs.set(pairKey, pairs);
     }
 
     return {

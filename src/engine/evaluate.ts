@@ -34,12 +34,13 @@ export function evaluateNumberApplication(
   const description = normalizeText(input.description);
   const hits = compiled.keywordMatcher.search(description);
 
-  const declaredRules = new Set<number>(
-    input.industry && input.scenario
-      ? compiled.declaredPairs.get(declaredPairKey(input.industry, input.scenario)) ?? []
-      : [],
+  // rule index -> the rule's own industry/scenario labels that the declaration named
+  const declaredRules = new Map<number, string>(
+    (input.industry && input.scenario ? compiled.declaredPairs.get(declaredPairKey(input.industry, input.scenario)) ?? [] : []).map(
+      (pair) => [pair.ruleIndex, pair.label],
+    ),
   );
-  const candidates = new Set<number>([...hits.keywords.keys(), ...declaredRules, ...compiled.keywordlessRules]);
+  const candidates = new Set<number>([...hits.keywords.keys(), ...declaredRules.keys(), ...compiled.keywordlessRules]);
 
   // Built only when a candidate has a condition; most descriptions never need it.
   let context: ConditionContext | null = null;
@@ -63,7 +64,8 @@ export function evaluateNumberApplication(
     if (rule.condition && !rule.condition.program(conditionContext())) continue;
 
     const evidence: string[] = [];
-    if (declaredRules.has(ruleIndex)) evidence.push(`declared industry/scenario: ${input.industry}/${input.scenario}`);
+    const declaredLabel = declaredRules.get(ruleIndex);
+    if (declaredLabel !== undefined) evidence.push(`declared industry/scenario: ${declaredLabel}`);
     const keywordIndices = [...(hits.keywords.get(ruleIndex) ?? [])].sort((a, b) => a - b);
     for (const keywordIndex of keywordIndices) evidence.push(`keyword: ${rule.keywords[keywordIndex]}`);
     if (rule.condition) evidence.push(`condition: ${rule.condition.expression}`);
