@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import fc from 'fast-check';
+import { compileRuleset, evaluateNumberApplication, evaluateViolation, validateContent } from '../../../src/engine';
+import { readRulesetDir, writeRulesetDir, RulesetFileError } from '../../../src/rulesets/ruleset-files';
+
+const SEED_DIR = path.resolve(__dirname, '../../../rulesets/ccc-access');
+const FIXTURES = path.resolve(__dirname, '../../fixtures/applications.yaml');
+const seed = readRulesetDir(SEED_DIR);
+const compiled = compileRuleset(seed.content);
+const fixtures = YAML.parse(fs.readFileSync(FIXTURES, 'utf8')) as Array<{ text: string; industry?: string; scenario?: string }>;
+
+describe('the seed ruleset ccc-access', () => {
+  it('is valid', () => {
+    expect(validateContent(seed.content)).toEqual([]);
+    expect(seed).toMatchObject({ key: 'ccc-access', makerChecker: true });
+    expect(seed.content).toMatchObject({ defaultDecision: 'REVIEW', defaultMessage: '其他未明确业务以最终申请号码审核为准' });
+  });
+
+  it('covers all 19 industries of the source table', () => {
+    const industries = new Set(seed.content.businessRules.map((rule) => rule.industry));
+    expect([...industries].sort()).toEqual(
+      ['医疗', '美容', '房产', '金融', '游戏', '电商', '保险', '婚恋', '装修', '教育', '会议营销', '短视频', '传媒表演', '知识产权代理', '电信增值业务', '零售', '旅游', '软件系统', '其他'].sort(),
+    );
+  });
+
+  it('rejects with the source wording on every table rule', () => {
+    for (const rule of seed.content.businessRules.filter((rule) => rule.key !== 'other.offline-rectification')) {
+      expect({ key: rule.key, effect: rule.effect, message: rule.message }).toEqual({ key: rule.key, effect: 'REJECT', message: '目前不支持为该业务申请号码，请谅解' });
+    }
+  });
+
+  it.each(seed.content.businessRules.filter((rule) => rule.keywords.length > 0).map((rule) => [rule.key]))(
+    'has rule %s matching at least one labelled description',
+    (key) => {
+      const matched = fixtures.some((fixture) =>
+        evaluateNumberApplication(compiled, { description: fixture.text, industry: fixture.industry, scenario: fixture.scenario }, { enterprise: null })
+          .matches.some((match) => match.ruleKey === key),
+      );
+      expect(matched).toBe(true);
+    },
+  );
+
+  it('rejects any application from an enterprise under rectification, with its own message', () => {
+    const outcome = evaluateNumberApplication(
+      compiled,
+      { description: '餐厅订座确认' },
+      { enterprise: { id: 'e1', status: 'OFFLINE', seriousViolationCount: 0, violationCount: 1 } },
+    );
+    expect(outcome.decision).toBe('REJECT');
+    expect(outcome.message).toBe('您的企业因违规正在下线整改，整改完成前不支持申请号码');
+    expect(outcome.matches.map((match) => match.ruleKey)).toEqual(['other.offline-rectification']);
+  });
+
+  it('penalises a verified mismatch into a prohibited business as CRITICAL and into a permitted one as SERIOUS', () => {
+    const standing = { id: 'e1', status: 'ACTIVE' as const, seriousViolationCount: 0, violationCount: 0 };
+    const judge = (actualBusiness: string) =>
+      evaluateViolation(compiled, { enterpriseId: 'e1', behavior: 'BUSINESS_MISMATCH', verified: true, declaredBusiness: '快递派送通知', actualBusiness }, { at: '2024-01-01T00:00:00Z', enterprise: standing, priorViolations: [] });
+    expect(judge('信用卡办理提额')).toMatchObject({ severity: 'CRITICAL', label: '特大违规', message: '将您的全部业务下线整改' });
+    expect(judge('餐厅订座')).toMatchObject({
+      severity: 'SERIOUS',
+      actions: [{ code: 'WARNING', label: '警告' }, { code: 'RECORD_SERIOUS_VIOLATION', label: '记录一次严重违规' }],
+    });
+  });
+
+  it('round-trips through writeRulesetDir and readRulesetDir unchanged', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruleset-'));
+    try {
+      const { content, ...meta } = seed;
+      writeRulesetDir(dir, meta, content);
+      expect(readRulesetDir(dir)).toEqual(seed);
+      expect(JSON.stringify(readRulesetDir(dir))).toBe(JSON.stringify(seed));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the file and field when a ruleset file has the wrong shape', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruleset-'));
+    try {
+      for (const file of fs.readdirSync(SEED_DIR)) fs.copyFileSync(path.join(SEED_DIR, file), path.join(dir, file));
+      fs.writeFileSync(path.join(dir, 'penalties.yaml'), '- { severity: SERIOUS, label: 严重违规, rank: high, actions: [], message: m }\n');
+      expect(() => readRulesetDir(dir)).toThrow(RulesetFileError);
+      expect(() => readRulesetDir(dir)).toThrow('penalties.yaml: [0] (SERIOUS).rank: expected an integer, got "high"');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('determinism', () => {
+  const standing = fc.option(
+    fc.record({
+      id: fc.string(),
+      status: fc.constantFrom('ACTIVE' as const, 'OFFLINE' as const),
+      seriousViolationCount: fc.nat(20),
+      violationCount: fc.nat(20),
+    }),
+    { nil: null },
+  );
+
+  it('gives byte-identical outcomes for the same version and input, and never throws on arbitrary text', () => {
+    const fixtureText = fc.constantFrom(...fixtures.map((fixture) => fixture.text));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fixtureText, fc.tuple(fixtureText, fc.string()).map(([a, b]) => a + b)),
+        fc.option(fc.string(), { nil: null }),
+        fc.option(fc.string(), { nil: null }),
+        standing,
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        (description, industry, scenario, enterprise, facts) => {
+          const input = { description, industry, scenario, facts };
+          const first = JSON.stringify(evaluateNumberApplication(compiled, input, { enterprise }));
+          const again = JSON.stringify(evaluateNumberApplication(compileRuleset(seed.content), input, { enterprise }));
+          expect(again).toBe(first);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives byte-identical violation outcomes for the same input and state', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.boolean(), standing, (actualBusiness, verified, enterprise) => {
+        const input = { enterpriseId: 'e1', behavior: 'BUSINESS_MISMATCH', verified, actualBusiness };
+        const state = { at: '2024-01-01T00:00:00Z', enterprise, priorViolations: [{ severity: 'SERIOUS', at: '2023-12-31T00:00:00Z' }] };
+        expect(JSON.stringify(evaluateViolation(compiled, input, state))).toBe(JSON.stringify(evaluateViolation(compiled, input, state)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
