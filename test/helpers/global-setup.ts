@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import 'reflect-metadata';
 import { createDataSource } from '../../src/db/data-source';
-import { ensureDatabase } from '../../src/db/database';
+import { ensureDatabase } from '../../src/db/ensure-database';
 import { startEmbeddedDatabase } from '../../src/db/embedded-database';
 import { createLogger } from '../../src/common/logger';
 import { RulesetService } from '../../src/rulesets/ruleset.service';

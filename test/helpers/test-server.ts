@@ -6,7 +6,7 @@ import { Role } from '../../src/api-keys/roles';
 import { createLogger } from '../../src/common/logger';
 import { loadConfig } from '../../src/config/config';
 import { createDataSource } from '../../src/db/data-source';
-import { ensureDatabase } from '../../src/db/database';
+import { ensureDatabase } from '../../src/db/ensure-database';
 import { readTestState } from './test-state';
 
 export interface GraphQLResponse<T = any> {

@@ -42,11 +42,16 @@ describeWithBrowser('GraphiQL in a real browser', () => {
     await page.locator('.graphiql-query-editor .monaco-editor, .graphiql-query-editor .CodeMirror').first().click();
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText('{ ruleset(key: "ccc-access") { name currentVersion { number status } } }');
-    await page.getByRole('button', { name: /headers/i }).first().click().catch(() => undefined);
-    const headersEditor = page.locator('.graphiql-editor-tool .monaco-editor, .graphiql-editor-tool .CodeMirror').last();
+    // The editor auto-closes brackets; drop whatever it appended after the typed text.
+    await page.keyboard.press('Shift+Control+End');
+    await page.keyboard.press('Delete');
+    const headersEditor = page.locator('.graphiql-editor-tool .monaco-editor:visible').last();
     await headersEditor.click();
     await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
     await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${server.keys.evaluator}` }));
+    await page.keyboard.press('Shift+Control+End');
+    await page.keyboard.press('Delete');
     await page.locator('.graphiql-execute-button').click();
 
     let shown = '';
