@@ -103,7 +103,9 @@ function parseTime(value: string, what: string): number {
  * Violations: rules with the reported behaviour whose condition holds match; the one with
  * the highest penalty rank sets the severity, then escalation may raise it. The `actual`
  * variable is the verdict of the same version's business rules on the actual business, so
- * that "mismatch involving a prohibited business" stays data, not code.
+ * that "mismatch involving a prohibited business" stays data, not code. The actual business
+ * is judged as a business, without the enterprise's standing: an enterprise already offline
+ * must not make every business it runs look prohibited.
  * Unverified reports still list the rules that would apply, but carry no penalty.
  */
 export function evaluateViolation(
@@ -123,7 +125,7 @@ export function evaluateViolation(
       : evaluateNumberApplication(
           compiled,
           { enterpriseId: input.enterpriseId, description: actualBusiness },
-          { enterprise: state.enterprise },
+          { enterprise: null },
         );
   const actualRuleKeys = actualOutcome ? actualOutcome.matches.map((match) => match.ruleKey) : [];
   const context: ConditionContext = {

@@ -65,6 +65,16 @@ describe('the seed ruleset ccc-access', () => {
     });
   });
 
+  it('judges the actual business of an enterprise already offline as a business, not by its standing', () => {
+    const offline = { id: 'e1', status: 'OFFLINE' as const, seriousViolationCount: 0, violationCount: 1 };
+    const outcome = evaluateViolation(
+      compiled,
+      { enterpriseId: 'e1', behavior: 'BUSINESS_MISMATCH', verified: true, declaredBusiness: '快递派送通知', actualBusiness: '餐厅订座' },
+      { at: '2024-01-01T00:00:00Z', enterprise: offline, priorViolations: [] },
+    );
+    expect(outcome.severity).toBe('SERIOUS');
+  });
+
   it('round-trips through writeRulesetDir and readRulesetDir unchanged', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruleset-'));
     try {
