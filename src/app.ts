@@ -1,8 +1,10 @@
 import { ApolloServer } from '@apollo/server';
 import { DataSource } from 'typeorm';
+import { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { Config } from './config/config';
 import { Logger } from './common/logger';
 import { abuseProtection } from './graphql/abuse-limits';
+import { CHANNELS, NotificationListener } from './db/notification-listener';
 import { createErrorFormatter } from './graphql/format-error';
 import { requestObserver } from './graphql/request-observer';
 import { PolicyMetrics } from './metrics/metrics';
@@ -31,7 +33,14 @@ export interface App {
 /** The one composition root, used by main.ts and by the integration tests. */
 export async function createApp({ config, dataSource, logger, developmentKey = null }: AppOptions): Promise<App> {
   const metrics = new PolicyMetrics(() => poolStats(dataSource));
-  const services = createServices(dataSource, metrics);
+  const notifications = new NotificationListener((dataSource.options as PostgresDataSourceOptions).url!);
+  const services = createServices(dataSource, metrics, notifications);
+  notifications.on('notification', (channel, payload) => {
+    if (channel === CHANNELS.apiKeys) services.apiKeys.forget(payload);
+  });
+  notifications.on('connected', () => services.apiKeys.forget(null));
+  notifications.on('error', (error) => logger.warn({ err: error }, 'notification connection lost; reconnecting'));
+  await notifications.start();
   const schema = await buildPolicySchema();
   const protection = abuseProtection();
   const apollo = new ApolloServer<GraphQLContext>({
@@ -83,6 +92,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
     async close(graceMs = 10_000) {
       await http.drain(graceMs);
       await apollo.stop();
+      await notifications.stop();
     },
   };
 }

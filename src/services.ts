@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from './api-keys/api-key.service';
+import { NotificationListener } from './db/notification-listener';
 import { PolicyMetrics } from './metrics/metrics';
 import { RulesetService } from './rulesets/ruleset.service';
 
@@ -7,15 +8,17 @@ import { RulesetService } from './rulesets/ruleset.service';
 export interface Services {
   dataSource: DataSource;
   metrics: PolicyMetrics;
+  notifications: NotificationListener;
   apiKeys: ApiKeyService;
   rulesets: RulesetService;
 }
 
-export function createServices(dataSource: DataSource, metrics: PolicyMetrics): Services {
+export function createServices(dataSource: DataSource, metrics: PolicyMetrics, notifications: NotificationListener): Services {
   return {
     dataSource,
     metrics,
-    apiKeys: new ApiKeyService(dataSource),
+    notifications,
+    apiKeys: new ApiKeyService(dataSource, () => notifications.listening),
     rulesets: new RulesetService(dataSource),
   };
 }

@@ -3,6 +3,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { uuidv7 } from 'uuidv7';
 import { BadInputError, NotFoundError, UnauthenticatedError } from '../common/errors';
 import { isUuid } from '../common/ids';
+import { CHANNELS } from '../db/notification-listener';
 import { Caller } from '../common/request-context';
 import { ApiKeyEntity } from './api-key.entity';
 import { isRole, Role, ROLES } from './roles';
@@ -23,12 +24,31 @@ export function generateApiKeySecret(): string {
   return `ccc_${randomBytes(32).toString('base64url')}`;
 }
 
+const MAX_CACHED_KEYS = 10_000;
+
 export class ApiKeyService {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Active keys by hash. Only used while `cacheEnabled()`: revocations reach it by NOTIFY. */
+  private readonly cache = new Map<string, Caller>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cacheEnabled: () => boolean = () => false,
+  ) {}
+
+  /** Drops cached keys: one by id, or all (after the notification connection was lost). */
+  forget(keyId: string | null): void {
+    if (keyId === null) {
+      this.cache.clear();
+      return;
+    }
+    for (const [hash, caller] of this.cache) if (caller.keyId === keyId) this.cache.delete(hash);
+  }
 
   /** Resolves a bearer secret to its caller; unknown or revoked keys are UNAUTHENTICATED. */
   async authenticate(secret: string): Promise<Caller> {
     const hash = hashApiKey(secret);
+    const cached = this.cacheEnabled() ? this.cache.get(hash) : undefined;
+    if (cached) return cached;
     const row = await this.dataSource
       .createQueryBuilder()
       .select(['k.id AS id', 'k.name AS name', 'k.roles AS roles', 'k.key_hash AS key_hash'])
@@ -38,7 +58,12 @@ export class ApiKeyService {
     if (!row || !timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(hash, 'hex'))) {
       throw new UnauthenticatedError('the API key is unknown or revoked');
     }
-    return { keyId: row.id, name: row.name, roles: row.roles.filter(isRole) };
+    const caller = { keyId: row.id, name: row.name, roles: row.roles.filter(isRole) };
+    if (this.cacheEnabled()) {
+      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
+      this.cache.set(hash, caller);
+    }
+    return caller;
   }
 
   async create(createdBy: string, name: string, roles: string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
@@ -63,15 +88,19 @@ export class ApiKeyService {
 
   async revoke(id: string): Promise<boolean> {
     if (!isUuid(id)) throw new NotFoundError(`no API key with id ${id}`);
-    const result = await this.dataSource
-      .getRepository(ApiKeyEntity)
-      .update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    if (!result.affected) {
-      const exists = await this.dataSource.getRepository(ApiKeyEntity).existsBy({ id });
-      if (!exists) throw new NotFoundError(`no API key with id ${id}`);
-      return false;
-    }
-    return true;
+    const revoked = await this.dataSource.transaction(async (manager) => {
+      const result = await manager.getRepository(ApiKeyEntity).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+      if (!result.affected) {
+        const exists = await manager.getRepository(ApiKeyEntity).existsBy({ id });
+        if (!exists) throw new NotFoundError(`no API key with id ${id}`);
+        return false;
+      }
+      // Every process drops the key from its cache when this commits.
+      await manager.query('SELECT pg_notify($1, $2)', [CHANNELS.apiKeys, id]);
+      return true;
+    });
+    this.forget(id);
+    return revoked;
   }
 
   async list(): Promise<ApiKeyEntity[]> {

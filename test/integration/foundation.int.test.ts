@@ -83,6 +83,27 @@ describe('the service foundation', () => {
     expect(after.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('revokes a key in every server process: a second process refuses it on its next request', async () => {
+    const second = await startTestServer({ databaseUrl: server.databaseUrl });
+    try {
+      const created = await server.gql('mutation { createApiKey(name: "svc-2", roles: ["evaluator"]) { id key } }');
+      const { id, key } = created.data.createApiKey;
+      const warm = await postGraphQL(second.url, '{ rulesets { key } }', {}, key);
+      expect(warm.errors).toBeUndefined();
+
+      await server.gql('mutation($id: ID!) { revokeApiKey(id: $id) }', { id });
+      // The notification is asynchronous; the revocation must land within a second.
+      let code: string | undefined;
+      for (let attempt = 0; attempt < 20 && code !== 'UNAUTHENTICATED'; attempt++) {
+        code = (await postGraphQL(second.url, '{ rulesets { key } }', {}, key)).errors?.[0]?.extensions?.code;
+        if (code !== 'UNAUTHENTICATED') await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(code).toBe('UNAUTHENTICATED');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('stores keys only as hashes', async () => {
     const rows: { key_hash: string }[] = await server.dataSource.query('SELECT key_hash FROM api_key');
     for (const { key_hash } of rows) {
