@@ -50,6 +50,8 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
     allowBatchedHttpRequests: false,
     introspection: true,
     csrfPrevention: true,
+    // Shutdown is ours: drain HTTP first, then stop Apollo, then close the database.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({
       exposeInternals: config.nodeEnv !== 'production',

@@ -1,17 +1,21 @@
+import cluster from 'node:cluster';
 import 'reflect-metadata';
 import { createApp } from './app';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { ensureDevelopmentKey } from './api-keys/development-key';
-import { createLogger } from './common/logger';
-import { ConfigError, isLocalDevelopment, loadConfig } from './config/config';
-import { openDatabase } from './db/database';
+import { createLogger, Logger } from './common/logger';
+import { Config, ConfigError, isLocalDevelopment, loadConfig } from './config/config';
+import { Database, openDatabase } from './db/database';
 import { ensureSeedRuleset } from './rulesets/seed';
+import { RulesetService } from './rulesets/ruleset.service';
 
-/** config -> database (embedded or DATABASE_URL) -> migrations -> seed -> app -> listen */
-async function main(): Promise<void> {
-  let config;
+/** What the primary hands to cluster workers: the database it prepared and the development key. */
+const WORKER_DATABASE_URL = 'CCC_WORKER_DATABASE_URL';
+const WORKER_DEVELOPMENT_KEY = 'CCC_WORKER_DEVELOPMENT_KEY';
+
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`ccc-policy: ${error.message}`);
@@ -19,40 +23,99 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
-  const startedAt = Date.now();
+}
+
+/** Database (embedded or DATABASE_URL) -> migrations -> admin/development key -> seed ruleset. */
+async function prepare(config: Config, logger: Logger): Promise<{ database: Database; developmentKey: string | null }> {
   const database = await openDatabase(config, (line) => logger.debug(line));
   const apiKeys = new ApiKeyService(database.dataSource);
   if (config.adminApiKey) await apiKeys.ensureAdminKey(config.adminApiKey);
   const developmentKey =
     isLocalDevelopment(config) && !config.adminApiKey ? await ensureDevelopmentKey(apiKeys, config.dataDir) : null;
+  await ensureSeedRuleset(new RulesetService(database.dataSource), logger);
+  return { database, developmentKey };
+}
 
-  const app = await createApp({ config, dataSource: database.dataSource, logger, developmentKey });
-  await ensureSeedRuleset(app.services.rulesets, logger);
-
-  const port = await app.listen(config.port, config.host);
+function printReady(config: Config, port: number, developmentKey: string | null): void {
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ port, database: database.embedded ? 'embedded' : 'DATABASE_URL', startupMs: Date.now() - startedAt }, 'ccc-policy listening');
   console.log(`\nccc-policy is ready.\n  GraphQL:  ${base}/graphql\n  GraphiQL: ${base}/graphiql`);
   if (developmentKey) console.log(`  Development admin key (stored in ${config.dataDir}): ${developmentKey}\n`);
+}
 
+function onSignals(stop: (signal: string) => Promise<void>): void {
   let stopping = false;
-  const stop = async (signal: string) => {
+  const handle = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: draining in-flight requests');
-    try {
-      await app.close();
-      await database.close();
-      logger.info('stopped cleanly');
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    }
+    stop(signal).then(
+      () => process.exit(0),
+      (error) => {
+        console.error('ccc-policy: shutdown failed', error);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
+}
+
+/** One server process: app on the prepared database until SIGTERM/SIGINT, then a graceful stop. */
+async function serve(config: Config, logger: Logger, database: Database, developmentKey: string | null, announce: boolean) {
+  const startedAt = Date.now();
+  const app = await createApp({ config, dataSource: database.dataSource, logger, developmentKey });
+  const port = await app.listen(config.port, config.host);
+  logger.info({ port, pid: process.pid, startupMs: Date.now() - startedAt }, 'ccc-policy listening');
+  if (announce) printReady(config, port, developmentKey);
+  onSignals(async (signal) => {
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    await app.close();
+    await database.close();
+    logger.info('stopped cleanly');
+  });
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+
+  if (cluster.isWorker) {
+    const url = process.env[WORKER_DATABASE_URL]!;
+    const database = await openDatabase({ ...config, databaseUrl: url }, (line) => logger.debug(line));
+    await serve(config, logger, database, process.env[WORKER_DEVELOPMENT_KEY] || null, false);
+    return;
+  }
+
+  const { database, developmentKey } = await prepare(config, logger);
+  if (config.workers === 1) {
+    await serve(config, logger, database, developmentKey, true);
+    return;
+  }
+
+  // Several processes share the port; the primary keeps only the embedded server (if any).
+  await database.dataSource.destroy();
+  const env = { [WORKER_DATABASE_URL]: database.url, [WORKER_DEVELOPMENT_KEY]: developmentKey ?? '' };
+  let stopping = false;
+  let listening = 0;
+  for (let i = 0; i < config.workers; i++) {
+    const worker = cluster.fork(env);
+    worker.once('listening', (address) => {
+      if (++listening === config.workers) printReady(config, address.port, developmentKey);
+    });
+  }
+  cluster.on('exit', (worker, code, signal) => {
+    if (!stopping) logger.error({ pid: worker.process.pid, code, signal }, 'worker exited; starting another');
+    if (!stopping) cluster.fork(env);
+  });
+  onSignals(async (signal) => {
+    stopping = true;
+    logger.info({ signal, workers: config.workers }, 'shutting down workers');
+    const exits = Object.values(cluster.workers ?? {}).map(
+      (worker) => new Promise<void>((resolve) => (worker!.isDead() ? resolve() : worker!.once('exit', () => resolve()))),
+    );
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    await Promise.all(exits);
+    await database.embedded?.stop();
+  });
 }
 
 main().catch((error) => {

@@ -18,6 +18,8 @@ export interface Config {
   logBatchMaxSize: number;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
+  /** Server processes (node:cluster) sharing the port; 1 runs in-process. */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logBatchWindowMs: integer('LOG_BATCH_WINDOW_MS', 2, 0, 1000),
     logBatchMaxSize: integer('LOG_BATCH_MAX_SIZE', 500, 1, 10000),
     maxBodyBytes: integer('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    workers: integer('WORKERS', 1, 1, 64),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

