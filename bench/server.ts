@@ -1,0 +1,191 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ROOT } from './inputs';
+
+/** Asks the kernel for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ServerOptions {
+  dataDir: string;
+  adminKey: string;
+  workers?: number;
+  databaseUrl?: string;
+  /** Directory for `--cpu-prof` output; the profile is written when the server exits. */
+  cpuProfDir?: string;
+  logFile: string;
+  extraEnv?: Record<string, string>;
+}
+
+export interface BenchServer {
+  pid: number;
+  port: number;
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `node dist/src/main.js` on a free loopback port; resolves once /readyz answers 200. */
+export async function startServer(options: ServerOptions): Promise<BenchServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: options.dataDir,
+    ADMIN_API_KEY: options.adminKey,
+    WORKERS: String(options.workers ?? 1),
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
+    ...options.extraEnv,
+  };
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  else delete env.DATABASE_URL;
+  const args = [...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []), path.join(ROOT, 'dist', 'src', 'main.js')];
+  const log = fs.openSync(options.logFile, 'a');
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  let exited: string | null = null;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = `exit code ${code}, signal ${signal}`;
+      resolve();
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (exited) throw new Error(`server exited before it was ready (${exited}); see ${options.logFile}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready after 180 s; see ${options.logFile}`);
+    }
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  return {
+    pid: child.pid!,
+    port,
+    url,
+    child,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The embedded PostgreSQL's URL, from the port in its postmaster.pid (line 4). */
+export function embeddedDatabaseUrl(dataDir: string): string {
+  const lines = fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
+  return `postgres://postgres:postgres@127.0.0.1:${lines[3].trim()}/postgres`;
+}
+
+// ---- /proc accounting: resident memory and CPU time of the server's process tree ----
+
+interface ProcInfo {
+  pid: number;
+  ppid: number;
+  comm: string;
+  /** user + system CPU seconds */
+  cpu: number;
+}
+
+const TICKS = 100; // USER_HZ on Linux
+
+function readProc(pid: number): ProcInfo | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const fields = stat.slice(close + 2).split(' ');
+    // fields[0] = state (field 3); ppid is field 4, utime 14, stime 15
+    return { pid, ppid: Number(fields[1]), comm, cpu: (Number(fields[11]) + Number(fields[12])) / TICKS };
+  } catch {
+    return null;
+  }
+}
+
+/** The process and all its descendants. */
+function tree(rootPid: number): ProcInfo[] {
+  const all: ProcInfo[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const info = readProc(Number(entry));
+    if (info) all.push(info);
+  }
+  const byParent = new Map<number, ProcInfo[]>();
+  for (const info of all) byParent.set(info.ppid, [...(byParent.get(info.ppid) ?? []), info]);
+  const root = all.find((info) => info.pid === rootPid);
+  if (!root) return [];
+  const result: ProcInfo[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    result.push(next);
+    queue.push(...(byParent.get(next.pid) ?? []));
+  }
+  return result;
+}
+
+const isPostgres = (info: ProcInfo) => info.comm.startsWith('postgres') || info.comm.startsWith('postmaster');
+
+function rssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s*(\d+)/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident MB of the Node server processes (cluster primary and workers), PostgreSQL excluded. */
+export function serverRssMb(rootPid: number): { total: number; perProcess: number[] } {
+  const nodes = tree(rootPid).filter((info) => !isPostgres(info));
+  const perProcess = nodes.map((info) => rssMb(info.pid));
+  return { total: perProcess.reduce((a, b) => a + b, 0), perProcess };
+}
+
+export interface CpuSnapshot {
+  server: number;
+  postgres: number;
+  bench: number;
+}
+
+/** CPU seconds so far: the server's Node processes, its PostgreSQL processes, and this bench process. */
+export function cpuSnapshot(rootPid: number, postgresRootPid?: number): CpuSnapshot {
+  const processes = tree(rootPid);
+  let server = 0;
+  let postgres = 0;
+  for (const info of processes) (isPostgres(info) ? (postgres += info.cpu) : (server += info.cpu));
+  if (postgresRootPid !== undefined && postgresRootPid !== rootPid) {
+    for (const info of tree(postgresRootPid)) if (isPostgres(info)) postgres += info.cpu;
+  }
+  const own = process.cpuUsage();
+  return { server, postgres, bench: (own.user + own.system) / 1e6 };
+}
+
+export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
+  return { server: after.server - before.server, postgres: after.postgres - before.postgres, bench: after.bench - before.bench };
+}
