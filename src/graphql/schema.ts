@@ -2,10 +2,12 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../api-keys/api-key.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
+import { AuthoringResolver } from '../rulesets/authoring.resolver';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import { authChecker } from './auth-checker';
 
-export const resolvers = [RulesetResolver, ApiKeyResolver] as const;
+export const resolvers = [RulesetResolver, AuthoringResolver, AuditResolver, ApiKeyResolver] as const;
 
 export async function buildPolicySchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -14,7 +14,7 @@ export interface RulesetMeta {
   makerChecker: boolean;
 }
 
-interface VersionRow {
+export interface VersionRow {
   id: string;
   ruleset_id: string;
   ruleset_key: string;
@@ -34,7 +34,7 @@ interface VersionRow {
   retired_at: Date | null;
 }
 
-const VERSION_SELECT = `
+export const VERSION_SELECT = `
   SELECT v.*, r.key AS ruleset_key, vr.retired_at
   FROM ruleset_version v
   JOIN ruleset r ON r.id = v.ruleset_id

@@ -1,0 +1,23 @@
+import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { BadInputError } from '../common/errors';
+import { GraphQLContext } from '../graphql/context';
+import { AUDIT_EVENT_TYPES, AuditEventType } from './audit-event';
+import { AuditEvent } from './audit.types';
+
+@Resolver()
+export class AuditResolver {
+  @Authorized('editor', 'publisher', 'auditor')
+  @Query(() => [AuditEvent], { description: 'The edit trail, newest first: per ruleset, per draft, or both.' })
+  auditEvents(
+    @Arg('rulesetKey', () => ID, { nullable: true }) rulesetKey: string | null,
+    @Arg('draftId', () => ID, { nullable: true }) draftId: string | null,
+    @Arg('type', () => String, { nullable: true }) type: string | null,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<AuditEvent[]> {
+    if (type != null && !AUDIT_EVENT_TYPES.includes(type as AuditEventType)) {
+      throw new BadInputError(`unknown audit event type "${type}"; expected one of ${AUDIT_EVENT_TYPES.join(', ')}`);
+    }
+    return services.audit.list({ rulesetKey, versionId: draftId, type: type as AuditEventType | null, first });
+  }
+}

@@ -1,0 +1,32 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'One authoring change: who, when, which draft and revision, the changed part before and after.' })
+export class AuditEvent {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'RULESET_CREATED, DRAFT_CREATED, DEFAULT_DECISION_SET, BUSINESS_RULE_UPSERTED, VIOLATION_RULE_UPSERTED, PENALTY_MAPPING_UPSERTED, RULE_REMOVED, DRAFT_PUBLISHED, DRAFT_DISCARDED, VERSION_RETIRED' })
+  type: string;
+
+  @Field(() => ID)
+  rulesetKey: string;
+
+  @Field(() => ID, { nullable: true, description: 'The draft changed (a draft keeps its id when published).' })
+  versionId: string | null;
+
+  @Field(() => Int, { nullable: true, description: "The draft's revision after the change." })
+  revision: number | null;
+
+  @Field({ description: 'Name of the API key that made the change.' })
+  actor: string;
+
+  @Field(() => Date)
+  at: Date;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  before: unknown;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  after: unknown;
+}

@@ -1,0 +1,149 @@
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { GraphQLContext } from '../graphql/context';
+import { VersionDiff, ValidationIssue } from './authoring.types';
+import {
+  BusinessRuleInput,
+  PenaltyMappingInput,
+  toBusinessRuleContent,
+  toPenaltyMappingContent,
+  toViolationRuleContent,
+  ViolationRuleInput,
+} from './ruleset.inputs';
+import { toRulesetVersion } from './ruleset.mapping';
+import { DecisionEnum, Ruleset, RulesetVersion } from './ruleset.types';
+
+/** Policy authoring: drafts, edits (with expectedRevision), publish, retire, validate, diff. Thin: one service call each. */
+@Resolver()
+export class AuthoringResolver {
+  @Authorized('admin')
+  @Mutation(() => Ruleset, { description: 'A new ruleset without versions; createDraft then starts its first draft.' })
+  createRuleset(
+    @Arg('key', () => ID) key: string,
+    @Arg('name') name: string,
+    @Arg('description', () => String, { nullable: true }) description: string | null,
+    @Arg('defaultDecision', () => DecisionEnum, { defaultValue: DecisionEnum.REVIEW }) defaultDecision: DecisionEnum,
+    @Arg('defaultMessage', () => String, { nullable: true, description: 'Said when no rule matches; a generic message by default.' })
+    defaultMessage: string | null,
+    @Arg('makerChecker', () => Boolean, { defaultValue: true, description: 'Whoever edited a draft may not publish it.' })
+    makerChecker: boolean,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<Ruleset> {
+    return services.drafts.createRuleset(caller!.name, { key, name, description, defaultDecision, defaultMessage, makerChecker });
+  }
+
+  @Authorized('editor')
+  @Mutation(() => RulesetVersion, { description: 'A draft copying fromVersion (default: the version in effect now; empty when there is none).' })
+  async createDraft(
+    @Arg('rulesetKey', () => ID) rulesetKey: string,
+    @Arg('fromVersion', () => Int, { nullable: true }) fromVersion: number | null,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await services.drafts.createDraft(caller!.name, rulesetKey, fromVersion));
+  }
+
+  @Authorized('editor')
+  @Mutation(() => RulesetVersion)
+  async setDefaultDecision(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('decision', () => DecisionEnum) decision: DecisionEnum,
+    @Arg('message', () => String, { nullable: true, description: 'Also sets the default message.' }) message: string | null,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await services.drafts.setDefaultDecision(caller!.name, draftId, expectedRevision, decision, message));
+  }
+
+  @Authorized('editor')
+  @Mutation(() => RulesetVersion, { description: 'Adds the rule, or replaces the one with the same key. The condition is checked now.' })
+  async upsertBusinessRule(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('rule', () => BusinessRuleInput) rule: BusinessRuleInput,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await services.drafts.upsertBusinessRule(caller!.name, draftId, expectedRevision, toBusinessRuleContent(rule)));
+  }
+
+  @Authorized('editor')
+  @Mutation(() => RulesetVersion, { description: 'Adds the rule, or replaces the one with the same key. The condition is checked now.' })
+  async upsertViolationRule(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('rule', () => ViolationRuleInput) rule: ViolationRuleInput,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await services.drafts.upsertViolationRule(caller!.name, draftId, expectedRevision, toViolationRuleContent(rule)));
+  }
+
+  @Authorized('editor')
+  @Mutation(() => RulesetVersion, { description: 'Adds the mapping, or replaces the one with the same severity.' })
+  async upsertPenaltyMapping(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('penalty', () => PenaltyMappingInput) penalty: PenaltyMappingInput,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await services.drafts.upsertPenaltyMapping(caller!.name, draftId, expectedRevision, toPenaltyMappingContent(penalty)));
+  }
+
+  @Authorized('editor')
+  @Mutation(() => RulesetVersion, { description: 'Removes the business or violation rule with this key, or the penalty mapping of this severity.' })
+  async removeRule(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('key', () => ID) key: string,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await services.drafts.removeRule(caller!.name, draftId, expectedRevision, key));
+  }
+
+  @Authorized('publisher')
+  @Mutation(() => RulesetVersion, { description: 'Freezes the draft as the next version. effectiveFrom defaults to now; a future time schedules it.' })
+  async publishDraft(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('changelog') changelog: string,
+    @Arg('effectiveFrom', () => Date, { nullable: true }) effectiveFrom: Date | null,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await services.drafts.publishDraft(caller!.name, draftId, { expectedRevision, changelog, effectiveFrom }));
+  }
+
+  @Authorized('publisher')
+  @Mutation(() => Boolean, { description: 'Deletes a draft (its edit trail stays). Published versions are retired instead.' })
+  discardDraft(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int, { nullable: true }) expectedRevision: number | null,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<boolean> {
+    return services.drafts.discardDraft(caller!.name, draftId, expectedRevision);
+  }
+
+  @Authorized('publisher')
+  @Mutation(() => RulesetVersion, { description: 'Takes a published version out of currentVersion/asOf resolution without deleting it.' })
+  async retireVersion(
+    @Arg('rulesetKey', () => ID) rulesetKey: string,
+    @Arg('number', () => Int) number: number,
+    @Ctx() { services, caller }: GraphQLContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await services.drafts.retireVersion(caller!.name, rulesetKey, number));
+  }
+
+  @Authorized()
+  @Query(() => [ValidationIssue], { description: 'Every problem publishDraft would refuse; empty when the draft is publishable.' })
+  validateDraft(@Arg('draftId', () => ID) draftId: string, @Ctx() { services }: GraphQLContext): Promise<ValidationIssue[]> {
+    return services.drafts.validateDraft(draftId);
+  }
+
+  @Authorized()
+  @Query(() => VersionDiff, { description: 'Changes from version `from` (0: empty) to version `to` or to a draft.' })
+  diffVersions(
+    @Arg('rulesetKey', () => ID) rulesetKey: string,
+    @Arg('from', () => Int) from: number,
+    @Arg('to', () => Int, { nullable: true }) to: number | null,
+    @Arg('draftId', () => ID, { nullable: true }) draftId: string | null,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<VersionDiff> {
+    return services.drafts.diffVersions(rulesetKey, from, to, draftId);
+  }
+}

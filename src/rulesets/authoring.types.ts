@@ -1,0 +1,53 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'One problem that would stop a draft from being published.' })
+export class ValidationIssue {
+  @Field({ description: 'Where, e.g. businessRules[finance.credit-card].condition' })
+  path: string;
+
+  @Field()
+  message: string;
+}
+
+@ObjectType({ description: 'One added, removed or changed rule, penalty mapping or default.' })
+export class RuleChange {
+  @Field(() => ID, { description: 'Rule key, penalty severity, or defaultDecision/defaultMessage.' })
+  key: string;
+
+  @Field({ description: 'BUSINESS_RULE, VIOLATION_RULE, PENALTY or DEFAULT' })
+  kind: string;
+
+  @Field({ description: 'In domain terms, e.g. "金融/信用卡: keywords +办卡 -刷卡".' })
+  change: string;
+
+  @Field({ description: 'ADDED, REMOVED or CHANGED' })
+  action: string;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  before: unknown;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  after: unknown;
+}
+
+@ObjectType({ description: 'Differences between two versions, or between a version and a draft.' })
+export class VersionDiff {
+  @Field(() => Int, { description: '0 stands for the empty ruleset before version 1.' })
+  from: number;
+
+  @Field(() => Int, { nullable: true, description: 'null when comparing against a draft' })
+  to: number | null;
+
+  @Field(() => ID, { nullable: true })
+  draftId: string | null;
+
+  @Field()
+  fromHash: string;
+
+  @Field()
+  toHash: string;
+
+  @Field(() => [RuleChange])
+  changes: RuleChange[];
+}

@@ -1,0 +1,194 @@
+import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import type {
+  BusinessRuleContent,
+  EscalationContent,
+  PenaltyActionContent,
+  PenaltyMappingContent,
+  ViolationRuleContent,
+} from '../engine/content';
+import { DecisionEnum } from './ruleset.types';
+
+/** Rule keys: stable identifiers such as `finance.credit-card`. */
+const RULE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** Severities and behaviour codes: `CRITICAL`, `FRAUD_COMPLAINT`. */
+const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+const TEXT = 2000;
+const SHORT = 200;
+const MAX_KEYWORDS = 1000;
+
+@InputType({ description: 'A business rule to add, or to replace the one with the same key.' })
+export class BusinessRuleInput {
+  @Field(() => ID)
+  @Matches(RULE_KEY, { message: 'key must be letters, digits, dots, dashes or underscores (at most 100)' })
+  key: string;
+
+  @Field({ description: '行业大类' })
+  @MinLength(1)
+  @MaxLength(SHORT)
+  industry: string;
+
+  @Field({ description: '场景' })
+  @MinLength(1)
+  @MaxLength(SHORT)
+  scenario: string;
+
+  @Field(() => DecisionEnum)
+  effect: DecisionEnum;
+
+  @Field(() => [String])
+  @ArrayMaxSize(MAX_KEYWORDS)
+  @MaxLength(SHORT, { each: true })
+  keywords: string[];
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(MAX_KEYWORDS)
+  @MaxLength(SHORT, { each: true })
+  excludeKeywords?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'CEL over input.* and enterprise.*; checked when saved.' })
+  @IsOptional()
+  @MaxLength(TEXT)
+  condition?: string | null;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(TEXT)
+  message: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(TEXT)
+  source?: string | null;
+}
+
+@InputType({ description: 'A violation rule to add, or to replace the one with the same key.' })
+export class ViolationRuleInput {
+  @Field(() => ID)
+  @Matches(RULE_KEY, { message: 'key must be letters, digits, dots, dashes or underscores (at most 100)' })
+  key: string;
+
+  @Field({ description: 'Behaviour code, e.g. FRAUD_COMPLAINT.' })
+  @Matches(CODE, { message: 'behavior must be an upper-case code such as FRAUD_COMPLAINT' })
+  behavior: string;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(SHORT)
+  title: string;
+
+  @Field({ description: 'A severity defined by a PenaltyMapping.' })
+  @Matches(CODE, { message: 'severity must be an upper-case code such as CRITICAL' })
+  severity: string;
+
+  @Field(() => String, { nullable: true, description: 'CEL over input.*, actual.*, enterprise.*, priorViolations.' })
+  @IsOptional()
+  @MaxLength(TEXT)
+  condition?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(TEXT)
+  source?: string | null;
+}
+
+@InputType()
+export class PenaltyActionInput {
+  @Field()
+  @Matches(CODE, { message: 'action code must be an upper-case code such as OFFLINE_ALL' })
+  code: string;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(SHORT)
+  label: string;
+}
+
+@InputType()
+export class EscalationInput {
+  @Field(() => Int)
+  @Min(1)
+  @Max(10_000)
+  count: number;
+
+  @Field(() => Int)
+  @Min(1)
+  @Max(3650)
+  withinDays: number;
+
+  @Field()
+  @Matches(CODE, { message: 'toSeverity must be an upper-case code such as CRITICAL' })
+  toSeverity: string;
+}
+
+@InputType({ description: 'A penalty mapping to add, or to replace the one with the same severity.' })
+export class PenaltyMappingInput {
+  @Field()
+  @Matches(CODE, { message: 'severity must be an upper-case code such as CRITICAL' })
+  severity: string;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(SHORT)
+  label: string;
+
+  @Field(() => Int, { description: 'Higher is more severe.' })
+  @Min(0)
+  @Max(1000)
+  rank: number;
+
+  @Field(() => [PenaltyActionInput])
+  @ArrayMaxSize(50)
+  @ValidateNested()
+  actions: PenaltyActionInput[];
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(TEXT)
+  message: string;
+
+  @Field(() => EscalationInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  escalation?: EscalationInput | null;
+}
+
+export function toBusinessRuleContent(input: BusinessRuleInput): BusinessRuleContent {
+  return {
+    key: input.key,
+    industry: input.industry,
+    scenario: input.scenario,
+    effect: input.effect,
+    keywords: [...input.keywords],
+    excludeKeywords: [...(input.excludeKeywords ?? [])],
+    condition: input.condition ?? null,
+    message: input.message,
+    source: input.source ?? null,
+  };
+}
+
+export function toViolationRuleContent(input: ViolationRuleInput): ViolationRuleContent {
+  return {
+    key: input.key,
+    behavior: input.behavior,
+    title: input.title,
+    severity: input.severity,
+    condition: input.condition ?? null,
+    source: input.source ?? null,
+  };
+}
+
+export function toPenaltyMappingContent(input: PenaltyMappingInput): PenaltyMappingContent {
+  const escalation: EscalationContent | null = input.escalation
+    ? { count: input.escalation.count, withinDays: input.escalation.withinDays, toSeverity: input.escalation.toSeverity }
+    : null;
+  return {
+    severity: input.severity,
+    label: input.label,
+    rank: input.rank,
+    actions: input.actions.map((action): PenaltyActionContent => ({ code: action.code, label: action.label })),
+    message: input.message,
+    escalation,
+  };
+}

@@ -1,0 +1,194 @@
+import { canonicalJson } from '../common/canonical-json';
+import type {
+  BusinessRuleContent,
+  PenaltyActionContent,
+  PenaltyMappingContent,
+  RulesetContent,
+  ViolationRuleContent,
+} from '../engine/content';
+
+/**
+ * What changed between two versions' content, in the policy owner's terms:
+ * `金融/信用卡: keywords +办卡 -刷卡; effect REVIEW -> REJECT`. Pure: no database.
+ */
+export type ChangeKind = 'DEFAULT' | 'BUSINESS_RULE' | 'VIOLATION_RULE' | 'PENALTY';
+export type ChangeAction = 'ADDED' | 'REMOVED' | 'CHANGED';
+
+export interface ContentChange {
+  /** Rule key, penalty severity, or defaultDecision/defaultMessage. */
+  key: string;
+  kind: ChangeKind;
+  action: ChangeAction;
+  /** One line in domain terms. */
+  change: string;
+  before: unknown;
+  after: unknown;
+}
+
+const same = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+const quote = (value: string | null): string => (value === null ? 'none' : JSON.stringify(value));
+
+/** `keywords +办卡 -刷卡`: set difference, in sorted order. */
+function setChange(field: string, before: string[], after: string[]): string | null {
+  const removed = [...new Set(before)].filter((value) => !after.includes(value)).sort();
+  const added = [...new Set(after)].filter((value) => !before.includes(value)).sort();
+  if (added.length === 0 && removed.length === 0) return null;
+  return [field, ...added.map((value) => `+${value}`), ...removed.map((value) => `-${value}`)].join(' ');
+}
+
+function valueChange(field: string, before: string | number | null, after: string | number | null): string | null {
+  if (before === after) return null;
+  const show = (value: string | number | null) => (typeof value === 'number' ? String(value) : quote(value));
+  if (before === null) return `${field} added ${show(after)}`;
+  if (after === null) return `${field} removed (was ${show(before)})`;
+  return `${field} ${show(before)} -> ${show(after)}`;
+}
+
+/** Enum-like fields read better without quotes: `effect REVIEW -> REJECT`. */
+function codeChange(field: string, before: string, after: string): string | null {
+  return before === after ? null : `${field} ${before} -> ${after}`;
+}
+
+const describeAction = (action: PenaltyActionContent) => `${action.code}(${action.label})`;
+
+function describeEscalation(penalty: PenaltyMappingContent): string {
+  const e = penalty.escalation;
+  return e ? `${e.count} within ${e.withinDays} days -> ${e.toSeverity}` : 'none';
+}
+
+const businessLabel = (rule: BusinessRuleContent) => `${rule.industry}/${rule.scenario}`;
+const violationLabel = (rule: ViolationRuleContent) => `${rule.behavior} ${rule.title}`;
+const penaltyLabel = (penalty: PenaltyMappingContent) => `${penalty.severity} ${penalty.label}`;
+
+function businessRuleChanges(before: BusinessRuleContent, after: BusinessRuleContent): string[] {
+  return [
+    valueChange('industry', before.industry, after.industry),
+    valueChange('scenario', before.scenario, after.scenario),
+    codeChange('effect', before.effect, after.effect),
+    setChange('keywords', before.keywords, after.keywords),
+    setChange('excludeKeywords', before.excludeKeywords, after.excludeKeywords),
+    valueChange('condition', before.condition, after.condition),
+    valueChange('message', before.message, after.message),
+    valueChange('source', before.source, after.source),
+  ].filter((part): part is string => part !== null);
+}
+
+function violationRuleChanges(before: ViolationRuleContent, after: ViolationRuleContent): string[] {
+  return [
+    codeChange('behavior', before.behavior, after.behavior),
+    valueChange('title', before.title, after.title),
+    codeChange('severity', before.severity, after.severity),
+    valueChange('condition', before.condition, after.condition),
+    valueChange('source', before.source, after.source),
+  ].filter((part): part is string => part !== null);
+}
+
+function penaltyChanges(before: PenaltyMappingContent, after: PenaltyMappingContent): string[] {
+  const parts = [
+    valueChange('label', before.label, after.label),
+    valueChange('rank', before.rank, after.rank),
+    setChange('actions', before.actions.map(describeAction), after.actions.map(describeAction)),
+    valueChange('message', before.message, after.message),
+    same(before.escalation, after.escalation) ? null : `escalation ${describeEscalation(before)} -> ${describeEscalation(after)}`,
+  ].filter((part): part is string => part !== null);
+  if (parts.length === 0 && !same(before.actions, after.actions)) parts.push('actions reordered');
+  return parts;
+}
+
+function diffCollection<T>(
+  kind: ChangeKind,
+  keyOf: (item: T) => string,
+  labelOf: (item: T) => string,
+  describeAdded: (item: T) => string,
+  fieldChanges: (before: T, after: T) => string[],
+  before: T[],
+  after: T[],
+): ContentChange[] {
+  const beforeByKey = new Map(before.map((item) => [keyOf(item), item]));
+  const afterByKey = new Map(after.map((item) => [keyOf(item), item]));
+  const keys = [...new Set([...beforeByKey.keys(), ...afterByKey.keys()])].sort();
+  const changes: ContentChange[] = [];
+  for (const key of keys) {
+    const old = beforeByKey.get(key);
+    const now = afterByKey.get(key);
+    if (old === undefined && now !== undefined) {
+      changes.push({ key, kind, action: 'ADDED', change: `${labelOf(now)}: added (${describeAdded(now)})`, before: null, after: now });
+    } else if (old !== undefined && now === undefined) {
+      changes.push({ key, kind, action: 'REMOVED', change: `${labelOf(old)}: removed`, before: old, after: null });
+    } else if (old !== undefined && now !== undefined && !same(old, now)) {
+      const parts = fieldChanges(old, now);
+      const label = labelOf(old) === labelOf(now) ? labelOf(now) : `${labelOf(old)} -> ${labelOf(now)}`;
+      changes.push({ key, kind, action: 'CHANGED', change: `${label}: ${parts.join('; ') || 'reordered'}`, before: old, after: now });
+    }
+  }
+  return changes;
+}
+
+/** Every difference from `before` to `after`: defaults first, then business rules, violation rules, penalties, each by key. */
+export function diffContent(before: RulesetContent, after: RulesetContent): ContentChange[] {
+  const changes: ContentChange[] = [];
+  if (before.defaultDecision !== after.defaultDecision) {
+    changes.push({
+      key: 'defaultDecision',
+      kind: 'DEFAULT',
+      action: 'CHANGED',
+      change: `default decision: ${before.defaultDecision} -> ${after.defaultDecision}`,
+      before: before.defaultDecision,
+      after: after.defaultDecision,
+    });
+  }
+  if (before.defaultMessage !== after.defaultMessage) {
+    changes.push({
+      key: 'defaultMessage',
+      kind: 'DEFAULT',
+      action: 'CHANGED',
+      change: `default message: ${quote(before.defaultMessage)} -> ${quote(after.defaultMessage)}`,
+      before: before.defaultMessage,
+      after: after.defaultMessage,
+    });
+  }
+  changes.push(
+    ...diffCollection<BusinessRuleContent>(
+      'BUSINESS_RULE',
+      (rule) => rule.key,
+      businessLabel,
+      (rule) => [rule.effect, rule.keywords.length ? `keywords ${[...rule.keywords].sort().join(' ')}` : null, rule.condition ? `condition ${quote(rule.condition)}` : null]
+        .filter(Boolean)
+        .join(', '),
+      businessRuleChanges,
+      before.businessRules,
+      after.businessRules,
+    ),
+    ...diffCollection<ViolationRuleContent>(
+      'VIOLATION_RULE',
+      (rule) => rule.key,
+      violationLabel,
+      (rule) => [`severity ${rule.severity}`, rule.condition ? `condition ${quote(rule.condition)}` : null].filter(Boolean).join(', '),
+      violationRuleChanges,
+      before.violationRules,
+      after.violationRules,
+    ),
+    ...diffCollection<PenaltyMappingContent>(
+      'PENALTY',
+      (penalty) => penalty.severity,
+      penaltyLabel,
+      (penalty) => `rank ${penalty.rank}, actions ${penalty.actions.map(describeAction).join(' ') || 'none'}, escalation ${describeEscalation(penalty)}`,
+      penaltyChanges,
+      before.penalties,
+      after.penalties,
+    ),
+  );
+  return changes;
+}
+
+/** One line per change, prefixed by +, - or ~ : what `npm run rulesets -- diff` prints. */
+export function formatChanges(changes: ContentChange[]): string {
+  if (changes.length === 0) return 'no differences';
+  const sign: Record<ChangeAction, string> = { ADDED: '+', REMOVED: '-', CHANGED: '~' };
+  return changes.map((change) => `${sign[change.action]} [${change.kind} ${change.key}] ${change.change}`).join('\n');
+}
+
+/** The content of a ruleset before its first version: what diffs against "version 0" compare with. */
+export function emptyContent(base: Pick<RulesetContent, 'defaultDecision' | 'defaultMessage'>): RulesetContent {
+  return { ...base, businessRules: [], violationRules: [], penalties: [] };
+}
