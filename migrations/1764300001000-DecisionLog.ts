@@ -36,6 +36,7 @@ export class DecisionLog1764300001000 implements MigrationInterface {
       CREATE INDEX decision_log_ruleset ON decision_log (ruleset_key, seq);
       CREATE INDEX decision_log_enterprise ON decision_log (enterprise_id, seq) WHERE enterprise_id IS NOT NULL;
       CREATE INDEX decision_log_created ON decision_log (created_at);
+      CREATE INDEX decision_log_kind ON decision_log (kind, seq);
 
       -- The chain head: appenders lock this row, so concurrent writers from any number of
       -- processes extend one chain without forking it. One lock per batch, not per decision.
@@ -55,6 +56,10 @@ export class DecisionLog1764300001000 implements MigrationInterface {
           EXECUTE format('CREATE TABLE %I PARTITION OF decision_log FOR VALUES FROM (%L) TO (%L)',
                          name, start_at, (start_at + interval '1 month')::date);
         END IF;
+      EXCEPTION
+        -- Another process created it first; or the DEFAULT partition already holds rows of
+        -- that month (they stay there: correct, just not pruned).
+        WHEN duplicate_table OR check_violation THEN NULL;
       END $$;
       SELECT ensure_decision_log_partition((now() + make_interval(months => m))::date) FROM generate_series(0, 2) AS m;
 

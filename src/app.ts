@@ -34,13 +34,16 @@ export interface App {
 export async function createApp({ config, dataSource, logger, developmentKey = null }: AppOptions): Promise<App> {
   const metrics = new PolicyMetrics(() => poolStats(dataSource));
   const notifications = new NotificationListener((dataSource.options as PostgresDataSourceOptions).url!);
-  const services = createServices(dataSource, metrics, notifications);
+  const services = createServices(dataSource, metrics, notifications, config);
   notifications.on('notification', (channel, payload) => {
     if (channel === CHANNELS.apiKeys) services.apiKeys.forget(payload);
+    if (channel === CHANNELS.versions) services.versions.invalidate(payload || null);
   });
   notifications.on('connected', () => services.apiKeys.forget(null));
+  notifications.on('connected', () => services.versions.invalidate(null));
   notifications.on('error', (error) => logger.warn({ err: error }, 'notification connection lost; reconnecting'));
   await notifications.start();
+  await services.logWriter.start();
   const schema = await buildPolicySchema();
   const protection = abuseProtection();
   const apollo = new ApolloServer<GraphQLContext>({
@@ -94,6 +97,8 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
     async close(graceMs = 10_000) {
       await http.drain(graceMs);
       await apollo.stop();
+      // Every queued decision is written before the caller closes the database.
+      await services.logWriter.close();
       await notifications.stop();
     },
   };

@@ -3,11 +3,22 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../api-keys/api-key.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
+import { DecisionResolver } from '../decisions/decision.resolver';
+import { EnterpriseResolver } from '../enterprises/enterprise.resolver';
+import { EvaluationResolver } from '../evaluations/evaluation.resolver';
 import { AuthoringResolver } from '../rulesets/authoring.resolver';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import { authChecker } from './auth-checker';
 
-export const resolvers = [RulesetResolver, AuthoringResolver, AuditResolver, ApiKeyResolver] as const;
+export const resolvers = [
+  RulesetResolver,
+  AuthoringResolver,
+  AuditResolver,
+  ApiKeyResolver,
+  EvaluationResolver,
+  EnterpriseResolver,
+  DecisionResolver,
+] as const;
 
 export async function buildPolicySchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -1,0 +1,68 @@
+import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { hasRole } from '../api-keys/roles';
+import { ForbiddenError } from '../common/errors';
+import { GraphQLContext } from '../graphql/context';
+import { toDecisionRecord } from './decision.mapping';
+import { DecisionConnection, DecisionFilter, DecisionRecord, ImpactReport, LogVerification, ReplayResult } from './decision.types';
+
+/** The decision log: auditors read it all; an evaluator only the decisions it received in this request. */
+@Resolver()
+export class DecisionResolver {
+  @Authorized()
+  @Query(() => DecisionRecord, { nullable: true, description: 'Auditors: any decision. Evaluators: only decisions returned to them in this same request.' })
+  async decision(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<DecisionRecord | null> {
+    const caller = context.caller!;
+    if (!hasRole(caller.roles, ['auditor']) && !context.receivedDecisionIds.has(id)) {
+      throw new ForbiddenError('reading the decision log needs the role auditor; an evaluator may read only the decisions it received in this request');
+    }
+    const record = await context.services.decisionLog.findDecision(id);
+    return record ? toDecisionRecord(record) : null;
+  }
+
+  @Authorized('auditor')
+  @Query(() => DecisionConnection, { description: 'The log in order (oldest first), filtered; opaque cursors never skip or repeat while the log grows.' })
+  async decisions(
+    @Arg('filter', () => DecisionFilter, { nullable: true }) filter: DecisionFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<DecisionConnection> {
+    const page = await services.decisionLog.listDecisions(filter ?? {}, first ?? 50, after ?? null);
+    return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toDecisionRecord(edge.node) })) };
+  }
+
+  @Authorized('auditor')
+  @Query(() => ReplayResult, { description: 'Re-evaluates a logged decision against its own version (identical must be true), another version or a draft.' })
+  replayDecision(
+    @Arg('id', () => ID) id: string,
+    @Arg('againstVersion', () => Int, { nullable: true }) againstVersion: number | null,
+    @Arg('againstDraftId', () => ID, { nullable: true }) againstDraftId: string | null,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ReplayResult> {
+    return services.replay.replayDecision(id, againstVersion, againstDraftId);
+  }
+
+  @Authorized('auditor', 'editor', 'publisher')
+  @Query(() => ImpactReport, { description: 'Replays the logged decisions of a ruleset in [from, to) against a candidate version or draft.' })
+  impactAnalysis(
+    @Arg('rulesetKey', () => ID) rulesetKey: string,
+    @Arg('candidateVersion', () => Int, { nullable: true }) candidateVersion: number | null,
+    @Arg('candidateDraftId', () => ID, { nullable: true }) candidateDraftId: string | null,
+    @Arg('from', () => Date, { nullable: true }) from: Date | null,
+    @Arg('to', () => Date, { nullable: true }) to: Date | null,
+    @Arg('sampleSize', () => Int, { nullable: true, defaultValue: 20 }) sampleSize: number | null,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<ImpactReport> {
+    return services.replay.impactAnalysis({ rulesetKey, candidateVersion, candidateDraftId, from, to, sampleSize });
+  }
+
+  @Authorized('auditor')
+  @Query(() => LogVerification, { description: 'Recomputes record hashes and chain links in [from, to); reports the first broken record.' })
+  verifyDecisionLog(
+    @Arg('from', () => Date, { nullable: true }) from: Date | null,
+    @Arg('to', () => Date, { nullable: true }) to: Date | null,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<LogVerification> {
+    return services.decisionLog.verify(from ?? null, to ?? null);
+  }
+}

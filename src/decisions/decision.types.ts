@@ -1,0 +1,171 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { DecisionEnum } from '../rulesets/ruleset.types';
+
+@ObjectType({ description: 'One logged decision: what was asked, what was answered, by which version, for whom.' })
+export class DecisionRecord {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'NUMBER_APPLICATION, VIOLATION or RECORDED_VIOLATION' })
+  kind: string;
+
+  @Field(() => ID)
+  rulesetKey: string;
+
+  @Field(() => Int)
+  versionNumber: number;
+
+  @Field()
+  contentHash: string;
+
+  @Field(() => GraphQLJSON, { description: 'The canonical input evaluated.' })
+  input: unknown;
+
+  @Field(() => GraphQLJSON, { description: 'The canonical output returned.' })
+  output: unknown;
+
+  @Field(() => GraphQLJSON, { description: 'The recorded state the evaluation read (standing, prior violations).' })
+  state: unknown;
+
+  @Field({ description: 'The API key name that asked.' })
+  caller: string;
+
+  @Field(() => String, { nullable: true })
+  requestId: string | null;
+
+  @Field()
+  engineVersion: string;
+
+  @Field(() => Date)
+  createdAt: Date;
+
+  @Field({ description: 'Position in the log (decimal string).' })
+  sequence: string;
+
+  @Field({ description: 'sha256 of the canonical record content.' })
+  recordHash: string;
+
+  @Field({ description: 'Chains the log: sha256(prevHash + recordHash).' })
+  hash: string;
+
+  @Field(() => String, { nullable: true })
+  prevHash: string | null;
+}
+
+@ObjectType()
+export class DecisionEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => DecisionRecord)
+  node: DecisionRecord;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+@ObjectType()
+export class DecisionConnection {
+  @Field(() => [DecisionEdge])
+  edges: DecisionEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+
+  @Field(() => Int)
+  totalCount: number;
+}
+
+@InputType()
+export class DecisionFilter {
+  @Field(() => ID, { nullable: true })
+  rulesetKey?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  versionNumber?: number | null;
+
+  @Field(() => String, { nullable: true })
+  kind?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  enterpriseId?: string | null;
+
+  @Field(() => DecisionEnum, { nullable: true })
+  decision?: DecisionEnum | null;
+
+  @Field(() => Date, { nullable: true, description: 'Inclusive.' })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Exclusive.' })
+  to?: Date | null;
+}
+
+@ObjectType()
+export class ReplayResult {
+  @Field(() => ID)
+  decisionId: string;
+
+  @Field(() => Int, { nullable: true, description: 'null when replayed against a draft' })
+  againstVersion: number | null;
+
+  @Field()
+  identical: boolean;
+
+  @Field(() => GraphQLJSON)
+  original: unknown;
+
+  @Field(() => GraphQLJSON)
+  replayed: unknown;
+
+  @Field(() => [String], { description: 'In domain terms: "decision REVIEW -> REJECT", "match +finance.credit-card".' })
+  differences: string[];
+}
+
+@ObjectType()
+export class TransitionCount {
+  @Field()
+  from: string;
+
+  @Field()
+  to: string;
+
+  @Field(() => Int)
+  count: number;
+}
+
+@ObjectType()
+export class ImpactReport {
+  @Field(() => Int)
+  evaluated: number;
+
+  @Field(() => Int, { description: 'Decisions whose outcome differs: decision for applications, severity for violations.' })
+  changed: number;
+
+  @Field(() => [TransitionCount])
+  transitions: TransitionCount[];
+
+  @Field(() => [ReplayResult])
+  samples: ReplayResult[];
+}
+
+@ObjectType()
+export class LogVerification {
+  @Field(() => Int)
+  checked: number;
+
+  @Field()
+  valid: boolean;
+
+  @Field(() => ID, { nullable: true })
+  firstBrokenId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'record-hash, sequence, prev-hash, chain-hash or missing-tail' })
+  reason: string | null;
+}

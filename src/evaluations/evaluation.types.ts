@@ -1,0 +1,153 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DecisionEnum, PenaltyAction, VersionStatusEnum } from '../rulesets/ruleset.types';
+
+export enum CallDirectionEnum {
+  INBOUND = 'INBOUND',
+  OUTBOUND = 'OUTBOUND',
+}
+registerEnumType(CallDirectionEnum, { name: 'CallDirection' });
+
+@InputType({ description: 'An enterprise applying for a phone number, in its own words.' })
+export class NumberApplicationInput {
+  @Field(() => ID, { nullable: true, description: 'When given, the enterprise\'s recorded standing is read (an OFFLINE enterprise is rejected by rule).' })
+  enterpriseId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Declared 行业大类 (may be missing or wrong).' })
+  industry?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Declared 场景 (may be missing or wrong).' })
+  scenario?: string | null;
+
+  @Field({ description: 'Free-text business description: non-empty, at most 2,000 characters.' })
+  description: string;
+
+  @Field(() => CallDirectionEnum, { nullable: true })
+  callDirection?: CallDirectionEnum | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'A JSON object (at most 16 KiB, 8 levels) that conditions may consult as input.facts.' })
+  facts?: unknown;
+}
+
+@InputType({ description: 'A reported violation by an enterprise.' })
+export class ViolationInput {
+  @Field(() => ID)
+  enterpriseId: string;
+
+  @Field({ description: 'Behaviour code, e.g. FRAUD_COMPLAINT.' })
+  behavior: string;
+
+  @Field({ description: 'Only verified incidents are penalised.' })
+  verified: boolean;
+
+  @Field(() => String, { nullable: true })
+  declaredBusiness?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'For BUSINESS_MISMATCH: judged by the same version\'s business rules.' })
+  actualBusiness?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  occurredAt?: Date | null;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  facts?: unknown;
+}
+
+@ObjectType({ description: 'A rule that matched, with the evidence for it.' })
+export class RuleMatch {
+  @Field(() => ID)
+  ruleKey: string;
+
+  @Field(() => DecisionEnum, { nullable: true })
+  effect: DecisionEnum | null;
+
+  @Field(() => String, { nullable: true })
+  severity: string | null;
+
+  @Field(() => String, { nullable: true })
+  industry: string | null;
+
+  @Field(() => String, { nullable: true })
+  scenario: string | null;
+
+  @Field(() => String, { nullable: true })
+  behavior: string | null;
+
+  @Field()
+  message: string;
+
+  @Field(() => [String], { description: 'What matched: keywords, declared fields, conditions.' })
+  evidence: string[];
+}
+
+@ObjectType()
+export class NumberApplicationEvaluation {
+  @Field(() => ID, { description: 'The logged decision (written before this answer was sent).' })
+  decisionId: string;
+
+  @Field(() => ID)
+  rulesetKey: string;
+
+  @Field(() => Int)
+  versionNumber: number;
+
+  @Field()
+  contentHash: string;
+
+  @Field(() => VersionStatusEnum, { description: 'RETIRED when a retired version was pinned explicitly.' })
+  versionStatus: VersionStatusEnum;
+
+  @Field(() => Date)
+  evaluatedAt: Date;
+
+  @Field(() => DecisionEnum)
+  decision: DecisionEnum;
+
+  @Field()
+  message: string;
+
+  @Field(() => [RuleMatch])
+  matches: RuleMatch[];
+}
+
+@ObjectType()
+export class ViolationEvaluation {
+  @Field(() => ID, { description: 'The logged decision (written before this answer was sent).' })
+  decisionId: string;
+
+  @Field(() => ID)
+  rulesetKey: string;
+
+  @Field(() => Int)
+  versionNumber: number;
+
+  @Field()
+  contentHash: string;
+
+  @Field(() => VersionStatusEnum, { description: 'RETIRED when a retired version was pinned explicitly.' })
+  versionStatus: VersionStatusEnum;
+
+  @Field(() => Date)
+  evaluatedAt: Date;
+
+  @Field(() => String, { nullable: true, description: 'null when nothing applies (e.g. unverified).' })
+  severity: string | null;
+
+  @Field(() => String, { nullable: true })
+  label: string | null;
+
+  @Field(() => [PenaltyAction])
+  actions: PenaltyAction[];
+
+  @Field()
+  message: string;
+
+  @Field(() => [RuleMatch])
+  matches: RuleMatch[];
+
+  @Field(() => Int, { description: 'Violations recorded against the enterprise before this one.' })
+  priorViolations: number;
+
+  @Field({ description: 'True when an escalation rule raised the severity.' })
+  escalated: boolean;
+}

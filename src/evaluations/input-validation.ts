@@ -1,0 +1,161 @@
+import { BadInputError, IssueDetail } from '../common/errors';
+import type { NumberApplicationInput, ViolationInput } from '../engine';
+
+/** Bounds on what a caller may send for one evaluation. */
+export const INPUT_LIMITS = {
+  descriptionChars: 2000,
+  labelChars: 200,
+  idChars: 128,
+  behaviorChars: 64,
+  factsBytes: 16 * 1024,
+  factsDepth: 8,
+  batchSize: 1000,
+} as const;
+
+/** What the GraphQL layer hands over (DateTime already parsed). */
+export interface NumberApplicationArgs {
+  enterpriseId?: string | null;
+  industry?: string | null;
+  scenario?: string | null;
+  description: string;
+  callDirection?: 'INBOUND' | 'OUTBOUND' | null;
+  facts?: unknown;
+}
+
+export interface ViolationArgs {
+  enterpriseId: string;
+  behavior: string;
+  verified: boolean;
+  declaredBusiness?: string | null;
+  actualBusiness?: string | null;
+  occurredAt?: Date | null;
+  facts?: unknown;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+class Issues {
+  readonly list: IssueDetail[] = [];
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+
+  text(path: string, value: string | null | undefined, limit: number, required: boolean): string | null {
+    if (value === undefined || value === null) {
+      if (required) this.add(path, 'is required');
+      return null;
+    }
+    if (value.includes('\u0000')) this.add(path, 'must not contain NUL characters');
+    else if (required && value.trim() === '') this.add(path, 'must not be empty');
+    if ([...value].length > limit) this.add(path, `must be at most ${limit} characters (got ${[...value].length})`);
+    return value;
+  }
+
+  id(path: string, value: string | null | undefined, required: boolean): string | null {
+    if (value === undefined || value === null) {
+      if (required) this.add(path, 'is required');
+      return null;
+    }
+    if (value.trim() === '' || value !== value.trim()) this.add(path, 'must be a non-empty id without surrounding spaces');
+    else if (CONTROL.test(value)) this.add(path, 'must not contain control characters');
+    if (value.length > INPUT_LIMITS.idChars) this.add(path, `must be at most ${INPUT_LIMITS.idChars} characters`);
+    return value;
+  }
+
+  facts(path: string, value: unknown): Record<string, unknown> | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      this.add(path, 'must be a JSON object');
+      return null;
+    }
+    let problem: string | null = null;
+    const visit = (node: unknown, depth: number): void => {
+      if (problem) return;
+      if (depth > INPUT_LIMITS.factsDepth) {
+        problem = `must be nested at most ${INPUT_LIMITS.factsDepth} levels deep`;
+        return;
+      }
+      if (typeof node === 'string') {
+        if (node.includes('\u0000')) problem = 'must not contain NUL characters';
+      } else if (typeof node === 'number') {
+        if (!Number.isFinite(node)) problem = 'must contain only finite numbers';
+      } else if (Array.isArray(node)) {
+        for (const item of node) visit(item, depth + 1);
+      } else if (node !== null && typeof node === 'object') {
+        for (const [key, item] of Object.entries(node)) {
+          if (key.includes('\u0000')) problem = 'must not contain NUL characters';
+          visit(item, depth + 1);
+        }
+      } else if (node !== null && typeof node !== 'boolean') {
+        problem = 'must be JSON';
+      }
+    };
+    visit(value, 1);
+    if (problem) {
+      this.add(path, problem);
+      return null;
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+    if (bytes > INPUT_LIMITS.factsBytes) this.add(path, `must be at most ${INPUT_LIMITS.factsBytes} bytes of JSON (got ${bytes})`);
+    return value as Record<string, unknown>;
+  }
+}
+
+function fail(issues: Issues): never {
+  const summary = issues.list.map((issue) => `${issue.path} ${issue.message}`).join('; ');
+  throw new BadInputError(`invalid input: ${summary}`, { issues: issues.list });
+}
+
+/** The canonical, logged form of an application: every field present, absent ones null. */
+function checkApplication(issues: Issues, args: NumberApplicationArgs, path: string): NumberApplicationInput {
+  return {
+    enterpriseId: issues.id(`${path}.enterpriseId`, args.enterpriseId, false),
+    industry: issues.text(`${path}.industry`, args.industry, INPUT_LIMITS.labelChars, false),
+    scenario: issues.text(`${path}.scenario`, args.scenario, INPUT_LIMITS.labelChars, false),
+    description: issues.text(`${path}.description`, args.description, INPUT_LIMITS.descriptionChars, true) ?? '',
+    callDirection: args.callDirection ?? null,
+    facts: issues.facts(`${path}.facts`, args.facts),
+  };
+}
+
+export function validateApplication(args: NumberApplicationArgs): NumberApplicationInput {
+  const issues = new Issues();
+  const input = checkApplication(issues, args, 'input');
+  if (issues.list.length > 0) fail(issues);
+  return input;
+}
+
+export function validateApplications(args: NumberApplicationArgs[]): NumberApplicationInput[] {
+  if (args.length > INPUT_LIMITS.batchSize) {
+    throw new BadInputError(`a batch may hold at most ${INPUT_LIMITS.batchSize} inputs; this one holds ${args.length}`, {
+      limit: INPUT_LIMITS.batchSize,
+    });
+  }
+  const issues = new Issues();
+  const inputs = args.map((item, index) => checkApplication(issues, item, `inputs[${index}]`));
+  if (issues.list.length > 0) fail(issues);
+  return inputs;
+}
+
+export function validateViolation(args: ViolationArgs): ViolationInput {
+  const issues = new Issues();
+  const behavior = issues.text('input.behavior', args.behavior, INPUT_LIMITS.behaviorChars, true) ?? '';
+  let occurredAt: string | null = null;
+  if (args.occurredAt) {
+    if (Number.isNaN(args.occurredAt.getTime())) issues.add('input.occurredAt', 'is not a valid time');
+    else occurredAt = args.occurredAt.toISOString();
+  }
+  const input: ViolationInput = {
+    enterpriseId: issues.id('input.enterpriseId', args.enterpriseId, true) ?? '',
+    behavior: behavior.trim(),
+    verified: args.verified,
+    declaredBusiness: issues.text('input.declaredBusiness', args.declaredBusiness, INPUT_LIMITS.descriptionChars, false),
+    actualBusiness: issues.text('input.actualBusiness', args.actualBusiness, INPUT_LIMITS.descriptionChars, false),
+    occurredAt,
+    facts: issues.facts('input.facts', args.facts),
+  };
+  if (typeof args.verified !== 'boolean') issues.add('input.verified', 'must be true or false');
+  if (issues.list.length > 0) fail(issues);
+  return input;
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { RulesetContent } from '../../src/engine';
+import { startTestServer, TestServer } from '../helpers/test-server';
+import { publishBySql, retireBySql, seedContent } from '../helpers/policy-versions';
+
+const EVALUATE = `query($key: ID!, $version: Int, $contentHash: String, $asOf: DateTime, $input: NumberApplicationInput!) {
+  evaluateNumberApplication(rulesetKey: $key, version: $version, contentHash: $contentHash, asOf: $asOf, input: $input) {
+    decisionId decision message rulesetKey versionNumber contentHash versionStatus evaluatedAt
+    matches { ruleKey effect industry scenario message evidence }
+  }
+}`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('evaluations are pinned to a version', () => {
+  let server: TestServer;
+  let seed: RulesetContent;
+  beforeAll(async () => {
+    server = await startTestServer();
+    seed = await seedContent(server.dataSource);
+  });
+  afterAll(() => server.close());
+
+  /** A ruleset of its own (a copy of the seed as version 1), so tests do not share "in effect now". */
+  async function newRuleset(): Promise<{ key: string; v1: { number: number; contentHash: string; id: string } }> {
+    const key = `pin-${randomBytes(4).toString('hex')}`;
+    const view = await server.app.services.rulesets.importRuleset('test', { key, name: key, description: null, makerChecker: false }, seed, 'copy');
+    return { key, v1: { number: 1, contentHash: view.contentHash, id: view.id } };
+  }
+  const variant = (message: string): RulesetContent => ({ ...seed, defaultMessage: message });
+  const evaluate = (variables: Record<string, unknown>, key = server.keys.evaluator) =>
+    server.gql(EVALUATE, { input: { description: '我们是一家做家政保洁预约的公司' }, ...variables }, key);
+
+  it('uses the version in effect now when nothing is pinned, and says which', async () => {
+    const { key, v1 } = await newRuleset();
+    const { data, errors } = await evaluate({ key });
+    expect(errors).toBeUndefined();
+    expect(data.evaluateNumberApplication).toMatchObject({ rulesetKey: key, versionNumber: 1, contentHash: v1.contentHash, versionStatus: 'PUBLISHED', decision: 'REVIEW' });
+    expect(data.evaluateNumberApplication.decisionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('defaults the ruleset to ccc-access', async () => {
+    const { data, errors } = await server.gql(
+      `query { evaluateNumberApplication(input: { description: "催收催缴外包服务" }) { rulesetKey versionNumber decision } }`,
+      {},
+      server.keys.evaluator,
+    );
+    expect(errors).toBeUndefined();
+    expect(data.evaluateNumberApplication).toMatchObject({ rulesetKey: 'ccc-access', versionNumber: 1, decision: 'REJECT' });
+  });
+
+  it('pins by number, by hash and by time, and agreeing pins are accepted together', async () => {
+    const { key, v1 } = await newRuleset();
+    const before = new Date();
+    await sleep(20);
+    const v2 = await publishBySql(server.dataSource, variant('第二版：人工审核'), { rulesetKey: key });
+
+    const now = await evaluate({ key });
+    expect(now.data.evaluateNumberApplication).toMatchObject({ versionNumber: 2, contentHash: v2.contentHash, message: '第二版：人工审核' });
+    const byNumber = await evaluate({ key, version: 1 });
+    expect(byNumber.data.evaluateNumberApplication).toMatchObject({ versionNumber: 1, contentHash: v1.contentHash });
+    const byHash = await evaluate({ key, contentHash: v2.contentHash.toUpperCase() });
+    expect(byHash.data.evaluateNumberApplication).toMatchObject({ versionNumber: 2 });
+    const byTime = await evaluate({ key, asOf: before.toISOString() });
+    expect(byTime.data.evaluateNumberApplication).toMatchObject({ versionNumber: 1 });
+    const agreeing = await evaluate({ key, version: 2, contentHash: v2.contentHash, asOf: new Date().toISOString() });
+    expect(agreeing.errors).toBeUndefined();
+    expect(agreeing.data.evaluateNumberApplication.versionNumber).toBe(2);
+  });
+
+  it('refuses pins that disagree as BAD_USER_INPUT', async () => {
+    const { key, v1 } = await newRuleset();
+    const v2 = await publishBySql(server.dataSource, variant('v2'), { rulesetKey: key });
+    const numberVsHash = await evaluate({ key, version: 1, contentHash: v2.contentHash });
+    expect(numberVsHash.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(numberVsHash.errors?.[0].message).toMatch(/disagree/);
+    const hashVsTime = await evaluate({ key, contentHash: v1.contentHash, asOf: new Date().toISOString() });
+    expect(hashVsTime.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(numberVsHash.data).toBeNull();
+  });
+
+  it('answers NOT_FOUND for an unknown ruleset, version, hash or a time before any version', async () => {
+    const { key } = await newRuleset();
+    const cases = [
+      { key: 'no-such-ruleset' },
+      { key, version: 99 },
+      { key, contentHash: 'a'.repeat(64) },
+      { key, asOf: '2001-01-01T00:00:00Z' },
+    ];
+    for (const variables of cases) {
+      const response = await evaluate(variables);
+      expect(response.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    }
+    const malformed = await evaluate({ key, contentHash: 'xyz' });
+    expect(malformed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('serves a retired version only when pinned explicitly, and says it is retired', async () => {
+    const { key, v1 } = await newRuleset();
+    await publishBySql(server.dataSource, variant('v2'), { rulesetKey: key });
+    await retireBySql(server.dataSource, v1.id, key);
+    await sleep(200);
+    const pinned = await evaluate({ key, version: 1 });
+    expect(pinned.errors).toBeUndefined();
+    expect(pinned.data.evaluateNumberApplication).toMatchObject({ versionNumber: 1, versionStatus: 'RETIRED' });
+    const current = await evaluate({ key });
+    expect(current.data.evaluateNumberApplication).toMatchObject({ versionNumber: 2, versionStatus: 'PUBLISHED' });
+  });
+
+  it('switches to a scheduled version at its effective time without any notification', async () => {
+    const { key } = await newRuleset();
+    await evaluate({ key }); // cache the ruleset's versions
+    const effectiveFrom = new Date(Date.now() + 1500);
+    await publishBySql(server.dataSource, variant('scheduled'), { rulesetKey: key, effectiveFrom });
+    await sleep(200);
+    expect((await evaluate({ key })).data.evaluateNumberApplication.versionNumber).toBe(1);
+    const ahead = await evaluate({ key, asOf: new Date(effectiveFrom.getTime() + 1).toISOString() });
+    expect(ahead.data.evaluateNumberApplication.versionNumber).toBe(2);
+    await sleep(effectiveFrom.getTime() - Date.now() + 50);
+    expect((await evaluate({ key })).data.evaluateNumberApplication.versionNumber).toBe(2);
+  });
+
+  it('lets a second server process on the same database serve a new publish within a second', async () => {
+    const { key } = await newRuleset();
+    const second = await startTestServer({ databaseUrl: server.databaseUrl });
+    try {
+      const evaluateOn = (target: TestServer) =>
+        target.gql(EVALUATE, { key, input: { description: '家政保洁预约' } }, target.keys.evaluator);
+      expect((await evaluateOn(second)).data.evaluateNumberApplication.versionNumber).toBe(1);
+      expect((await evaluateOn(server)).data.evaluateNumberApplication.versionNumber).toBe(1);
+      const published = Date.now();
+      await publishBySql(server.dataSource, variant('new'), { rulesetKey: key });
+      let seen = 0;
+      while (Date.now() - published < 1000) {
+        if ((await evaluateOn(second)).data.evaluateNumberApplication.versionNumber === 2) {
+          seen = Date.now() - published;
+          break;
+        }
+        await sleep(25);
+      }
+      expect(seen).toBeGreaterThan(0);
+      expect(seen).toBeLessThan(1000);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('lets only evaluators (and admins) evaluate', async () => {
+    const response = await evaluate({ key: 'ccc-access' }, server.keys.auditor);
+    expect(response.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const admin = await evaluate({ key: 'ccc-access' }, server.keys.admin);
+    expect(admin.errors).toBeUndefined();
+  });
+});
