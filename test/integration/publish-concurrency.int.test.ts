@@ -1,0 +1,135 @@
+import { Client } from 'pg';
+import { businessRule, openDraft, PUBLISH, upsertRule } from '../helpers/authoring';
+import { startTestServer, TestServer } from '../helpers/test-server';
+
+/** A draft of ccc-access with one rule of its own, edited by the editor key; returns id and revision. */
+async function editedDraft(server: TestServer, ruleKey: string): Promise<{ id: string; revision: number }> {
+  const draft = await openDraft(server);
+  const revision = await upsertRule(server, draft.id, draft.revision, businessRule(ruleKey, [`${ruleKey}专用词`]));
+  return { id: draft.id, revision };
+}
+
+async function publishedNumbers(server: TestServer): Promise<number[]> {
+  const rows: { number: number }[] = await server.dataSource.query(
+    `SELECT v.number FROM ruleset_version v JOIN ruleset r ON r.id = v.ruleset_id WHERE r.key = 'ccc-access' AND v.status = 'PUBLISHED' ORDER BY v.number`,
+  );
+  return rows.map((row) => row.number);
+}
+
+const gapless = (numbers: number[]) => numbers.every((number, index) => number === index + 1);
+
+describe('publishing drafts concurrently', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('lets exactly one of several simultaneous publishes of one draft win; the rest get CONFLICT', async () => {
+    const draft = await editedDraft(server, 'one-draft');
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, () => server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'race' }, server.keys.publisher)),
+    );
+    const winners = attempts.filter((response) => !response.errors);
+    expect(winners).toHaveLength(1);
+    expect(winners[0].data.publishDraft).toMatchObject({ id: draft.id, status: 'PUBLISHED', publishedBy: 'test-publisher' });
+    for (const loser of attempts.filter((response) => response.errors)) {
+      expect(loser.errors![0].extensions?.code).toBe('CONFLICT');
+      expect(loser.errors![0].message).toMatch(/already published as version \d+/);
+    }
+    expect(gapless(await publishedNumbers(server))).toBe(true);
+  });
+
+  it('numbers simultaneous publishes of different drafts without gaps or duplicates', async () => {
+    const drafts = await Promise.all(['multi-a', 'multi-b', 'multi-c', 'multi-d', 'multi-e'].map((key) => editedDraft(server, key)));
+    const before = await publishedNumbers(server);
+    const results = await Promise.all(
+      drafts.map((draft) => server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'parallel' }, server.keys.publisher)),
+    );
+    for (const result of results) expect(result.errors).toBeUndefined();
+    const assigned = results.map((result) => result.data.publishDraft.number).sort((a: number, b: number) => a - b);
+    expect(assigned).toEqual(drafts.map((_, i) => before.length + 1 + i));
+    expect(gapless(await publishedNumbers(server))).toBe(true);
+  });
+
+  it('tells other processes through ccc_policy_versions when a version is published', async () => {
+    const listener = new Client({ connectionString: server.databaseUrl });
+    await listener.connect();
+    try {
+      const received: string[] = [];
+      listener.on('notification', (message) => received.push(`${message.channel}:${message.payload}`));
+      await listener.query('LISTEN ccc_policy_versions');
+      const draft = await editedDraft(server, 'notify');
+      const published = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'notify' }, server.keys.publisher);
+      expect(published.errors).toBeUndefined();
+      for (let i = 0; i < 40 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(received).toContain('ccc_policy_versions:ccc-access');
+    } finally {
+      await listener.end();
+    }
+  });
+
+  it('refuses a draft whose content equals a published version, naming that version', async () => {
+    const draft = await openDraft(server);
+    const response = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'same again' }, server.keys.publisher);
+    expect(response.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(response.errors?.[0].message).toMatch(/identical to version \d+ of "ccc-access"/);
+  });
+
+  it('requires a changelog and refuses a backdated effectiveFrom', async () => {
+    const draft = await editedDraft(server, 'changelog');
+    const empty = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: '  ' }, server.keys.publisher);
+    expect(empty.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const backdated = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'x', effectiveFrom: '2020-01-01T00:00:00Z' }, server.keys.publisher);
+    expect(backdated.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const stale = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision - 1, changelog: 'x' }, server.keys.publisher);
+    expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
+  });
+
+  it('schedules a version with a future effectiveFrom: currentVersion changes only then', async () => {
+    const current = (await server.gql('{ ruleset(key: "ccc-access") { currentVersion { number } } }')).data.ruleset.currentVersion.number;
+    const draft = await editedDraft(server, 'scheduled');
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    const published = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'later', effectiveFrom: future }, server.keys.publisher);
+    expect(published.errors).toBeUndefined();
+    const after = (await server.gql('{ ruleset(key: "ccc-access") { currentVersion { number } } }')).data.ruleset.currentVersion.number;
+    expect(after).toBe(current);
+  });
+});
+
+describe('two server processes publishing at once', () => {
+  let first: TestServer;
+  let second: TestServer;
+  beforeAll(async () => {
+    first = await startTestServer();
+    second = await startTestServer({ databaseUrl: first.databaseUrl });
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it('agree on one winner for one draft and keep numbers gapless for many', async () => {
+    const draft = await editedDraft(first, 'two-procs');
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => {
+        const server = i % 2 === 0 ? first : second;
+        return server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'two processes' }, server.keys.publisher);
+      }),
+    );
+    expect(attempts.filter((response) => !response.errors)).toHaveLength(1);
+    for (const loser of attempts.filter((response) => response.errors)) expect(loser.errors![0].extensions?.code).toBe('CONFLICT');
+
+    const drafts = await Promise.all(['proc-a', 'proc-b', 'proc-c', 'proc-d'].map((key) => editedDraft(first, key)));
+    const results = await Promise.all(
+      drafts.map((d, i) => {
+        const server = i % 2 === 0 ? first : second;
+        return server.gql(PUBLISH, { id: d.id, rev: d.revision, changelog: 'two processes' }, server.keys.publisher);
+      }),
+    );
+    for (const result of results) expect(result.errors).toBeUndefined();
+    const numbers = await publishedNumbers(first);
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+    expect(numbers).toHaveLength(6);
+  });
+});
