@@ -37,8 +37,8 @@ export async function upsertRule(server: TestServer, draftId: string, revision: 
 /** A new ruleset (admin) with maker-checker as given. */
 export async function createRuleset(server: TestServer, key: string, makerChecker = true): Promise<void> {
   const response = await server.gql(
-    `mutation($key: ID!, $mc: Boolean!) { createRuleset(key: $key, name: $key, makerChecker: $mc) { key } }`,
-    { key, mc: makerChecker },
+    `mutation($key: ID!, $name: String!, $mc: Boolean!) { createRuleset(key: $key, name: $name, makerChecker: $mc) { key } }`,
+    { key, name: key, mc: makerChecker },
     server.keys.admin,
   );
   if (response.errors) throw new Error(JSON.stringify(response.errors));

@@ -1,0 +1,74 @@
+import { businessRule, openDraft, UPSERT_BUSINESS_RULE } from '../helpers/authoring';
+import { startTestServer, TestServer } from '../helpers/test-server';
+
+const UPSERT_VIOLATION = `mutation($id: ID!, $rev: Int!, $rule: ViolationRuleInput!) { upsertViolationRule(draftId: $id, expectedRevision: $rev, rule: $rule) { revision } }`;
+
+describe('conditions are parsed and type-checked when a rule is saved', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('reports a syntax error with the rule and the position, and saves nothing', async () => {
+    const draft = await openDraft(server);
+    const response = await server.gql(
+      UPSERT_BUSINESS_RULE,
+      { id: draft.id, rev: draft.revision, rule: businessRule('cond.syntax', ['词'], { condition: 'input.industry == "金融" &&' }) },
+      server.keys.editor,
+    );
+    const error = response.errors?.[0];
+    expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error?.message).toMatch(/^businessRules\[cond\.syntax\]\.condition: invalid condition at position \d+: /);
+    expect(error?.extensions).toMatchObject({ path: 'businessRules[cond.syntax].condition', position: expect.any(Number) });
+    const after = await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { revision } }`, { id: draft.id });
+    expect(after.data.rulesetVersion.revision).toBe(0);
+  });
+
+  it('reports an unknown field of a declared variable with its position', async () => {
+    const draft = await openDraft(server);
+    const response = await server.gql(
+      UPSERT_BUSINESS_RULE,
+      { id: draft.id, rev: draft.revision, rule: businessRule('cond.field', ['词'], { condition: 'enterprise.stauts == "OFFLINE"' }) },
+      server.keys.editor,
+    );
+    expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'businessRules[cond.field].condition' });
+    expect(response.errors?.[0].extensions?.position).toEqual(expect.any(Number));
+    expect(response.errors?.[0].message).toMatch(/stauts/);
+  });
+
+  it('refuses a non-boolean condition and checks violation conditions against violation variables', async () => {
+    const draft = await openDraft(server);
+    const notBool = await server.gql(
+      UPSERT_BUSINESS_RULE,
+      { id: draft.id, rev: draft.revision, rule: businessRule('cond.type', ['词'], { condition: 'input.description' }) },
+      server.keys.editor,
+    );
+    expect(notBool.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(notBool.errors?.[0].message).toMatch(/bool/);
+
+    const wrongScope = await server.gql(
+      UPSERT_VIOLATION,
+      { id: draft.id, rev: draft.revision, rule: { key: 'v.scope', behavior: 'FRAUD_COMPLAINT', title: 't', severity: 'CRITICAL', condition: 'input.description == ""' } },
+      server.keys.editor,
+    );
+    expect(wrongScope.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'violationRules[v.scope].condition' });
+
+    const fine = await server.gql(
+      UPSERT_VIOLATION,
+      { id: draft.id, rev: draft.revision, rule: { key: 'v.ok', behavior: 'FRAUD_COMPLAINT', title: 't', severity: 'CRITICAL', condition: 'priorViolations >= 2 && actual.prohibited' } },
+      server.keys.editor,
+    );
+    expect(fine.errors).toBeUndefined();
+  });
+
+  it('refuses malformed input fields with BAD_USER_INPUT before touching the draft', async () => {
+    const draft = await openDraft(server);
+    const response = await server.gql(
+      UPSERT_VIOLATION,
+      { id: draft.id, rev: draft.revision, rule: { key: 'bad key!', behavior: 'fraud', title: '', severity: 'CRITICAL' } },
+      server.keys.editor,
+    );
+    expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

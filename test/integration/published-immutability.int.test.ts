@@ -1,0 +1,62 @@
+import { businessRule, openDraft, PUBLISH, upsertRule } from '../helpers/authoring';
+import { startTestServer, TestServer } from '../helpers/test-server';
+
+describe('published versions are immutable, retirements and the edit trail append-only', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('refuses direct SQL UPDATE and DELETE of a published version', async () => {
+    const [{ id, content_hash }] = await server.dataSource.query(`SELECT id, content_hash FROM ruleset_version WHERE status = 'PUBLISHED' LIMIT 1`);
+    await expect(server.dataSource.query(`UPDATE ruleset_version SET content = '{}'::jsonb WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
+    await expect(server.dataSource.query(`UPDATE ruleset_version SET status = 'DRAFT', number = NULL WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
+    await expect(server.dataSource.query(`DELETE FROM ruleset_version WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
+    await expect(server.dataSource.query(`TRUNCATE ruleset_version CASCADE`)).rejects.toThrow(/append-only/);
+    const [after] = await server.dataSource.query(`SELECT content_hash FROM ruleset_version WHERE id = $1`, [id]);
+    expect(after.content_hash).toBe(content_hash);
+  });
+
+  it('still lets drafts change by SQL, since only drafts are editable', async () => {
+    const draft = await openDraft(server);
+    await expect(server.dataSource.query(`UPDATE ruleset_version SET revision = revision WHERE id = $1`, [draft.id])).resolves.toBeDefined();
+  });
+
+  it('refuses UPDATE and DELETE of audit events and retirements', async () => {
+    await openDraft(server);
+    await expect(server.dataSource.query(`UPDATE audit_event SET actor = 'someone else'`)).rejects.toThrow(/append-only/);
+    await expect(server.dataSource.query(`DELETE FROM audit_event`)).rejects.toThrow(/append-only/);
+  });
+
+  it('retires a version: out of currentVersion, still readable by number; retiring twice is CONFLICT', async () => {
+    const draft = await openDraft(server);
+    const revision = await upsertRule(server, draft.id, draft.revision, businessRule('retire.me', ['退役']));
+    const published = (await server.gql(PUBLISH, { id: draft.id, rev: revision, changelog: 'to retire' }, server.keys.publisher)).data.publishDraft;
+    expect((await server.gql('{ ruleset(key: "ccc-access") { currentVersion { number } } }')).data.ruleset.currentVersion.number).toBe(published.number);
+
+    const retired = await server.gql(`mutation($n: Int!) { retireVersion(rulesetKey: "ccc-access", number: $n) { number status retiredAt } }`, { n: published.number }, server.keys.publisher);
+    expect(retired.errors).toBeUndefined();
+    expect(retired.data.retireVersion).toMatchObject({ number: published.number, status: 'RETIRED' });
+    const now = await server.gql(`query($n: Int!) { ruleset(key: "ccc-access") { currentVersion { number } version(number: $n) { status contentHash } } }`, { n: published.number });
+    expect(now.data.ruleset.currentVersion.number).toBe(1);
+    expect(now.data.ruleset.version).toEqual({ status: 'RETIRED', contentHash: published.contentHash });
+
+    const again = await server.gql(`mutation($n: Int!) { retireVersion(rulesetKey: "ccc-access", number: $n) { number } }`, { n: published.number }, server.keys.publisher);
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const missing = await server.gql(`mutation { retireVersion(rulesetKey: "ccc-access", number: 999) { number } }`, {}, server.keys.publisher);
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const byEditor = await server.gql(`mutation { retireVersion(rulesetKey: "ccc-access", number: 1) { number } }`, {}, server.keys.editor);
+    expect(byEditor.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('discards drafts but not published versions', async () => {
+    const draft = await openDraft(server);
+    const discarded = await server.gql(`mutation($id: ID!) { discardDraft(draftId: $id) }`, { id: draft.id }, server.keys.publisher);
+    expect(discarded.data.discardDraft).toBe(true);
+    expect((await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { id } }`, { id: draft.id })).data.rulesetVersion).toBeNull();
+    const v1 = (await server.gql('{ ruleset(key: "ccc-access") { version(number: 1) { id } } }')).data.ruleset.version;
+    const refused = await server.gql(`mutation($id: ID!) { discardDraft(draftId: $id) }`, { id: v1.id }, server.keys.publisher);
+    expect(refused.errors?.[0].extensions?.code).toBe('CONFLICT');
+  });
+});
