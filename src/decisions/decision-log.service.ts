@@ -28,7 +28,7 @@ export interface LogVerificationResult {
   reason: string | null;
 }
 
-export const RECORD_COLUMNS = `seq::text AS seq, id, kind, ruleset_key, version_number, content_hash, enterprise_id, decision, severity,
+export const RECORD_COLUMNS = `seq, id, kind, ruleset_key, version_number, content_hash, enterprise_id, decision, severity,
   input, output, state, caller, request_id, engine_version, created_at, record_hash, prev_hash, hash`;
 
 export interface RecordRow {
@@ -165,7 +165,7 @@ export class DecisionLogService {
     let anchor: { seq: number; hash: string | null } = { seq: 0, hash: null };
     if (from !== null && first > 1) {
       const previous: { seq: string; hash: string }[] = await this.dataSource.query(
-        'SELECT seq::text AS seq, hash FROM decision_log WHERE seq < $1 ORDER BY seq DESC LIMIT 1',
+        'SELECT seq, hash FROM decision_log WHERE seq < $1 ORDER BY seq DESC LIMIT 1',
         [first],
       );
       anchor = previous[0] ? { seq: Number(previous[0].seq), hash: previous[0].hash } : { seq: first - 1, hash: null };
