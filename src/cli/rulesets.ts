@@ -112,7 +112,7 @@ export async function runRulesetsCli(argv: string[], io: CliIo): Promise<number>
           return 1;
         }
         const actor = options.get('actor') ?? `cli:${os.userInfo().username}`;
-        return withDatabase(io, async ({ rulesets, drafts }) => {
+        return await withDatabase(io, async ({ rulesets, drafts }) => {
           if (!(await rulesets.findRuleset(meta.key))) {
             const version = await rulesets.importRuleset(actor, meta, content, `Imported from ${positional[0]}`);
             io.out(`${meta.key}: new ruleset, published as version ${version.number} (content hash ${version.contentHash})`);
@@ -128,7 +128,7 @@ export async function runRulesetsCli(argv: string[], io: CliIo): Promise<number>
         if (positional.length !== 2) throw new UsageError('export takes a ruleset key and a directory');
         const [key, dir] = positional;
         const number = options.has('version') ? parseVersionNumber(options.get('version')!) : null;
-        return withDatabase(io, async ({ rulesets }) => {
+        return await withDatabase(io, async ({ rulesets }) => {
           const ruleset = await rulesets.getRuleset(key);
           const version = await publishedVersion(rulesets, key, number);
           writeRulesetDir(dir, { key, name: ruleset.name, description: ruleset.description ?? '', makerChecker: ruleset.makerChecker }, version.content);

@@ -377,7 +377,7 @@ export class DraftService {
       fromHash: contentHash(fromContent),
       toHash: target.contentHash,
       draftId: draftId ?? null,
-      changes: diffContent(orderContent(fromContent), orderContent(target.content)),
+      changes: diffContent(fromContent, target.content),
     };
   }
 

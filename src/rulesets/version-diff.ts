@@ -1,4 +1,5 @@
 import { canonicalJson } from '../common/canonical-json';
+import { orderContent } from './content-hash';
 import type {
   BusinessRuleContent,
   PenaltyActionContent,
@@ -124,8 +125,14 @@ function diffCollection<T>(
   return changes;
 }
 
-/** Every difference from `before` to `after`: defaults first, then business rules, violation rules, penalties, each by key. */
-export function diffContent(before: RulesetContent, after: RulesetContent): ContentChange[] {
+/**
+ * Every difference from `before` to `after`: defaults first, then business rules, violation
+ * rules, penalties, each by key. Order-free, like the content hash: entry order and keyword
+ * order are not changes.
+ */
+export function diffContent(unorderedBefore: RulesetContent, unorderedAfter: RulesetContent): ContentChange[] {
+  const before = orderContent(unorderedBefore);
+  const after = orderContent(unorderedAfter);
   const changes: ContentChange[] = [];
   if (before.defaultDecision !== after.defaultDecision) {
     changes.push({

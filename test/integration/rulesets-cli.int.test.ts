@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { CliIo, runRulesetsCli } from '../../src/cli/rulesets';
+import { businessRule, openDraft, PUBLISH, upsertRule } from '../helpers/authoring';
+import { startTestServer, TestServer } from '../helpers/test-server';
+
+describe('npm run rulesets: validate, import, export, diff', () => {
+  let server: TestServer;
+  let tmp: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-rulesets-cli-'));
+  });
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Runs the CLI against the test server's database; returns exit code and output. */
+  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      openDatabase: async () => ({ dataSource: server.dataSource, close: async () => undefined }),
+    };
+    const code = await runRulesetsCli(args, io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  const dir = (name: string) => path.join(tmp, name);
+  const currentHash = async (key: string) =>
+    (await server.gql(`query($k: ID!) { ruleset(key: $k) { currentVersion { number contentHash } } }`, { k: key })).data.ruleset.currentVersion;
+
+  it('exports a published version to files that import as a new ruleset with the same content hash', async () => {
+    const exported = await cli('export', 'ccc-access', '--version', '1', dir('v1'));
+    expect(exported.code).toBe(0);
+    const v1 = await currentHash('ccc-access');
+    expect(exported.out).toContain(v1.contentHash);
+
+    const meta = YAML.parse(fs.readFileSync(path.join(dir('v1'), 'ruleset.yaml'), 'utf8'));
+    fs.writeFileSync(path.join(dir('v1'), 'ruleset.yaml'), YAML.stringify({ ...meta, key: 'ccc-access-copy' }));
+    const imported = await cli('import', dir('v1'), '--actor', 'importer');
+    expect(imported.code).toBe(0);
+    expect(imported.out).toMatch(/new ruleset, published as version 1/);
+    expect(await currentHash('ccc-access-copy')).toEqual({ number: 1, contentHash: v1.contentHash });
+  });
+
+  it('exports an edited version, imports it into the original ruleset as a draft, and publishing it reproduces the hash', async () => {
+    const draft = await openDraft(server);
+    const revision = await upsertRule(server, draft.id, draft.revision, businessRule('finance.credit-card-sales', ['办卡', '信用卡推销'], { industry: '金融', scenario: '信用卡推销' }));
+    const v2 = (await server.gql(PUBLISH, { id: draft.id, rev: revision, changelog: 'v2' }, server.keys.publisher)).data.publishDraft;
+    expect(v2.number).toBe(2);
+
+    expect((await cli('export', 'ccc-access', dir('v2'))).code).toBe(0);
+    // Back to version 1 (the seed files would do as well), then re-import version 2's files.
+    expect((await server.gql(`mutation { retireVersion(rulesetKey: "ccc-access", number: 2) { status } }`, {}, server.keys.publisher)).errors).toBeUndefined();
+    const imported = await cli('import', dir('v2'), '--actor', 'importer');
+    expect(imported.code).toBe(0);
+    const draftId = /created draft ([0-9a-f-]{36})/.exec(imported.out)![1];
+
+    const version = (await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { status revision contentHash editors } }`, { id: draftId })).data.rulesetVersion;
+    expect(version).toMatchObject({ status: 'DRAFT', revision: 0, contentHash: v2.contentHash, editors: ['importer'] });
+    // Identical content is refused as a duplicate of version 2, named: the hash really is the same.
+    const republished = await server.gql(PUBLISH, { id: draftId, rev: 0, changelog: 're-import' }, server.keys.publisher);
+    expect(republished.errors?.[0].message).toMatch(/identical to version 2/);
+  });
+
+  it('validates files and reports problems with their paths, exiting 1', async () => {
+    expect((await cli('validate', dir('v1'))).code).toBe(0);
+    const broken = dir('broken');
+    fs.cpSync(dir('v1'), broken, { recursive: true });
+    const rules = YAML.parse(fs.readFileSync(path.join(broken, 'business-rules.yaml'), 'utf8'));
+    rules[0].condition = 'input.industry ==';
+    rules.push({ ...rules[1] });
+    fs.writeFileSync(path.join(broken, 'business-rules.yaml'), YAML.stringify(rules));
+    const result = await cli('validate', broken);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(new RegExp(`businessRules\\[${rules[0].key.replace('.', '\\.')}\\]\\.condition: invalid condition at position \\d+`));
+    expect(result.err).toMatch(/duplicate rule key/);
+    const refusedImport = await cli('import', broken);
+    expect(refusedImport.code).toBe(1);
+  });
+
+  it('diffs two directories, and a directory against a published version, in domain terms', async () => {
+    const edited = dir('edited');
+    fs.cpSync(dir('v1'), edited, { recursive: true });
+    const rules = YAML.parse(fs.readFileSync(path.join(edited, 'business-rules.yaml'), 'utf8'));
+    const target = rules[0];
+    target.keywords = [...target.keywords.filter((k: string) => k !== target.keywords[0]), '新增词'];
+    fs.writeFileSync(path.join(edited, 'business-rules.yaml'), YAML.stringify(rules));
+    const expected = `~ [BUSINESS_RULE ${target.key}] ${target.industry}/${target.scenario}: keywords +新增词 -${YAML.parse(fs.readFileSync(path.join(dir('v1'), 'business-rules.yaml'), 'utf8'))[0].keywords[0]}`;
+
+    const files = await cli('diff', dir('v1'), edited);
+    expect(files.code).toBe(0);
+    expect(files.out.split('\n').slice(2)).toEqual([expected]);
+
+    const against = await cli('diff', edited, '--against', 'ccc-access@1');
+    expect(against.out.split('\n')[0]).toMatch(/^--- ccc-access@1 \([0-9a-f]{64}\)$/);
+    expect(against.out.split('\n').slice(2)).toEqual([expected]);
+
+    const same = await cli('diff', dir('v1'), '--against', 'ccc-access');
+    expect(same.out).toMatch(/no differences$/);
+  });
+
+  it('explains usage mistakes with exit code 2', async () => {
+    expect((await cli('export', 'ccc-access')).code).toBe(2);
+    expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('export', 'no-such-ruleset', dir('none'))).code).toBe(1);
+  });
+});
