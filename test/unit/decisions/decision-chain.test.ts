@@ -1,0 +1,63 @@
+import { chainRecords } from '../../../src/decisions/decision-log.writer';
+import { chainHash, ChainVerifier, DecisionContent, recordHashOf } from '../../../src/decisions/decision-record';
+import { sha256Hex } from '../../../src/common/canonical-json';
+
+const content = (i: number): DecisionContent => ({
+  id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+  kind: 'NUMBER_APPLICATION',
+  rulesetKey: 'ccc-access',
+  versionNumber: 1,
+  contentHash: 'f'.repeat(64),
+  enterpriseId: null,
+  decision: 'REVIEW',
+  severity: null,
+  input: { description: `d${i}`, facts: { b: 1, a: [1, 2] } },
+  output: { decision: 'REVIEW', matches: [] },
+  state: { enterprise: null },
+  caller: 'svc',
+  requestId: 'r',
+  engineVersion: '1.0.0',
+  createdAt: '2025-01-01T00:00:00.000Z',
+});
+
+const chain = (n: number) => chainRecords({ seq: 0, hash: null }, Array.from({ length: n }, (_, i) => ({ content: content(i + 1), recordHash: recordHashOf(content(i + 1)) })));
+
+describe('the decision chain', () => {
+  it('hashes a record by its canonical content, whatever the key order', () => {
+    const a = content(1);
+    const reordered = { ...a, input: { facts: { a: [1, 2], b: 1 }, description: 'd1' } };
+    expect(recordHashOf(reordered)).toBe(recordHashOf(a));
+    expect(recordHashOf({ ...a, caller: 'other' })).not.toBe(recordHashOf(a));
+  });
+
+  it('links each record to its predecessor: sha256(prevHash + recordHash), the first with no predecessor', () => {
+    const records = chain(3);
+    expect(records.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(records[0].prevHash).toBeNull();
+    expect(records[0].hash).toBe(sha256Hex(records[0].recordHash));
+    expect(records[1].prevHash).toBe(records[0].hash);
+    expect(records[2].hash).toBe(chainHash(records[1].hash, records[2].recordHash));
+  });
+
+  it('verifies an intact chain and names the first broken record', () => {
+    const records = chain(5);
+    const intact = new ChainVerifier();
+    expect(records.every((r) => intact.push(r))).toBe(true);
+    expect(intact.checked).toBe(5);
+
+    const altered = records.map((r, i) => (i === 2 ? { ...r, output: { decision: 'ALLOW' } } : r));
+    const v1 = new ChainVerifier();
+    altered.forEach((r) => v1.push(r));
+    expect(v1.firstBroken).toEqual({ id: records[2].id, reason: 'record-hash' });
+
+    const deleted = records.filter((_, i) => i !== 1);
+    const v2 = new ChainVerifier();
+    deleted.forEach((r) => v2.push(r));
+    expect(v2.firstBroken).toEqual({ id: records[2].id, reason: 'sequence' });
+
+    const swapped = [records[0], { ...records[2], seq: 2 }, { ...records[1], seq: 3 }, records[3]];
+    const v3 = new ChainVerifier();
+    swapped.forEach((r) => v3.push(r));
+    expect(v3.firstBroken).toEqual({ id: records[2].id, reason: 'prev-hash' });
+  });
+});

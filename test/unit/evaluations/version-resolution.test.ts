@@ -1,0 +1,58 @@
+import { nextSwitchAfter, PublishedVersionMeta, versionInEffect } from '../../../src/evaluations/version-resolver';
+import { validateApplication, validateApplications, validateViolation } from '../../../src/evaluations/input-validation';
+
+const v = (number: number, effectiveFrom: number, retiredAt: number | null = null): PublishedVersionMeta => ({
+  id: `v${number}`,
+  number,
+  contentHash: String(number).repeat(64).slice(0, 64),
+  effectiveFrom,
+  retiredAt,
+});
+
+describe('the version in effect', () => {
+  const versions = [v(1, 100), v(2, 200, 400), v(3, 300), v(4, 1000)];
+
+  it('is the latest effective, unretired version at that time', () => {
+    expect(versionInEffect(versions, 50)).toBeNull();
+    expect(versionInEffect(versions, 150)?.number).toBe(1);
+    expect(versionInEffect(versions, 250)?.number).toBe(2);
+    expect(versionInEffect(versions, 350)?.number).toBe(3);
+    expect(versionInEffect([v(1, 100), v(2, 200, 400)], 450)?.number).toBe(1);
+    expect(versionInEffect(versions, 2000)?.number).toBe(4);
+  });
+
+  it('knows when it may next change: a scheduled effective time or retirement', () => {
+    expect(nextSwitchAfter(versions, 350)).toBe(400);
+    expect(nextSwitchAfter(versions, 450)).toBe(1000);
+    expect(nextSwitchAfter(versions, 2000)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('evaluation input validation', () => {
+  it('keeps a valid application in its logged form, absent fields null', () => {
+    expect(validateApplication({ description: '家政' })).toEqual({
+      enterpriseId: null, industry: null, scenario: null, description: '家政', callDirection: null, facts: null,
+    });
+  });
+
+  it('lists every problem with its path', () => {
+    expect(() => validateApplications([{ description: '' }, { description: 'x', facts: 'no' }])).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { issues: [
+        { path: 'inputs[0].description', message: 'must not be empty' },
+        { path: 'inputs[1].facts', message: 'must be a JSON object' },
+      ] } }),
+    );
+  });
+
+  it('bounds facts by size and refuses NUL anywhere', () => {
+    expect(() => validateApplication({ description: 'x', facts: { big: 'x'.repeat(17 * 1024) } })).toThrow(/bytes/);
+    expect(() => validateApplication({ description: 'x', facts: { ['a\u0000']: 1 } })).toThrow(/NUL/);
+  });
+
+  it('normalises a violation report and requires its enterprise and behaviour', () => {
+    expect(validateViolation({ enterpriseId: 'e1', behavior: 'BLIND_CALLING', verified: true, occurredAt: new Date('2025-01-02T03:04:05Z') })).toMatchObject({
+      occurredAt: '2025-01-02T03:04:05.000Z', declaredBusiness: null, facts: null,
+    });
+    expect(() => validateViolation({ enterpriseId: '', behavior: '', verified: true })).toThrow(/enterpriseId.*behavior|behavior.*enterpriseId/);
+  });
+});
