@@ -76,7 +76,9 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
         const [{ applied }] = await dataSource.query('SELECT count(*)::int AS applied FROM migrations');
         const expected = dataSource.migrations.length;
         const migrated = applied >= expected;
-        return { ready: migrated, checks: { database: 'ok', migrations: migrated ? 'applied' : `${applied}/${expected} applied` } };
+        // Not listening only makes version and key caches stay off (every request reads the database): reported, not fatal.
+        const listener = notifications.listening ? 'listening' : 'reconnecting';
+        return { ready: migrated, checks: { database: 'ok', migrations: migrated ? 'applied' : `${applied}/${expected} applied`, notifications: listener } };
       } catch (error) {
         return { ready: false, checks: { database: `unreachable: ${(error as Error).message}` } };
       }
