@@ -152,7 +152,42 @@ interface LoadOptions {
   sampleMs?: number;
 }
 
+/** Sums and counts of the decision-log histograms, from the server's /metrics. */
+interface LogMetrics {
+  batches: number;
+  records: number;
+  commitSeconds: number;
+}
+
+async function logMetrics(server: BenchServer): Promise<LogMetrics | null> {
+  try {
+    const text = await (await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    const value = (name: string) => {
+      let sum = 0;
+      for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))) sum += Number(match[1]);
+      return sum;
+    };
+    return {
+      batches: value('ccc_decision_log_batch_size_count'),
+      records: value('ccc_decision_log_batch_size_sum'),
+      commitSeconds: value('ccc_decision_log_commit_seconds_sum'),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function logDetail(before: LogMetrics | null, after: LogMetrics | null, seconds: number): string | undefined {
+  if (!before || !after) return undefined;
+  const batches = after.batches - before.batches;
+  if (batches <= 0) return undefined;
+  const records = after.records - before.records;
+  const commitMs = ((after.commitSeconds - before.commitSeconds) / batches) * 1000;
+  return `log: ${Math.round(batches / seconds).toLocaleString('en-US')} batches/s, mean ${(records / batches).toFixed(1)} records/batch, mean batch write ${commitMs.toFixed(1)} ms`;
+}
+
 interface LoadResult {
+  logDetail?: string;
   result: autocannon.Result;
   graphqlErrors: number;
   firstError: string | null;
@@ -170,6 +205,7 @@ async function load(options: LoadOptions): Promise<LoadResult> {
     options.onSample?.(rss);
   };
   const timer = setInterval(sample, options.sampleMs ?? 500);
+  const metricsBefore = await logMetrics(options.server);
   const before = cpuSnapshot(options.server.pid);
   const result = await autocannon({
     url: `${options.server.url}/graphql`,
@@ -193,7 +229,8 @@ async function load(options: LoadOptions): Promise<LoadResult> {
   const cpu = cpuDelta(before, cpuSnapshot(options.server.pid));
   clearInterval(timer);
   sample();
-  return { result, graphqlErrors, firstError, rssMaxMb, cpu };
+  const detail = logDetail(metricsBefore, await logMetrics(options.server), result.duration);
+  return { result, graphqlErrors, firstError, rssMaxMb, cpu, logDetail: detail };
 }
 
 function phaseFrom(name: string, run: LoadResult, units?: { perRequest: number; unit: string }): PhaseResult {
@@ -212,7 +249,7 @@ function phaseFrom(name: string, run: LoadResult, units?: { perRequest: number; 
     errors: run.graphqlErrors + result.errors,
     rssMaxMb: run.rssMaxMb,
     cpu: run.cpu,
-    ...(run.firstError ? { detail: `first error: ${run.firstError}` } : {}),
+    ...(run.firstError || run.logDetail ? { detail: [run.logDetail, run.firstError && `first error: ${run.firstError}`].filter(Boolean).join('; ') } : {}),
   };
 }
 
@@ -439,13 +476,28 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
       fs.mkdirSync(profDir, { recursive: true });
       log('  profiling: WORKERS=1 with --cpu-prof under evaluateNumberApplication load');
       server = await startServer({ dataDir, adminKey: key, logFile, cpuProfDir: profDir });
-      await load({ ...base, name: 'profiled', server, body: () => inputs.body('single') });
+      await load({ ...base, name: 'warm-up', server, seconds: Math.min(3, options.seconds), body: () => inputs.body('single') });
+      const now = () => Number(process.hrtime.bigint() / 1000n);
+      const windows: Array<{ name: string; fromUs: number; toUs: number }> = [];
+      let fromUs = now();
+      report(phaseFrom('evaluateNumberApplication, profiled', await load({ ...base, name: 'profiled', server, body: () => inputs.body('single') })));
+      windows.push({ name: 'evaluateNumberApplication', fromUs, toUs: now() });
+      if (available.has('evaluateNumberApplications')) {
+        fromUs = now();
+        const run = await load({ ...base, name: 'profiled', server, body: () => inputs.body('batch') });
+        report(phaseFrom('evaluateNumberApplications x100, profiled', run, { perRequest: 100, unit: 'decisions/s' }));
+        windows.push({ name: 'evaluateNumberApplications x100', fromUs, toUs: now() });
+      }
       await server.stop();
       const files = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
       if (files.length > 0) {
-        const summary = summariseProfile(path.join(profDir, files[0]), 25);
-        result.hotSpots = summary.hotSpots;
-        result.hotSpotsText = formatHotSpots(summary);
+        const texts: string[] = [];
+        for (const window of windows) {
+          const summary = summariseProfile(path.join(profDir, files[0]), 25, window.fromUs, window.toUs);
+          result.hotSpots ??= summary.hotSpots;
+          texts.push(`${window.name} — ${formatHotSpots(summary)}`);
+        }
+        result.hotSpotsText = texts.join('\n');
         log(result.hotSpotsText);
         log(`  profile kept at ${path.join(profDir, files[0])}`);
       } else log('  no CPU profile was written');

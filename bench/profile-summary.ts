@@ -36,19 +36,38 @@ function shortUrl(url: string): string {
   return path.basename(cleaned);
 }
 
-/** Self time per function (name + file + line), largest first; idle and GC kept as V8 names them. */
-export function summariseProfile(file: string, top = 20): { totalMs: number; hotSpots: HotSpot[] } {
+export interface ProfileSummary {
+  /** busy (non-idle) sampled time */
+  totalMs: number;
+  idleMs: number;
+  hotSpots: HotSpot[];
+}
+
+/**
+ * Self time per function (name + file + line), largest first, as shares of busy time.
+ * `fromUs`/`toUs` (CLOCK_MONOTONIC microseconds, the clock of process.hrtime and of V8's
+ * profile timestamps) keep only samples taken in that window, e.g. during one load phase.
+ */
+export function summariseProfile(file: string, top = 20, fromUs = -Infinity, toUs = Infinity): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at < fromUs || at > toUs) continue;
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + delta);
   }
   const totals = new Map<string, { name: string; location: string; us: number }>();
   let totalUs = 0;
+  let idleUs = 0;
   for (const [id, us] of selfUs) {
     const frame = byId.get(id)!.callFrame;
+    if (frame.functionName === '(idle)') {
+      idleUs += us;
+      continue;
+    }
     const name = frame.functionName || '(anonymous)';
     const location = frame.url ? `${shortUrl(frame.url)}:${frame.lineNumber + 1}` : '';
     const key = `${name}@${location}`;
@@ -61,11 +80,12 @@ export function summariseProfile(file: string, top = 20): { totalMs: number; hot
     .sort((a, b) => b.us - a.us)
     .slice(0, top)
     .map((entry) => ({ name: entry.name, location: entry.location, selfMs: entry.us / 1000, selfShare: entry.us / totalUs }));
-  return { totalMs: totalUs / 1000, hotSpots };
+  return { totalMs: totalUs / 1000, idleMs: idleUs / 1000, hotSpots };
 }
 
-export function formatHotSpots(summary: { totalMs: number; hotSpots: HotSpot[] }): string {
-  const lines = [`profile: ${(summary.totalMs / 1000).toFixed(1)} s sampled; top self time:`];
+export function formatHotSpots(summary: ProfileSummary): string {
+  const busy = summary.totalMs / (summary.totalMs + summary.idleMs);
+  const lines = [`profile: ${(summary.totalMs / 1000).toFixed(1)} s busy, ${(summary.idleMs / 1000).toFixed(1)} s idle (main thread ${(busy * 100).toFixed(0)}% busy); top self time, % of busy:`];
   for (const spot of summary.hotSpots) {
     lines.push(`  ${(spot.selfShare * 100).toFixed(1).padStart(5)}%  ${spot.selfMs.toFixed(0).padStart(7)} ms  ${spot.name}  ${spot.location}`);
   }

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { EMBEDDED_DATABASE_NAME } from '../src/db/database';
 import { ROOT } from './inputs';
 
 /** Asks the kernel for a free loopback port. */
@@ -95,10 +96,10 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   };
 }
 
-/** The embedded PostgreSQL's URL, from the port in its postmaster.pid (line 4). */
+/** The service's database on the embedded PostgreSQL, from the port in its postmaster.pid (line 4). */
 export function embeddedDatabaseUrl(dataDir: string): string {
   const lines = fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
-  return `postgres://postgres:postgres@127.0.0.1:${lines[3].trim()}/postgres`;
+  return `postgres://postgres:postgres@127.0.0.1:${lines[3].trim()}/${EMBEDDED_DATABASE_NAME}`;
 }
 
 // ---- /proc accounting: resident memory and CPU time of the server's process tree ----
@@ -173,19 +174,31 @@ export interface CpuSnapshot {
   bench: number;
 }
 
-/** CPU seconds so far: the server's Node processes, its PostgreSQL processes, and this bench process. */
-export function cpuSnapshot(rootPid: number, postgresRootPid?: number): CpuSnapshot {
-  const processes = tree(rootPid);
-  let server = 0;
-  let postgres = 0;
-  for (const info of processes) (isPostgres(info) ? (postgres += info.cpu) : (server += info.cpu));
-  if (postgresRootPid !== undefined && postgresRootPid !== rootPid) {
-    for (const info of tree(postgresRootPid)) if (isPostgres(info)) postgres += info.cpu;
-  }
-  const own = process.cpuUsage();
-  return { server, postgres, bench: (own.user + own.system) / 1e6 };
+/** CPU seconds so far per process of the server's tree (PostgreSQL included), and of this bench process. */
+export interface CpuReading {
+  processes: Map<number, { postgres: boolean; cpu: number }>;
+  bench: number;
 }
 
-export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
-  return { server: after.server - before.server, postgres: after.postgres - before.postgres, bench: after.bench - before.bench };
+export function cpuSnapshot(rootPid: number): CpuReading {
+  const processes = new Map<number, { postgres: boolean; cpu: number }>();
+  for (const info of tree(rootPid)) processes.set(info.pid, { postgres: isPostgres(info), cpu: info.cpu });
+  const own = process.cpuUsage();
+  return { processes, bench: (own.user + own.system) / 1e6 };
+}
+
+/**
+ * CPU used between two readings, per process; a process that exited in between is not
+ * counted (its last slice is lost), one that started is counted from zero.
+ */
+export function cpuDelta(before: CpuReading, after: CpuReading): CpuSnapshot {
+  let server = 0;
+  let postgres = 0;
+  for (const [pid, now] of after.processes) {
+    const used = now.cpu - (before.processes.get(pid)?.cpu ?? 0);
+    if (used <= 0) continue;
+    if (now.postgres) postgres += used;
+    else server += used;
+  }
+  return { server, postgres, bench: after.bench - before.bench };
 }
