@@ -19,7 +19,28 @@ query CurrentPolicy {
 mutation OpenDraft {
   createDraft(rulesetKey: "ccc-access") { id revision status }
 }
+
+# Paste the draft id and its revision into the variables, then edit, check and compare.
+mutation AddKeyword($draftId: ID!, $revision: Int!) {
+  upsertBusinessRule(draftId: $draftId, expectedRevision: $revision, rule: {
+    key: "finance.credit-card", industry: "金融", scenario: "信用卡", effect: REJECT,
+    keywords: ["信用卡", "办卡", "提额"], excludeKeywords: [],
+    message: "目前不支持为该业务申请号码，请谅解", source: "申请号码接入准则 表格 金融/信用卡"
+  }) { revision contentHash }
+}
+
+query CheckDraft($draftId: ID!) {
+  validateDraft(draftId: $draftId) { path message }
+  diffVersions(rulesetKey: "ccc-access", from: 1, draftId: $draftId) { changes { kind key change } }
+  impactAnalysis(rulesetKey: "ccc-access", candidateDraftId: $draftId) { evaluated changed transitions { from to count } }
+}
+
+# Publishing needs a publisher key other than the editor's (maker-checker).
+mutation Publish($draftId: ID!, $revision: Int!) {
+  publishDraft(draftId: $draftId, expectedRevision: $revision, changelog: "金融/信用卡: more keywords") { number contentHash }
+}
 `,
+    variables: JSON.stringify({ draftId: 'paste-the-draft-id', revision: 0 }, null, 2),
   },
   {
     query: `# Services: decide a number application, pinned to the version in effect now.
@@ -59,6 +80,10 @@ query RecentDecisions {
 
 query Replay($id: ID!) {
   replayDecision(id: $id) { identical differences original replayed }
+}
+
+query Enterprise {
+  enterprise(id: "ent-001") { id status seriousViolationCount violations { id kind output createdAt } }
 }
 `,
     variables: JSON.stringify({ id: 'paste-a-decision-id' }, null, 2),
