@@ -80,8 +80,9 @@ export class RuleMatch {
   evidence: string[];
 }
 
+/** What every evaluation answer carries: its logged decision and the exact version that made it. */
 @ObjectType()
-export class NumberApplicationEvaluation {
+abstract class LoggedEvaluation {
   @Field(() => ID, { description: 'The logged decision (written before this answer was sent).' })
   decisionId: string;
 
@@ -99,7 +100,10 @@ export class NumberApplicationEvaluation {
 
   @Field(() => Date)
   evaluatedAt: Date;
+}
 
+@ObjectType()
+export class NumberApplicationEvaluation extends LoggedEvaluation {
   @Field(() => DecisionEnum)
   decision: DecisionEnum;
 
@@ -111,25 +115,7 @@ export class NumberApplicationEvaluation {
 }
 
 @ObjectType()
-export class ViolationEvaluation {
-  @Field(() => ID, { description: 'The logged decision (written before this answer was sent).' })
-  decisionId: string;
-
-  @Field(() => ID)
-  rulesetKey: string;
-
-  @Field(() => Int)
-  versionNumber: number;
-
-  @Field()
-  contentHash: string;
-
-  @Field(() => VersionStatusEnum, { description: 'RETIRED when a retired version was pinned explicitly.' })
-  versionStatus: VersionStatusEnum;
-
-  @Field(() => Date)
-  evaluatedAt: Date;
-
+export class ViolationEvaluation extends LoggedEvaluation {
   @Field(() => String, { nullable: true, description: 'null when nothing applies (e.g. unverified).' })
   severity: string | null;
 
