@@ -1,0 +1,65 @@
+import { Role } from '../../src/api-keys/roles';
+
+/**
+ * Who may call each Query and Mutation field: the one table the role-matrix test walks
+ * and the README's Security section shows. `any` = any valid key; otherwise the listed
+ * roles (admin implies every role, so it is never listed). A field of the schema missing
+ * here fails the test.
+ */
+export type Access = 'any' | readonly Exclude<Role, 'admin'>[];
+
+export const ROLE_MATRIX: Record<'Query' | 'Mutation', Record<string, Access>> = {
+  Query: {
+    rulesets: 'any',
+    ruleset: 'any',
+    rulesetVersion: 'any',
+    validateDraft: 'any',
+    diffVersions: 'any',
+    evaluateNumberApplication: ['evaluator'],
+    evaluateNumberApplications: ['evaluator'],
+    evaluateViolation: ['evaluator'],
+    enterprise: ['evaluator', 'auditor'],
+    // Evaluators may also read a decision returned to them in the same request.
+    decision: ['auditor'],
+    decisions: ['auditor'],
+    replayDecision: ['auditor'],
+    verifyDecisionLog: ['auditor'],
+    // The policy team runs a draft against real history before publishing it.
+    impactAnalysis: ['auditor', 'editor', 'publisher'],
+    auditEvents: ['editor', 'publisher', 'auditor'],
+    apiKeys: [],
+  },
+  Mutation: {
+    createRuleset: [],
+    createDraft: ['editor'],
+    setDefaultDecision: ['editor'],
+    upsertBusinessRule: ['editor'],
+    upsertViolationRule: ['editor'],
+    upsertPenaltyMapping: ['editor'],
+    removeRule: ['editor'],
+    publishDraft: ['publisher'],
+    discardDraft: ['publisher'],
+    retireVersion: ['publisher'],
+    recordViolation: ['evaluator'],
+    createApiKey: [],
+    revokeApiKey: [],
+  },
+};
+
+export const MATRIX_ROLES: readonly Role[] = ['admin', 'editor', 'publisher', 'evaluator', 'auditor'];
+
+export function isAllowed(access: Access, role: Role): boolean {
+  return role === 'admin' || access === 'any' || (access as readonly Role[]).includes(role);
+}
+
+/** The matrix as a Markdown table (the README's Security section holds this output). */
+export function roleMatrixMarkdown(): string {
+  const lines = [`| operation | ${MATRIX_ROLES.join(' | ')} |`, `|---|${MATRIX_ROLES.map(() => ':-:').join('|')}|`];
+  for (const [type, fields] of Object.entries(ROLE_MATRIX)) {
+    for (const [field, access] of Object.entries(fields)) {
+      const cells = MATRIX_ROLES.map((role) => (isAllowed(access, role) ? '✓' : '—'));
+      lines.push(`| ${type === 'Mutation' ? 'mutation ' : ''}\`${field}\` | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}
