@@ -50,6 +50,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
     schema,
     plugins: [...protection.plugins, requestObserver(metrics, logger)],
     validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
     allowBatchedHttpRequests: false,
     introspection: true,
     csrfPrevention: true,

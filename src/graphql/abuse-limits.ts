@@ -1,5 +1,7 @@
+import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, Kind, ValidationRule } from 'graphql';
+import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 
 /** Request-shape limits, enforced during validation: nothing executes when one is exceeded. */
 export const ABUSE_LIMITS = {
@@ -9,7 +11,60 @@ export const ABUSE_LIMITS = {
   maxTokens: 5000,
   maxDirectives: 20,
   maxOperationsPerDocument: 10,
+  /** Evaluations one request may ask for: batch inputs and aliased evaluations counted together. */
+  maxEvaluationsPerRequest: 1000,
 } as const;
+
+/** Root fields that evaluate (and log) once per input. */
+const EVALUATION_FIELDS = new Set(['evaluateNumberApplication', 'evaluateNumberApplications', 'evaluateViolation', 'recordViolation']);
+
+/**
+ * graphql-armor's cost model weighs fields by shape, not by how many inputs a batch
+ * carries; this estimator counts evaluations: one per single evaluation, one per element
+ * of `evaluateNumberApplications(inputs:)`, summed over aliases.
+ */
+const evaluationEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if (!EVALUATION_FIELDS.has(field.name)) return childComplexity;
+  if (field.name === 'evaluateNumberApplications') return Array.isArray(args.inputs) ? args.inputs.length : 1;
+  return 1;
+};
+
+function refusal(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+}
+
+/**
+ * Counts the evaluations an operation asks for once its variables are known (validation
+ * rules do not see variables) and refuses the request before anything executes.
+ */
+function evaluationBudget(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema, operationName }) {
+          let evaluations: number;
+          try {
+            evaluations = getComplexity({
+              schema,
+              query: document,
+              variables: request.variables ?? {},
+              operationName: operationName ?? undefined,
+              estimators: [evaluationEstimator],
+            });
+          } catch {
+            // Variables that do not coerce: execution reports them as BAD_USER_INPUT.
+            return;
+          }
+          if (evaluations > ABUSE_LIMITS.maxEvaluationsPerRequest) {
+            throw refusal(
+              `a request may ask for at most ${ABUSE_LIMITS.maxEvaluationsPerRequest} evaluations (batch inputs and aliases counted together); this one asks for ${evaluations}`,
+            );
+          }
+        },
+      };
+    },
+  };
+}
 
 /** A document may carry several named operations (GraphiQL tabs do), but not hundreds. */
 const maxOperationsRule: ValidationRule = (context) => ({
@@ -24,7 +79,8 @@ const maxOperationsRule: ValidationRule = (context) => ({
 });
 
 /**
- * graphql-armor's depth, alias, cost, token and directive limits. Field suggestions stay
+ * graphql-armor's depth, alias, cost and directive limits, graphql-js's token limit, our
+ * operation count and evaluation budget. Field suggestions stay
  * on: introspection is on for GraphiQL, so they reveal nothing more.
  */
 export function abuseProtection() {
@@ -32,10 +88,16 @@ export function abuseProtection() {
     maxDepth: { n: ABUSE_LIMITS.maxDepth, ignoreIntrospection: true, exposeLimits: true },
     maxAliases: { n: ABUSE_LIMITS.maxAliases, exposeLimits: true },
     costLimit: { maxCost: ABUSE_LIMITS.maxCost, ignoreIntrospection: true, exposeLimits: true },
-    maxTokens: { n: ABUSE_LIMITS.maxTokens, exposeLimits: true },
+    // Its Apollo plugin throws from parsingDidStart, which Apollo Server 5 does not turn into a
+    // refusal; graphql-js's own parser limit (parseOptions below) is enforced instead.
+    maxTokens: { enabled: false },
     maxDirectives: { n: ABUSE_LIMITS.maxDirectives, exposeLimits: true },
     blockFieldSuggestion: { enabled: false },
   });
   const protection = armor.protect();
-  return { plugins: protection.plugins, validationRules: [...protection.validationRules, maxOperationsRule] };
+  return {
+    plugins: [...protection.plugins, evaluationBudget()],
+    validationRules: [...protection.validationRules, maxOperationsRule],
+    parseOptions: { maxTokens: ABUSE_LIMITS.maxTokens },
+  };
 }
