@@ -121,7 +121,8 @@ function targets(engine: EngineBenchResult | null, http: HttpBenchResult | null)
   const bestPeer = engine ? Math.max(engine.figures[2].evaluationsPerSecond, engine.figures[3].evaluationsPerSecond) : undefined;
   check('engine faster than both peers (ratio to the faster peer > 1)', ours !== undefined && bestPeer ? ours / bestPeer : undefined, 1.0000001, true, 'x', 1);
   check('impact analysis >= 20,000 replayed decisions/s', phase('impactAnalysis (replay)')?.unitsPerSecond, 20000, true, ' /s');
-  const oneProcess = http?.phases.filter((p) => p.available && !p.name.includes('2 processes')) ?? [];
+  // The profiler's own memory would count against the server: profiled phases are left out.
+  const oneProcess = http?.phases.filter((p) => p.available && !p.name.includes('2 processes') && !p.name.includes('profiled')) ?? [];
   const rss = oneProcess.length > 0 ? Math.max(...oneProcess.map((p) => p.rssMaxMb), http?.soak?.maxMb ?? 0) : undefined;
   check('resident memory under load < 300 MB', rss, 300, false, ' MB');
   if (http?.soak) {
