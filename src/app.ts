@@ -59,7 +59,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({
       exposeInternals: config.nodeEnv !== 'production',
-      report: (error, formatted) => logger.error({ err: error, path: formatted.path }, 'unexpected error'),
+      report: (error, formatted, requestId) => logger.error({ err: error, path: formatted.path, requestId }, 'unexpected error'),
     }),
   });
   await apollo.start();

@@ -4,7 +4,24 @@ import { ArgumentValidationError } from 'type-graphql';
 import { DomainError } from '../common/errors';
 
 export interface ErrorReporter {
-  (error: unknown, formatted: GraphQLFormattedError): void;
+  (error: unknown, formatted: GraphQLFormattedError, requestId: string | undefined): void;
+}
+
+/**
+ * Apollo's formatError sees no request context; the request observer tags each raw error
+ * with its request id (didEncounterErrors runs before formatting) so the log line of an
+ * unexpected error and the response carry the same id.
+ */
+const REQUEST_ID = Symbol('requestId');
+
+export function tagWithRequestId(errors: readonly unknown[], requestId: string): void {
+  for (const error of errors) {
+    if (error && typeof error === 'object') (error as { [REQUEST_ID]?: string })[REQUEST_ID] = requestId;
+  }
+}
+
+function requestIdOf(error: unknown): string | undefined {
+  return error && typeof error === 'object' ? (error as { [REQUEST_ID]?: string })[REQUEST_ID] : undefined;
 }
 
 const CLIENT_CODES: Record<string, string> = {
@@ -35,6 +52,7 @@ const isPostgresConnectionFailure = (error: unknown): boolean => {
 export function createErrorFormatter(options: { exposeInternals: boolean; report: ErrorReporter }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    const requestId = requestIdOf(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof DomainError) {
       return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
@@ -51,14 +69,20 @@ export function createErrorFormatter(options: { exposeInternals: boolean; report
       // Errors graphql-js raises for bad variables or values (wrong scalar types, unknown enum values).
       return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
     }
+    const withId = requestId ? { requestId } : {};
     if (isPostgresConnectionFailure(original)) {
-      options.report(original, formatted);
-      return { ...base, message: 'the policy database is unavailable; retry shortly', extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'DATABASE_UNAVAILABLE', retryable: true } };
+      options.report(original, formatted, requestId);
+      return {
+        ...base,
+        message: 'the policy database is unavailable; retry shortly',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'DATABASE_UNAVAILABLE', retryable: true, ...withId },
+      };
     }
-    options.report(original, formatted);
+    options.report(original, formatted, requestId);
     if (options.exposeInternals) {
-      return { ...base, extensions: { code: 'INTERNAL_SERVER_ERROR', detail: String((original as Error)?.message ?? original) } };
+      return { ...base, extensions: { code: 'INTERNAL_SERVER_ERROR', detail: String((original as Error)?.message ?? original), ...withId } };
     }
-    return { ...base, message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    // Production: the message of an unexpected error may hold SQL, values or file paths.
+    return { ...base, message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', ...withId } };
   };
 }

@@ -2,6 +2,7 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { Logger } from '../common/logger';
 import { PolicyMetrics } from '../metrics/metrics';
 import { GraphQLContext } from './context';
+import { tagWithRequestId } from './format-error';
 
 /**
  * Counts and times every GraphQL request and writes one log line for it: request id,
@@ -12,6 +13,9 @@ export function requestObserver(metrics: PolicyMetrics, logger: Logger): ApolloS
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
+        async didEncounterErrors({ errors, contextValue }) {
+          tagWithRequestId(errors, contextValue.requestId);
+        },
         async willSendResponse({ operationName, errors, contextValue: context, response }) {
           const operation = operationName ?? 'anonymous';
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createApp, App } from '../../src/app';
 import { Role } from '../../src/api-keys/roles';
-import { createLogger } from '../../src/common/logger';
+import { createLogger, Logger } from '../../src/common/logger';
 import { loadConfig } from '../../src/config/config';
 import { createDataSource } from '../../src/db/data-source';
 import { ensureDatabase } from '../../src/db/ensure-database';
@@ -49,12 +49,12 @@ export async function postGraphQL<T = any>(
 }
 
 /** Starts the real app on a free port over its own database, with one key per role. */
-export async function startTestServer(options: { databaseUrl?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
+export async function startTestServer(options: { databaseUrl?: string; env?: NodeJS.ProcessEnv; logger?: Logger } = {}): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, ...options.env });
   const dataSource = createDataSource(databaseUrl, 10);
   await dataSource.initialize();
-  const app = await createApp({ config, dataSource, logger: createLogger(config.logLevel) });
+  const app = await createApp({ config, dataSource, logger: options.logger ?? createLogger(config.logLevel) });
   const port = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   const keys = {} as Record<Role, string>;
