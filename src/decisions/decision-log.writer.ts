@@ -1,8 +1,8 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { PolicyMetrics } from '../metrics/metrics';
-import { chainHash, ChainedDecision, DecisionContent, recordHashOf } from './decision-record';
+import { ChainedDecision, DecisionContent, recordHashOf } from './decision-record';
 
 /** The decision could not be made durable, so it was not made: no id is returned for it. */
 export class DecisionNotLoggedError extends DomainError {
@@ -34,40 +34,21 @@ interface PendingRequest {
   reject(error: unknown): void;
 }
 
-const COLUMNS = [
-  ['seq', 'bigint'],
-  ['id', 'uuid'],
-  ['kind', 'text'],
-  ['ruleset_key', 'text'],
-  ['version_number', 'int'],
-  ['content_hash', 'text'],
-  ['enterprise_id', 'text'],
-  ['decision', 'text'],
-  ['severity', 'text'],
-  ['input', 'jsonb'],
-  ['output', 'jsonb'],
-  ['state', 'jsonb'],
-  ['caller', 'text'],
-  ['request_id', 'text'],
-  ['engine_version', 'text'],
-  ['created_at', 'timestamptz'],
-  ['record_hash', 'text'],
-  ['prev_hash', 'text'],
-  ['hash', 'text'],
-] as const;
-
 /**
- * One multi-row INSERT (column arrays unnested: 19 parameters whatever the batch size)
- * that also moves the chain head, so a batch costs three round trips: lock, insert, commit.
+ * One statement per batch (migration DecisionLogAppendFunction): it locks the chain head,
+ * chains, inserts and moves the head, so the lock is held for one round trip and the batch
+ * commits as a single-statement transaction. Sixteen array parameters whatever the size.
  */
 const APPEND_SQL = `
-  WITH appended AS (
-    INSERT INTO decision_log (${COLUMNS.map(([name]) => name).join(', ')})
-    SELECT * FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-  )
-  UPDATE decision_log_head SET seq = $${COLUMNS.length + 1}, hash = $${COLUMNS.length + 2}`;
+  SELECT first_seq::text AS first_seq, head_hash, hashes FROM append_decisions(
+    $1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[])`;
 
-const LOCK_HEAD_SQL = 'SELECT seq::text AS seq, hash FROM decision_log_head FOR UPDATE';
+interface AppendResult {
+  first_seq: string;
+  head_hash: string | null;
+  hashes: string[];
+}
 
 /** UTC first day of the month of an ISO time: the partition a record belongs to. */
 function monthOf(iso: string): string {
@@ -80,30 +61,29 @@ function nextMonth(month: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Assigns seq and chain hashes to records following `head`, in order. */
-export function chainRecords(head: { seq: number; hash: string | null }, records: PendingRecord[]): ChainedDecision[] {
-  let seq = head.seq;
-  let prevHash = head.hash;
-  return records.map(({ content, recordHash }) => {
-    seq += 1;
-    const hash = chainHash(prevHash, recordHash);
-    const chained: ChainedDecision = { ...content, seq, recordHash, prevHash, hash };
-    prevHash = hash;
-    return chained;
-  });
-}
-
-function appendParameters(chained: ChainedDecision[], head: { seq: number; hash: string | null }): unknown[] {
-  const columns: unknown[][] = COLUMNS.map(() => new Array(chained.length));
-  chained.forEach((r, i) => {
+function appendParameters(records: PendingRecord[]): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: 16 }, () => new Array(records.length));
+  records.forEach(({ content: r, recordHash }, i) => {
     const row = [
-      r.seq, r.id, r.kind, r.rulesetKey, r.versionNumber, r.contentHash, r.enterpriseId, r.decision, r.severity,
+      r.id, r.kind, r.rulesetKey, r.versionNumber, r.contentHash, r.enterpriseId, r.decision, r.severity,
       JSON.stringify(r.input), JSON.stringify(r.output), JSON.stringify(r.state),
-      r.caller, r.requestId, r.engineVersion, r.createdAt, r.recordHash, r.prevHash, r.hash,
+      r.caller, r.requestId, r.engineVersion, r.createdAt, recordHash,
     ];
     for (let c = 0; c < row.length; c += 1) columns[c][i] = row[c];
   });
-  return [...columns, head.seq, head.hash];
+  return columns;
+}
+
+/** The records with the places the database gave them in the chain. */
+function chained(records: PendingRecord[], result: AppendResult): ChainedDecision[] {
+  const first = Number(result.first_seq);
+  return records.map(({ content, recordHash }, i) => ({
+    ...content,
+    seq: first + i,
+    recordHash,
+    prevHash: i === 0 ? result.head_hash : result.hashes[i - 1],
+    hash: result.hashes[i],
+  }));
 }
 
 /**
@@ -159,12 +139,8 @@ export class DecisionLogWriter {
    */
   async appendInTransaction(manager: EntityManager, contents: DecisionContent[]): Promise<ChainedDecision[]> {
     const records = contents.map((content) => ({ content, recordHash: recordHashOf(content) }));
-    const [head] = (await manager.query(LOCK_HEAD_SQL)) as { seq: string; hash: string | null }[];
-    const from = { seq: Number(head.seq), hash: head.hash };
-    const chained = chainRecords(from, records);
-    const last = chained[chained.length - 1];
-    await manager.query(APPEND_SQL, appendParameters(chained, { seq: last.seq, hash: last.hash }));
-    return chained;
+    const [result] = (await manager.query(APPEND_SQL, appendParameters(records))) as AppendResult[];
+    return chained(records, result);
   }
 
   /** Makes sure the month partitions for these times exist (outside any transaction). */
@@ -221,31 +197,10 @@ export class DecisionLogWriter {
   private async writeBatch(records: PendingRecord[]): Promise<ChainedDecision[]> {
     const started = process.hrtime.bigint();
     await this.ensurePartitions(records.map((record) => monthOf(record.content.createdAt)));
-    const client: PoolClient = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      try {
-        const { rows } = await client.query<{ seq: string; hash: string | null }>(LOCK_HEAD_SQL);
-        const chained = chainRecords({ seq: Number(rows[0].seq), hash: rows[0].hash }, records);
-        const last = chained[chained.length - 1];
-        await client.query(APPEND_SQL, appendParameters(chained, { seq: last.seq, hash: last.hash }));
-        await client.query('COMMIT');
-        this.metrics?.logBatchSize.observe(records.length);
-        this.metrics?.logCommitDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-        return chained;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-        throw error;
-      }
-    } catch (error) {
-      broken ??= isConnectionError(error) ? (error as Error) : undefined;
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    const { rows } = await this.pool.query<AppendResult>(APPEND_SQL, appendParameters(records));
+    this.metrics?.logBatchSize.observe(records.length);
+    this.metrics?.logCommitDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return chained(records, rows[0]);
   }
 
   private async ensurePartitions(months: string[]): Promise<void> {
@@ -255,9 +210,4 @@ export class DecisionLogWriter {
       this.ensuredMonths.add(month);
     }
   }
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return !code || /^(08|57P)/.test(code) || ['ECONNRESET', 'EPIPE', 'ECONNREFUSED'].includes(code);
 }

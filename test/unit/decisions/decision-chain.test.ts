@@ -1,5 +1,4 @@
-import { chainRecords } from '../../../src/decisions/decision-log.writer';
-import { chainHash, ChainVerifier, DecisionContent, recordHashOf } from '../../../src/decisions/decision-record';
+import { chainHash, ChainedDecision, ChainVerifier, DecisionContent, recordHashOf } from '../../../src/decisions/decision-record';
 import { sha256Hex } from '../../../src/common/canonical-json';
 
 const content = (i: number): DecisionContent => ({
@@ -19,6 +18,17 @@ const content = (i: number): DecisionContent => ({
   engineVersion: '1.0.0',
   createdAt: '2025-01-01T00:00:00.000Z',
 });
+
+/** Chains records the way append_decisions does in the database, starting from an empty log. */
+function chainRecords(head: { seq: number; hash: string | null }, records: { content: DecisionContent; recordHash: string }[]): ChainedDecision[] {
+  let { seq, hash: prevHash } = head;
+  return records.map(({ content, recordHash }) => {
+    const hash = chainHash(prevHash, recordHash);
+    const record = { ...content, seq: ++seq, recordHash, prevHash, hash };
+    prevHash = hash;
+    return record;
+  });
+}
 
 const chain = (n: number) => chainRecords({ seq: 0, hash: null }, Array.from({ length: n }, (_, i) => ({ content: content(i + 1), recordHash: recordHashOf(content(i + 1)) })));
 
