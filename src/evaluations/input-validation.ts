@@ -1,4 +1,5 @@
 import { BadInputError, IssueDetail } from '../common/errors';
+import { unstorableText } from '../common/text';
 import type { NumberApplicationInput, ViolationInput } from '../engine';
 
 /** Bounds on what a caller may send for one evaluation. */
@@ -46,7 +47,8 @@ class Issues {
       if (required) this.add(path, 'is required');
       return null;
     }
-    if (value.includes('\u0000')) this.add(path, 'must not contain NUL characters');
+    const unstorable = unstorableText(value);
+    if (unstorable) this.add(path, unstorable);
     else if (required && value.trim() === '') this.add(path, 'must not be empty');
     if ([...value].length > limit) this.add(path, `must be at most ${limit} characters (got ${[...value].length})`);
     return value;
@@ -59,6 +61,7 @@ class Issues {
     }
     if (value.trim() === '' || value !== value.trim()) this.add(path, 'must be a non-empty id without surrounding spaces');
     else if (CONTROL.test(value)) this.add(path, 'must not contain control characters');
+    else if (unstorableText(value)) this.add(path, unstorableText(value)!);
     if (value.length > INPUT_LIMITS.idChars) this.add(path, `must be at most ${INPUT_LIMITS.idChars} characters`);
     return value;
   }
@@ -77,14 +80,14 @@ class Issues {
         return;
       }
       if (typeof node === 'string') {
-        if (node.includes('\u0000')) problem = 'must not contain NUL characters';
+        problem = unstorableText(node);
       } else if (typeof node === 'number') {
         if (!Number.isFinite(node)) problem = 'must contain only finite numbers';
       } else if (Array.isArray(node)) {
         for (const item of node) visit(item, depth + 1);
       } else if (node !== null && typeof node === 'object') {
         for (const [key, item] of Object.entries(node)) {
-          if (key.includes('\u0000')) problem = 'must not contain NUL characters';
+          problem ??= unstorableText(key);
           visit(item, depth + 1);
         }
       } else if (node !== null && typeof node !== 'boolean') {
@@ -143,7 +146,9 @@ export function validateViolation(args: ViolationArgs): ViolationInput {
   const behavior = issues.text('input.behavior', args.behavior, INPUT_LIMITS.behaviorChars, true) ?? '';
   let occurredAt: string | null = null;
   if (args.occurredAt) {
+    const year = args.occurredAt.getUTCFullYear();
     if (Number.isNaN(args.occurredAt.getTime())) issues.add('input.occurredAt', 'is not a valid time');
+    else if (year < 1970 || year > 9999) issues.add('input.occurredAt', 'must be a time between 1970 and 9999');
     else occurredAt = args.occurredAt.toISOString();
   }
   const input: ViolationInput = {

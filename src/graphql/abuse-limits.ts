@@ -2,6 +2,7 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, Kind, ValidationRule } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { inputGuard } from './input-guard';
 
 /** Request-shape limits, enforced during validation: nothing executes when one is exceeded. */
 export const ABUSE_LIMITS = {
@@ -96,7 +97,7 @@ export function abuseProtection() {
   });
   const protection = armor.protect();
   return {
-    plugins: [...protection.plugins, evaluationBudget()],
+    plugins: [...protection.plugins, inputGuard(), evaluationBudget()],
     validationRules: [...protection.validationRules, maxOperationsRule],
     parseOptions: { maxTokens: ABUSE_LIMITS.maxTokens },
   };

@@ -146,9 +146,14 @@ describe('abuse limits refuse before any work is done', () => {
     const facts = { blob: 'x'.repeat(INPUT_LIMITS.factsBytes) };
     refused(await server.gql(query, { input: { description: '物流通知', facts } }, server.keys.evaluator), 200, /input\.facts must be at most 16384 bytes/);
 
-    let deep: unknown = 1;
-    for (let i = 0; i < 50; i++) deep = { n: deep };
-    refused(await server.gql(query, { input: { description: '物流通知', facts: deep } }, server.keys.evaluator), 200, /nested at most 8 levels/);
+    const nest = (levels: number) => {
+      let deep: unknown = 1;
+      for (let i = 0; i < levels; i++) deep = { n: deep };
+      return deep;
+    };
+    refused(await server.gql(query, { input: { description: '物流通知', facts: nest(9) } }, server.keys.evaluator), 200, /input\.facts must be nested at most 8 levels/);
+    // Any variable nested past 32 levels is refused before execution, whatever the field.
+    refused(await server.gql(query, { input: { description: '物流通知', facts: nest(50) } }, server.keys.evaluator), 400, /nested at most 32 levels/);
 
     const violation = 'mutation($input: ViolationInput!) { recordViolation(input: $input) { decisionId } }';
     const longViolation = await server.gql(
