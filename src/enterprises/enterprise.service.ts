@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../common/request-context';
 import { BadInputError } from '../common/errors';
@@ -48,6 +49,18 @@ export function judgeViolation(version: ResolvedVersion, input: ViolationInput, 
  * the decision record that explains it.
  */
 export class EnterpriseService {
+  /**
+   * Standing reads of concurrent evaluations, gathered into one query per tick: always
+   * fresh (nothing is cached), one round trip for many requests.
+   */
+  private readonly standingLoader = new DataLoader<string, EnterpriseStanding | null>(
+    async (ids) => {
+      const found = await this.queryStandings(this.dataSource.manager, [...ids]);
+      return ids.map((id) => found.get(id) ?? null);
+    },
+    { cache: false, maxBatchSize: 1000, batchScheduleFn: (run) => setImmediate(run) },
+  );
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly log: DecisionLogWriter,
@@ -62,9 +75,20 @@ export class EnterpriseService {
   }
 
   /** Recorded standings of these enterprises, one query; unknown ones are absent. */
-  async standings(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, EnterpriseStanding>> {
+  async standings(ids: string[], manager?: EntityManager): Promise<Map<string, EnterpriseStanding>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
+    if (manager) return this.queryStandings(manager, unique);
+    const loaded = await this.standingLoader.loadMany(unique);
+    const standings = new Map<string, EnterpriseStanding>();
+    loaded.forEach((standing) => {
+      if (standing instanceof Error) throw standing;
+      if (standing) standings.set(standing.id, standing);
+    });
+    return standings;
+  }
+
+  private async queryStandings(manager: EntityManager, unique: string[]): Promise<Map<string, EnterpriseStanding>> {
     const rows: StandingRow[] = await manager.query(
       'SELECT id, status, serious_violation_count, violation_count FROM enterprise WHERE id = ANY($1::text[])',
       [unique],

@@ -13,6 +13,9 @@ import { toRulesetVersion } from './ruleset.mapping';
 import { DecisionEnum, Ruleset, RulesetVersion } from './ruleset.types';
 
 /** Policy authoring: drafts, edits (with expectedRevision), publish, retire, validate, diff. Thin: one service call each. */
+/** Rule inputs carry class-validator constraints; other arguments are validated by their services. */
+const CLASS_VALIDATION = { forbidUnknownValues: false };
+
 @Resolver()
 export class AuthoringResolver {
   @Authorized('admin')
@@ -58,7 +61,7 @@ export class AuthoringResolver {
   async upsertBusinessRule(
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int) expectedRevision: number,
-    @Arg('rule', () => BusinessRuleInput) rule: BusinessRuleInput,
+    @Arg('rule', () => BusinessRuleInput, { validate: CLASS_VALIDATION }) rule: BusinessRuleInput,
     @Ctx() { services, caller }: GraphQLContext,
   ): Promise<RulesetVersion> {
     return toRulesetVersion(await services.drafts.upsertBusinessRule(caller!.name, draftId, expectedRevision, toBusinessRuleContent(rule)));
@@ -69,7 +72,7 @@ export class AuthoringResolver {
   async upsertViolationRule(
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int) expectedRevision: number,
-    @Arg('rule', () => ViolationRuleInput) rule: ViolationRuleInput,
+    @Arg('rule', () => ViolationRuleInput, { validate: CLASS_VALIDATION }) rule: ViolationRuleInput,
     @Ctx() { services, caller }: GraphQLContext,
   ): Promise<RulesetVersion> {
     return toRulesetVersion(await services.drafts.upsertViolationRule(caller!.name, draftId, expectedRevision, toViolationRuleContent(rule)));
@@ -80,7 +83,7 @@ export class AuthoringResolver {
   async upsertPenaltyMapping(
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int) expectedRevision: number,
-    @Arg('penalty', () => PenaltyMappingInput) penalty: PenaltyMappingInput,
+    @Arg('penalty', () => PenaltyMappingInput, { validate: CLASS_VALIDATION }) penalty: PenaltyMappingInput,
     @Ctx() { services, caller }: GraphQLContext,
   ): Promise<RulesetVersion> {
     return toRulesetVersion(await services.drafts.upsertPenaltyMapping(caller!.name, draftId, expectedRevision, toPenaltyMappingContent(penalty)));
