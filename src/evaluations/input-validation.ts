@@ -47,6 +47,10 @@ class Issues {
       if (required) this.add(path, 'is required');
       return null;
     }
+    if (typeof value !== 'string') {
+      this.add(path, 'must be a string');
+      return null;
+    }
     const unstorable = unstorableText(value);
     if (unstorable) this.add(path, unstorable);
     else if (required && value.trim() === '') this.add(path, 'must not be empty');
@@ -59,11 +63,22 @@ class Issues {
       if (required) this.add(path, 'is required');
       return null;
     }
+    if (typeof value !== 'string') {
+      this.add(path, 'must be a string');
+      return null;
+    }
     if (value.trim() === '' || value !== value.trim()) this.add(path, 'must be a non-empty id without surrounding spaces');
     else if (CONTROL.test(value)) this.add(path, 'must not contain control characters');
     else if (unstorableText(value)) this.add(path, unstorableText(value)!);
     if (value.length > INPUT_LIMITS.idChars) this.add(path, `must be at most ${INPUT_LIMITS.idChars} characters`);
     return value;
+  }
+
+  callDirection(path: string, value: unknown): 'INBOUND' | 'OUTBOUND' | null {
+    if (value === undefined || value === null) return null;
+    if (value === 'INBOUND' || value === 'OUTBOUND') return value;
+    this.add(path, 'must be INBOUND or OUTBOUND');
+    return null;
   }
 
   facts(path: string, value: unknown): Record<string, unknown> | null {
@@ -117,7 +132,7 @@ function checkApplication(issues: Issues, args: NumberApplicationArgs, path: str
     industry: issues.text(`${path}.industry`, args.industry, INPUT_LIMITS.labelChars, false),
     scenario: issues.text(`${path}.scenario`, args.scenario, INPUT_LIMITS.labelChars, false),
     description: issues.text(`${path}.description`, args.description, INPUT_LIMITS.descriptionChars, true) ?? '',
-    callDirection: args.callDirection ?? null,
+    callDirection: issues.callDirection(`${path}.callDirection`, args.callDirection),
     facts: issues.facts(`${path}.facts`, args.facts),
   };
 }
@@ -145,7 +160,9 @@ export function validateViolation(args: ViolationArgs): ViolationInput {
   const issues = new Issues();
   const behavior = issues.text('input.behavior', args.behavior, INPUT_LIMITS.behaviorChars, true) ?? '';
   let occurredAt: string | null = null;
-  if (args.occurredAt) {
+  if (args.occurredAt !== undefined && args.occurredAt !== null && !(args.occurredAt instanceof Date)) {
+    issues.add('input.occurredAt', 'must be a time');
+  } else if (args.occurredAt) {
     const year = args.occurredAt.getUTCFullYear();
     if (Number.isNaN(args.occurredAt.getTime())) issues.add('input.occurredAt', 'is not a valid time');
     else if (year < 1970 || year > 9999) issues.add('input.occurredAt', 'must be a time between 1970 and 9999');
