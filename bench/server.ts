@@ -1,22 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { EMBEDDED_DATABASE_NAME } from '../src/db/database';
+import { freePort } from '../src/db/embedded-database';
 import { ROOT } from './inputs';
-
-/** Asks the kernel for a free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface ServerOptions {
   dataDir: string;
@@ -50,6 +37,8 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     ADMIN_API_KEY: options.adminKey,
     WORKERS: String(options.workers ?? 1),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
+    // As deployed: graphql-js and Apollo skip their development-time checks.
+    NODE_ENV: process.env.BENCH_NODE_ENV || 'production',
     ...options.extraEnv,
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { createApp } from './app';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { ensureDevelopmentKey } from './api-keys/development-key';
-import { createLogger, Logger } from './common/logger';
+import { createLogger, flushLogs, Logger } from './common/logger';
 import { Config, ConfigError, isLocalDevelopment, loadConfig } from './config/config';
 import { Database, openDatabase } from './db/database';
 import { ensureSeedRuleset } from './rulesets/seed';
@@ -42,16 +42,16 @@ function printReady(config: Config, port: number, developmentKey: string | null)
   if (developmentKey) console.log(`  Development admin key (stored in ${config.dataDir}): ${developmentKey}\n`);
 }
 
-function onSignals(stop: (signal: string) => Promise<void>): void {
+function onSignals(logger: Logger, stop: (signal: string) => Promise<void>): void {
   let stopping = false;
   const handle = (signal: string) => {
     if (stopping) return;
     stopping = true;
     stop(signal).then(
-      () => process.exit(0),
+      () => flushLogs(logger).then(() => process.exit(0)),
       (error) => {
-        console.error('ccc-policy: shutdown failed', error);
-        process.exit(1);
+        logger.error({ err: error }, 'shutdown failed');
+        return flushLogs(logger).then(() => process.exit(1));
       },
     );
   };
@@ -66,7 +66,7 @@ async function serve(config: Config, logger: Logger, database: Database, develop
   const port = await app.listen(config.port, config.host);
   logger.info({ port, pid: process.pid, startupMs: Date.now() - startedAt }, 'ccc-policy listening');
   if (announce) printReady(config, port, developmentKey);
-  onSignals(async (signal) => {
+  onSignals(logger, async (signal) => {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     await app.close();
     await database.close();
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     if (!stopping) logger.error({ pid: worker.process.pid, code, signal }, 'worker exited; starting another');
     if (!stopping) cluster.fork(env);
   });
-  onSignals(async (signal) => {
+  onSignals(logger, async (signal) => {
     stopping = true;
     logger.info({ signal, workers: config.workers }, 'shutting down workers');
     const exits = Object.values(cluster.workers ?? {}).map(

@@ -7,26 +7,41 @@ import { createHash } from 'node:crypto';
  * JSON.stringify's primitives plus sorted members.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError('JSON has no representation for NaN or Infinity');
-    return JSON.stringify(value);
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('JSON has no representation for NaN or Infinity');
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`JSON has no representation for a ${typeof value}`);
   }
+  if (value === null) return 'null';
   if (Array.isArray(value)) {
-    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
-  }
-  if (typeof value === 'object') {
-    const maybeJson = value as { toJSON?: () => unknown };
-    if (typeof maybeJson.toJSON === 'function') return canonicalJson(maybeJson.toJSON());
-    const members: string[] = [];
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member === undefined || typeof member === 'function') continue;
-      members.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) text += ',';
+      const item = value[i];
+      text += item === undefined || typeof item === 'function' ? 'null' : canonicalJson(item);
     }
-    return `{${members.join(',')}}`;
+    return `${text}]`;
   }
-  throw new TypeError(`JSON has no representation for a ${typeof value}`);
+  const maybeJson = value as { toJSON?: () => unknown };
+  if (typeof maybeJson.toJSON === 'function') return canonicalJson(maybeJson.toJSON());
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let text = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined || typeof member === 'function') continue;
+    text += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    first = false;
+  }
+  return `${text}}`;
 }
 
 export function sha256Hex(text: string): string {

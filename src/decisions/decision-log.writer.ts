@@ -37,12 +37,9 @@ interface PendingRequest {
 /**
  * One statement per batch (migration DecisionLogAppendFunction): it locks the chain head,
  * chains, inserts and moves the head, so the lock is held for one round trip and the batch
- * commits as a single-statement transaction. Sixteen array parameters whatever the size.
+ * commits as a single-statement transaction.
  */
-const APPEND_SQL = `
-  SELECT first_seq::text AS first_seq, head_hash, hashes FROM append_decisions(
-    $1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[])`;
+const APPEND_SQL = 'SELECT first_seq::text AS first_seq, head_hash, hashes FROM append_decisions($1::json)';
 
 interface AppendResult {
   first_seq: string;
@@ -61,17 +58,31 @@ function nextMonth(month: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-function appendParameters(records: PendingRecord[]): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 16 }, () => new Array(records.length));
-  records.forEach(({ content: r, recordHash }, i) => {
-    const row = [
-      r.id, r.kind, r.rulesetKey, r.versionNumber, r.contentHash, r.enterpriseId, r.decision, r.severity,
-      JSON.stringify(r.input), JSON.stringify(r.output), JSON.stringify(r.state),
-      r.caller, r.requestId, r.engineVersion, r.createdAt, recordHash,
-    ];
-    for (let c = 0; c < row.length; c += 1) columns[c][i] = row[c];
-  });
-  return columns;
+/** The batch as the one JSON parameter append_decisions reads with json_to_recordset. */
+function appendParameters(records: PendingRecord[]): [string] {
+  return [
+    JSON.stringify(
+      records.map(({ content: r, recordHash }, index) => ({
+        ord: index + 1,
+        id: r.id,
+        kind: r.kind,
+        ruleset_key: r.rulesetKey,
+        version_number: r.versionNumber,
+        content_hash: r.contentHash,
+        enterprise_id: r.enterpriseId,
+        decision: r.decision,
+        severity: r.severity,
+        input: r.input,
+        output: r.output,
+        state: r.state,
+        caller: r.caller,
+        request_id: r.requestId,
+        engine_version: r.engineVersion,
+        created_at: r.createdAt,
+        record_hash: recordHash,
+      })),
+    ),
+  ];
 }
 
 /** The records with the places the database gave them in the chain. */
