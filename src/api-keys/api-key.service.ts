@@ -109,11 +109,20 @@ export class ApiKeyService {
 
   /** Guarantees an active admin key with this secret exists (ADMIN_API_KEY). */
   async ensureAdminKey(secret: string, name = 'admin'): Promise<void> {
-    const existing = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(secret) });
-    if (existing && !existing.revokedAt && existing.roles.includes('admin')) return;
-    if (existing) {
-      throw new Error('ADMIN_API_KEY matches a key that was revoked or is not an admin key; choose another secret');
+    const check = async (): Promise<boolean> => {
+      const existing = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(secret) });
+      if (existing && !existing.revokedAt && existing.roles.includes('admin')) return true;
+      if (existing) {
+        throw new Error('ADMIN_API_KEY matches a key that was revoked or is not an admin key; choose another secret');
+      }
+      return false;
+    };
+    if (await check()) return;
+    try {
+      await this.create('system', name, ['admin'], secret);
+    } catch (error) {
+      // Another process starting at the same moment inserted it first (unique key_hash).
+      if ((error as { code?: string }).code !== '23505' || !(await check())) throw error;
     }
-    await this.create('system', name, ['admin'], secret);
   }
 }

@@ -120,3 +120,6 @@ export async function startEmbeddedProcess(dir: string, port?: number): Promise<
     },
   };
 }
+
+/** Resolves after `ms` without keeping the process alive (for Promise.race bounds). */
+export const within = (ms: number) => new Promise<null>((resolve) => setTimeout(() => resolve(null), ms).unref());
