@@ -1,6 +1,6 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, Kind, ValidationRule } from 'graphql';
+import { DocumentNode, GraphQLError, Kind, ValidationRule } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { inputGuard } from './input-guard';
 
@@ -39,19 +39,31 @@ function refusal(message: string): GraphQLError {
  * rules do not see variables) and refuses the request before anything executes.
  */
 function evaluationBudget(): ApolloServerPlugin {
+  // Only a batch's count depends on variables; other documents are counted once (Apollo
+  // hands the same parsed document to every request that sends the same query text).
+  const fixedCounts = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operationName }) {
-          let evaluations: number;
-          try {
-            evaluations = getComplexity({
+          const count = () =>
+            getComplexity({
               schema,
               query: document,
               variables: request.variables ?? {},
               operationName: operationName ?? undefined,
               estimators: [evaluationEstimator],
             });
+          let evaluations: number;
+          try {
+            if (request.query?.includes('evaluateNumberApplications') ?? true) {
+              evaluations = count();
+            } else {
+              const perOperation = fixedCounts.get(document) ?? new Map<string, number>();
+              fixedCounts.set(document, perOperation);
+              evaluations = perOperation.get(operationName ?? '') ?? count();
+              perOperation.set(operationName ?? '', evaluations);
+            }
           } catch {
             // Variables that do not coerce: execution reports them as BAD_USER_INPUT.
             return;
