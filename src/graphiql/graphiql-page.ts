@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { renderGraphiQL as RenderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { exampleTabs } from './example-operations';
 
 export interface GraphiQLPage {
@@ -17,7 +17,7 @@ export interface GraphiQLPage {
 export function renderGraphiQLPage(developmentKey: string | null): GraphiQLPage {
   const headers = JSON.stringify({ Authorization: `Bearer ${developmentKey ?? '<your API key>'}` }, null, 2);
   const html = Buffer.from(
-    renderGraphiQL({
+    loadRenderer()({
       title: 'ccc-policy GraphiQL',
       endpoint: '/graphql',
       defaultTabs: exampleTabs.map((tab) => ({ ...tab, headers })),
@@ -29,4 +29,22 @@ export function renderGraphiQLPage(developmentKey: string | null): GraphiQLPage 
     'utf8',
   );
   return { html, gzipped: gzipSync(html), etag: `"${createHash('sha256').update(html).digest('hex').slice(0, 32)}"` };
+}
+
+/**
+ * The renderer's module inlines all of GraphiQL (about 60 MB once loaded), and the page is
+ * rendered once: load it on first use and drop it from the module cache afterwards, so
+ * the server does not carry it for its lifetime.
+ */
+function loadRenderer(): typeof RenderGraphiQL {
+  const entry = require.resolve('@graphql-yoga/render-graphiql');
+  const render = (require(entry) as { renderGraphiQL: typeof RenderGraphiQL }).renderGraphiQL;
+  return (options) => {
+    try {
+      return render(options);
+    } finally {
+      const packageDir = entry.slice(0, entry.lastIndexOf('render-graphiql') + 'render-graphiql'.length);
+      for (const cached of Object.keys(require.cache)) if (cached.startsWith(packageDir)) delete require.cache[cached];
+    }
+  };
 }
