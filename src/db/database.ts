@@ -6,6 +6,9 @@ import { ensureDatabase } from './ensure-database';
 
 export const EMBEDDED_DATABASE_NAME = 'ccc_policy';
 
+/** Advisory lock key held while migrating. */
+const MIGRATION_LOCK = 7_412_001;
+
 export interface Database {
   dataSource: DataSource;
   url: string;
@@ -24,7 +27,7 @@ export async function openDatabase(config: Config, log: (line: string) => void):
   const dataSource = createDataSource(url);
   try {
     await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    await migrate(dataSource);
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();
@@ -41,3 +44,22 @@ export async function openDatabase(config: Config, log: (line: string) => void):
   };
 }
 
+
+/**
+ * Applies pending migrations while holding a session advisory lock on a connection of its
+ * own, so several processes starting at once against one database migrate one at a time.
+ */
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import 'reflect-metadata';
+import { createDataSource } from '../../src/db/data-source';
+import { migrate } from '../../src/db/database';
+import { ensureDatabase } from '../../src/db/ensure-database';
+import { readTestState } from '../helpers/test-state';
+
+describe('migrations', () => {
+  it('apply once when several processes start at the same moment on an empty database', async () => {
+    const state = readTestState();
+    const url = await ensureDatabase(state.serverUrl, `ccc_test_${state.runId}_${randomBytes(6).toString('hex')}`);
+    const sources = [createDataSource(url, 2), createDataSource(url, 2), createDataSource(url, 2)];
+    try {
+      await Promise.all(sources.map((source) => source.initialize()));
+      await Promise.all(sources.map((source) => migrate(source)));
+      const applied: { name: string }[] = await sources[0].query('SELECT name FROM migrations ORDER BY id');
+      expect(applied.map((row) => row.name)).toEqual(sources[0].migrations.map((migration) => migration.name));
+      expect(await sources[1].showMigrations()).toBe(false);
+    } finally {
+      await Promise.all(sources.map((source) => source.destroy()));
+    }
+  });
+});
