@@ -42,7 +42,8 @@ class Issues {
     this.list.push({ path, message });
   }
 
-  text(path: string, value: string | null | undefined, limit: number, required: boolean): string | null {
+  /** The value when it is a string; records "is required" or "must be a string" otherwise. */
+  private string(path: string, value: unknown, required: boolean): string | null {
     if (value === undefined || value === null) {
       if (required) this.add(path, 'is required');
       return null;
@@ -51,27 +52,27 @@ class Issues {
       this.add(path, 'must be a string');
       return null;
     }
-    const unstorable = unstorableText(value);
-    if (unstorable) this.add(path, unstorable);
-    else if (required && value.trim() === '') this.add(path, 'must not be empty');
-    if ([...value].length > limit) this.add(path, `must be at most ${limit} characters (got ${[...value].length})`);
     return value;
   }
 
+  text(path: string, value: string | null | undefined, limit: number, required: boolean): string | null {
+    const text = this.string(path, value, required);
+    if (text === null) return null;
+    const unstorable = unstorableText(text);
+    if (unstorable) this.add(path, unstorable);
+    else if (required && text.trim() === '') this.add(path, 'must not be empty');
+    if ([...text].length > limit) this.add(path, `must be at most ${limit} characters (got ${[...text].length})`);
+    return text;
+  }
+
   id(path: string, value: string | null | undefined, required: boolean): string | null {
-    if (value === undefined || value === null) {
-      if (required) this.add(path, 'is required');
-      return null;
-    }
-    if (typeof value !== 'string') {
-      this.add(path, 'must be a string');
-      return null;
-    }
-    if (value.trim() === '' || value !== value.trim()) this.add(path, 'must be a non-empty id without surrounding spaces');
-    else if (CONTROL.test(value)) this.add(path, 'must not contain control characters');
-    else if (unstorableText(value)) this.add(path, unstorableText(value)!);
-    if (value.length > INPUT_LIMITS.idChars) this.add(path, `must be at most ${INPUT_LIMITS.idChars} characters`);
-    return value;
+    const id = this.string(path, value, required);
+    if (id === null) return null;
+    if (id.trim() === '' || id !== id.trim()) this.add(path, 'must be a non-empty id without surrounding spaces');
+    else if (CONTROL.test(id)) this.add(path, 'must not contain control characters');
+    else if (unstorableText(id)) this.add(path, unstorableText(id)!);
+    if (id.length > INPUT_LIMITS.idChars) this.add(path, `must be at most ${INPUT_LIMITS.idChars} characters`);
+    return id;
   }
 
   callDirection(path: string, value: unknown): 'INBOUND' | 'OUTBOUND' | null {
