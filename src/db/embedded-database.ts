@@ -37,6 +37,13 @@ export async function startEmbeddedDatabase(
   options: { port?: number } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dir, 'pg');
+  const running = runningServerPort(databaseDir);
+  if (running !== null) {
+    // Another process (a server, or a CLI beside it) already runs PostgreSQL on this data
+    // directory: share it, and leave stopping it to its owner.
+    log(`using the PostgreSQL already running on ${databaseDir} (port ${running})`);
+    return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${running}/postgres`, port: running, stop: async () => {} };
+  }
   const port = options.port ?? (await freePort());
   const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   const runningAsRoot = process.getuid?.() === 0;
@@ -76,16 +83,28 @@ export async function startEmbeddedDatabase(
   };
 }
 
+/** The port of a live postmaster on this data directory (postmaster.pid: pid on line 1, port on line 4). */
+function runningServerPort(databaseDir: string): number | null {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const port = Number(lines[3]);
+  return processAlive(Number(lines[0])) && Number.isInteger(port) && port > 0 ? port : null;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A server killed without shutdown leaves postmaster.pid behind, which blocks the next start. */
 function removeStalePid(databaseDir: string): void {
   const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  try {
-    process.kill(pid, 0);
-  } catch {
-    fs.rmSync(pidFile);
-  }
+  if (fs.existsSync(pidFile) && !processAlive(Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]))) fs.rmSync(pidFile);
 }
 
 /**
