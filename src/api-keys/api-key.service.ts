@@ -29,6 +29,11 @@ const MAX_CACHED_KEYS = 10_000;
 export class ApiKeyService {
   /** Active keys by hash. Only used while `cacheEnabled()`: revocations reach it by NOTIFY. */
   private readonly cache = new Map<string, Caller>();
+  /**
+   * Bumped by every `forget`: a key read from the database before a revocation arrived
+   * must not enter the cache after it, or the revoked key would stay valid in this process.
+   */
+  private generation = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -37,6 +42,7 @@ export class ApiKeyService {
 
   /** Drops cached keys: one by id, or all (after the notification connection was lost). */
   forget(keyId: string | null): void {
+    this.generation += 1;
     if (keyId === null) {
       this.cache.clear();
       return;
@@ -49,6 +55,7 @@ export class ApiKeyService {
     const hash = hashApiKey(secret);
     const cached = this.cacheEnabled() ? this.cache.get(hash) : undefined;
     if (cached) return cached;
+    const generation = this.generation;
     const row = await this.dataSource
       .createQueryBuilder()
       .select(['k.id AS id', 'k.name AS name', 'k.roles AS roles', 'k.key_hash AS key_hash'])
@@ -59,7 +66,7 @@ export class ApiKeyService {
       throw new UnauthenticatedError('the API key is unknown or revoked');
     }
     const caller = { keyId: row.id, name: row.name, roles: row.roles.filter(isRole) };
-    if (this.cacheEnabled()) {
+    if (this.cacheEnabled() && generation === this.generation) {
       if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
       this.cache.set(hash, caller);
     }
