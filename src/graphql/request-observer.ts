@@ -4,11 +4,31 @@ import { PolicyMetrics } from '../metrics/metrics';
 import { GraphQLContext } from './context';
 import { tagWithRequestId } from './format-error';
 
+/** Distinct operation names kept as metric labels; later ones are counted as `other`. */
+export const MAX_OPERATION_LABELS = 200;
+const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
+
+/**
+ * The metric label of an operation. Clients choose operation names, so every new one would
+ * be a new time series held in memory for the life of the process: the label set is capped.
+ */
+export function operationLabeller(limit = MAX_OPERATION_LABELS): (name: string | null | undefined) => string {
+  const seen = new Set<string>();
+  return (name) => {
+    if (!name) return 'anonymous';
+    if (seen.has(name)) return name;
+    if (!OPERATION_NAME.test(name) || seen.size >= limit) return 'other';
+    seen.add(name);
+    return name;
+  };
+}
+
 /**
  * Counts and times every GraphQL request and writes one log line for it: request id,
  * caller, operation, outcome and the decision ids returned. Never inputs or secrets.
  */
 export function requestObserver(metrics: PolicyMetrics, logger: Logger): ApolloServerPlugin<GraphQLContext> {
+  const labelOf = operationLabeller();
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
@@ -19,10 +39,13 @@ export function requestObserver(metrics: PolicyMetrics, logger: Logger): ApolloS
         async willSendResponse({ operationName, errors, contextValue: context, response }) {
           const operation = operationName ?? 'anonymous';
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const code = errors?.[0]?.extensions?.code;
+          // The formatted errors carry the contract code; raw domain errors carry none yet.
+          const formatted = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          const code = formatted?.[0]?.extensions?.code ?? errors?.[0]?.extensions?.code;
           const outcome = errors?.length ? String(code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
-          metrics.requests.inc({ operation, outcome });
-          metrics.requestDuration.observe({ operation }, seconds);
+          const label = labelOf(operationName);
+          metrics.requests.inc({ operation: label, outcome });
+          metrics.requestDuration.observe({ operation: label }, seconds);
           if (response.body.kind === 'single' && errors?.length) {
             for (const error of response.body.singleResult.errors ?? []) {
               if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {

@@ -1,0 +1,33 @@
+import { MAX_OPERATION_LABELS } from '../../src/graphql/request-observer';
+import { startTestServer, TestServer } from '../helpers/test-server';
+
+async function metricsText(server: TestServer): Promise<string> {
+  return (await fetch(`${server.url}/metrics`)).text();
+}
+
+describe('metrics: requests by operation and outcome', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('counts a refusal under its contract code', async () => {
+    const response = await server.gql('query AuditorOnly { decisions { totalCount } }', {}, server.keys.editor);
+    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await server.gql('query Plain { rulesets { key } }');
+    const text = await metricsText(server);
+    expect(text).toMatch(/ccc_graphql_requests_total\{operation="AuditorOnly",outcome="FORBIDDEN"\} 1/);
+    expect(text).toMatch(/ccc_graphql_requests_total\{operation="Plain",outcome="ok"\} 1/);
+  });
+
+  it('keeps a bounded set of operation labels, whatever names clients send', async () => {
+    for (let i = 0; i < MAX_OPERATION_LABELS + 20; i++) {
+      await server.gql(`query Op${i} { __typename }`, {}, null);
+    }
+    const text = await metricsText(server);
+    const labels = new Set([...text.matchAll(/ccc_graphql_requests_total\{operation="([^"]+)"/g)].map((match) => match[1]));
+    expect(labels.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 2);
+    expect(labels.has('other')).toBe(true);
+  });
+});
