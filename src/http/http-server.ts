@@ -217,7 +217,10 @@ export function createHttpServer(deps: HttpDependencies): PolicyHttpServer {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
-        await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs))]);
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => (grace = setTimeout(resolve, graceMs)))]);
+        // Drained early: the grace timer would otherwise keep the process alive for the rest of it.
+        clearTimeout(grace);
       }
       server.closeAllConnections();
       await closed;
