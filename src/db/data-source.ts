@@ -15,8 +15,3 @@ export function createDataSource(url: string, poolSize = 20): DataSource {
     extra: { max: poolSize, connectionTimeoutMillis: 5000, application_name: 'ccc-policy' },
   });
 }
-
-/** True when every known migration has been applied to the connected database. */
-export async function migrationsApplied(dataSource: DataSource): Promise<boolean> {
-  return !(await dataSource.showMigrations());
-}

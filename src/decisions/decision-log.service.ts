@@ -93,15 +93,6 @@ export class DecisionLogService {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async findDecisions(ids: string[]): Promise<ChainedDecision[]> {
-    if (ids.length === 0) return [];
-    const rows: RecordRow[] = await this.dataSource.query(
-      `SELECT ${RECORD_COLUMNS} FROM decision_log WHERE id = ANY($1::uuid[]) ORDER BY seq`,
-      [ids],
-    );
-    return rows.map(toRecord);
-  }
-
   /** The recorded-violation decisions of an enterprise (those that changed its record), in log order. */
   async enterpriseViolations(enterpriseId: string): Promise<ChainedDecision[]> {
     const rows: RecordRow[] = await this.dataSource.query(

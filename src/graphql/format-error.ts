@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
-import { DomainError } from '../common/errors';
+import { DomainError, ServiceUnavailableError } from '../common/errors';
 
 export interface ErrorReporter {
   (error: unknown, formatted: GraphQLFormattedError, requestId: string | undefined): void;
@@ -72,11 +72,8 @@ export function createErrorFormatter(options: { exposeInternals: boolean; report
     const withId = requestId ? { requestId } : {};
     if (isPostgresConnectionFailure(original)) {
       options.report(original, formatted, requestId);
-      return {
-        ...base,
-        message: 'the policy database is unavailable; retry shortly',
-        extensions: { code: 'INTERNAL_SERVER_ERROR', reason: 'DATABASE_UNAVAILABLE', retryable: true, ...withId },
-      };
+      const unavailable = new ServiceUnavailableError();
+      return { ...base, message: unavailable.message, extensions: { code: unavailable.code, ...unavailable.details, ...withId } };
     }
     options.report(original, formatted, requestId);
     if (options.exposeInternals) {

@@ -1,7 +1,7 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { uuidv7 } from 'uuidv7';
-import { DomainError } from '../common/errors';
+import { DomainError, ServiceUnavailableError } from '../common/errors';
 import { Logger } from '../common/logger';
 import { GraphQLContext } from '../graphql/context';
 import { GraphiQLPage } from '../graphiql/graphiql-page';
@@ -106,7 +106,8 @@ export function createHttpServer(deps: HttpDependencies): PolicyHttpServer {
           return;
         }
         deps.logger.error({ err: error, requestId }, 'authentication failed unexpectedly');
-        sendJson(res, 503, graphQLErrorBody('the policy database is unavailable; retry shortly', 'INTERNAL_SERVER_ERROR', { reason: 'DATABASE_UNAVAILABLE', retryable: true }));
+        const unavailable = new ServiceUnavailableError();
+        sendJson(res, 503, graphQLErrorBody(unavailable.message, unavailable.code, unavailable.details));
         return;
       }
     }
