@@ -1,13 +1,15 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { uuidv7 } from 'uuidv7';
+import { BadInputError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { AuditEventEntity } from './audit-event.entity';
-import { AuditEventInput, AuditEventType } from './audit-event';
+import { AUDIT_EVENT_TYPES, AuditEventInput, AuditEventType } from './audit-event';
 
 export interface AuditEventFilter {
   rulesetKey?: string | null;
   versionId?: string | null;
-  type?: AuditEventType | null;
+  /** One of AUDIT_EVENT_TYPES; anything else is BAD_USER_INPUT. */
+  type?: string | null;
   /** Newest first; at most this many. */
   first?: number;
 }
@@ -34,6 +36,9 @@ export class AuditService {
 
   /** Events newest first, per ruleset and/or per draft. */
   async list(filter: AuditEventFilter): Promise<AuditEventEntity[]> {
+    if (filter.type != null && !AUDIT_EVENT_TYPES.includes(filter.type as AuditEventType)) {
+      throw new BadInputError(`unknown audit event type "${filter.type}"; expected one of ${AUDIT_EVENT_TYPES.join(', ')}`);
+    }
     if (filter.versionId != null && !isUuid(filter.versionId)) return [];
     const query = this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('e');
     if (filter.rulesetKey != null) query.andWhere('e.ruleset_key = :rulesetKey', { rulesetKey: filter.rulesetKey });

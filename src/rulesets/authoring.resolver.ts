@@ -12,10 +12,10 @@ import {
 import { toRulesetVersion } from './ruleset.mapping';
 import { DecisionEnum, Ruleset, RulesetVersion } from './ruleset.types';
 
-/** Policy authoring: drafts, edits (with expectedRevision), publish, retire, validate, diff. Thin: one service call each. */
 /** Rule inputs carry class-validator constraints; other arguments are validated by their services. */
 const CLASS_VALIDATION = { forbidUnknownValues: false };
 
+/** Policy authoring: drafts, edits (with expectedRevision), publish, retire, validate, diff. Thin: one service call each. */
 @Resolver()
 export class AuthoringResolver {
   @Authorized('admin')
