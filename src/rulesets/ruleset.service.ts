@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { uuidv7 } from 'uuidv7';
+import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { RulesetContent } from '../engine/content';
@@ -64,7 +65,10 @@ export function toVersionView(row: VersionRow): RulesetVersionView {
 
 /** Reads rulesets and their versions. */
 export class RulesetService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService = new AuditService(dataSource),
+  ) {}
 
   listRulesets(): Promise<RulesetEntity[]> {
     return this.dataSource.getRepository(RulesetEntity).find({ order: { key: 'ASC' } });
@@ -123,7 +127,8 @@ export class RulesetService {
   }
 
   /**
-   * Creates a ruleset and publishes `content` as its version 1, in one transaction.
+   * Creates a ruleset and publishes `content` as its version 1, in one transaction, with
+   * the same edit-trail events as createRuleset and publishDraft.
    * Used for the seed and for importing ruleset files into an empty database.
    */
   async importRuleset(actor: string, meta: RulesetMeta, content: RulesetContent, changelog: string): Promise<RulesetVersionView> {
@@ -133,14 +138,31 @@ export class RulesetService {
       }
       const rulesetId = uuidv7();
       const now = new Date();
-      await manager.getRepository(RulesetEntity).insert({ id: rulesetId, ...meta, createdBy: actor, createdAt: now });
+      // The ruleset remembers the defaults it started with, as createRuleset records them.
+      const settings = { ...meta, defaultDecision: content.defaultDecision, defaultMessage: content.defaultMessage };
+      await manager.getRepository(RulesetEntity).insert({ id: rulesetId, ...settings, createdBy: actor, createdAt: now });
       const ordered = orderContent(content);
+      const hash = contentHash(ordered);
       const versionId = uuidv7();
       await manager.query(
         `INSERT INTO ruleset_version (id, ruleset_id, status, number, revision, content, content_hash, changelog,
            effective_from, editors, created_by, created_at, published_by, published_at)
          VALUES ($1, $2, 'PUBLISHED', 1, 0, $3, $4, $5, $6, $7, $8, $6, $8, $6)`,
-        [versionId, rulesetId, ordered, contentHash(ordered), changelog, now, [actor], actor],
+        [versionId, rulesetId, ordered, hash, changelog, now, [actor], actor],
+      );
+      await this.audit.append(manager, { type: 'RULESET_CREATED', actor, rulesetKey: meta.key, versionId: null, revision: null, before: null, after: settings }, now);
+      await this.audit.append(
+        manager,
+        {
+          type: 'DRAFT_PUBLISHED',
+          actor,
+          rulesetKey: meta.key,
+          versionId,
+          revision: 0,
+          before: null,
+          after: { status: 'PUBLISHED', number: 1, contentHash: hash, changelog, effectiveFrom: now.toISOString() },
+        },
+        now,
       );
       const version = await this.findVersionById(versionId, manager);
       return version!;

@@ -75,6 +75,15 @@ describe('the edit trail', () => {
     expect(await count()).toBe(before);
   });
 
+  it('records the seed import (a ruleset published as version 1 without a draft) like createRuleset and publishDraft', async () => {
+    const events = (await server.gql(EVENTS, { key: 'ccc-access', first: 500 }, server.keys.auditor)).data.auditEvents;
+    const imported = events.filter((event: { actor: string }) => event.actor === 'system');
+    expect(imported.map((event: { type: string }) => event.type).sort()).toEqual(['DRAFT_PUBLISHED', 'RULESET_CREATED']);
+    const published = imported.find((event: { type: string }) => event.type === 'DRAFT_PUBLISHED');
+    const version = (await server.gql('{ ruleset(key: "ccc-access") { version(number: 1) { id contentHash } } }')).data.ruleset.version;
+    expect(published).toMatchObject({ versionId: version.id, revision: 0, after: { number: 1, contentHash: version.contentHash } });
+  });
+
   it('is not readable by evaluators', async () => {
     const response = await server.gql(EVENTS, { key: 'ccc-access' }, server.keys.evaluator);
     expect(response.errors?.[0].extensions?.code).toBe('FORBIDDEN');
