@@ -320,9 +320,8 @@ export class DraftService {
     return this.transaction(`retiring version ${number}`, async (manager) => {
       const [ruleset]: RulesetRow[] = await manager.query('SELECT id, key, maker_checker FROM ruleset WHERE key = $1 FOR UPDATE', [rulesetKey]);
       if (!ruleset) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
-      const rows: VersionRow[] = await manager.query(`${VERSION_SELECT} WHERE v.ruleset_id = $1 AND v.number = $2`, [ruleset.id, number]);
-      if (!rows[0]) throw new NotFoundError(`ruleset "${rulesetKey}" has no version ${number}`);
-      const version = toVersionView(rows[0]);
+      const version = await this.rulesets.findVersionByNumber(ruleset.id, number, manager);
+      if (!version) throw new NotFoundError(`ruleset "${rulesetKey}" has no version ${number}`);
       if (version.status === 'RETIRED') {
         throw new ConflictError(`version ${number} of "${rulesetKey}" was already retired at ${version.retiredAt!.toISOString()}`);
       }
@@ -475,9 +474,9 @@ export class DraftService {
   }
 
   private async versionByNumber(ruleset: RulesetEntity, number: number, manager: EntityManager = this.dataSource.manager): Promise<RulesetVersionView> {
-    const rows: VersionRow[] = await manager.query(`${VERSION_SELECT} WHERE v.ruleset_id = $1 AND v.number = $2`, [ruleset.id, number]);
-    if (!rows[0]) throw new NotFoundError(`ruleset "${ruleset.key}" has no version ${number}`);
-    return toVersionView(rows[0]);
+    const version = await this.rulesets.findVersionByNumber(ruleset.id, number, manager);
+    if (!version) throw new NotFoundError(`ruleset "${ruleset.key}" has no version ${number}`);
+    return version;
   }
 
   private async findVersion(manager: EntityManager, id: string): Promise<RulesetVersionView> {

@@ -100,11 +100,8 @@ export class RulesetService {
     return rows[0] ? toVersionView(rows[0]) : null;
   }
 
-  async findVersionByNumber(rulesetId: string, number: number): Promise<RulesetVersionView | null> {
-    const rows: VersionRow[] = await this.dataSource.query(`${VERSION_SELECT} WHERE v.ruleset_id = $1 AND v.number = $2`, [
-      rulesetId,
-      number,
-    ]);
+  async findVersionByNumber(rulesetId: string, number: number, manager: EntityManager = this.dataSource.manager): Promise<RulesetVersionView | null> {
+    const rows: VersionRow[] = await manager.query(`${VERSION_SELECT} WHERE v.ruleset_id = $1 AND v.number = $2`, [rulesetId, number]);
     return rows[0] ? toVersionView(rows[0]) : null;
   }
 
