@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config/config';
 import { openDatabase } from '../db/database';
 import { ExportHeader, ExportVerifier } from '../decisions/decision-export';
 import { RECORD_COLUMNS, RecordRow, toRecord } from '../decisions/decision-log.service';
+import { parseArgs, UsageError } from './args';
 
 const USAGE = `usage: npm run decisions -- <command>
   export [--from ISO] [--to ISO] [--ruleset KEY] [--out FILE]   write the log (oldest first) as NDJSON; stdout by default
@@ -24,23 +25,7 @@ export interface DecisionsCliIo {
   openDatabase(): Promise<{ dataSource: DataSource; close(): Promise<void> }>;
 }
 
-class UsageError extends Error {}
-
 const CHUNK = 2000;
-
-function parseArgs(args: string[]): { positional: string[]; options: Map<string, string> } {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    if (args[i].startsWith('--')) {
-      const value = args[i + 1];
-      if (value === undefined) throw new UsageError(`${args[i]} needs a value`);
-      options.set(args[i].slice(2), value);
-      i++;
-    } else positional.push(args[i]);
-  }
-  return { positional, options };
-}
 
 function parseTime(name: string, text: string | undefined): Date | null {
   if (text === undefined) return null;

@@ -12,6 +12,7 @@ import { readRulesetDir, RulesetFileError, writeRulesetDir } from '../rulesets/r
 import { RulesetVersionView } from '../rulesets/ruleset-version.view';
 import { RulesetService } from '../rulesets/ruleset.service';
 import { diffContent, formatChanges } from '../rulesets/version-diff';
+import { parseArgs, UsageError } from './args';
 
 const USAGE = `usage: npm run rulesets -- <command>
   validate <dir>                          check ruleset files; exit 1 on problems
@@ -26,26 +27,6 @@ export interface CliIo {
   err(line: string): void;
   /** Opens the service database; only the commands that need it call this. */
   openDatabase(): Promise<{ dataSource: DataSource; close(): Promise<void> }>;
-}
-
-class UsageError extends Error {}
-
-/** Splits `--name value` options from positional arguments. */
-function parseArgs(args: string[]): { positional: string[]; options: Map<string, string> } {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg.startsWith('--')) {
-      const value = args[i + 1];
-      if (value === undefined) throw new UsageError(`${arg} needs a value`);
-      options.set(arg.slice(2), value);
-      i++;
-    } else {
-      positional.push(arg);
-    }
-  }
-  return { positional, options };
 }
 
 function parseVersionNumber(text: string): number {
