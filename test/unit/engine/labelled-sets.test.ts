@@ -12,6 +12,10 @@ import { readRulesetDir } from '../../../src/rulesets/ruleset-files';
  * - applications-holdout.yaml: written by someone who had not read the rules; its first
  *   measurement was 90.6%, and its misses were then used for one round of tuning, so it
  *   too is optimistic now. A fresh sample after tuning scored about 79%.
+ * - applications-fresh.yaml: a third sample of deliberately indirect descriptions, written without
+ *   reading the rules or the other two sets; its first measurement was 92.2% (15 missed, 3 wrong
+ *   rule), and those misses were then used for one round of vocabulary-class and co-occurrence
+ *   (`*-context`) tuning, so it is now optimistic as well: the next check needs a fourth sample.
  *
  * An expected `rules` entry is a rule key or an industry prefix (`decoration` accepts any
  * `decoration.*` rule); a REJECT without `rules` accepts any rejecting rule.
@@ -77,5 +81,9 @@ describe('the seed ruleset on labelled application descriptions', () => {
 
   it(`classifies at least ${REQUIRED_ACCURACY * 100}% of the held-out set correctly`, () => {
     expect(measure('held-out set ', 'applications-holdout.yaml')).toBeGreaterThanOrEqual(REQUIRED_ACCURACY);
+  });
+
+  it(`classifies at least ${REQUIRED_ACCURACY * 100}% of the fresh set correctly`, () => {
+    expect(measure('fresh set    ', 'applications-fresh.yaml')).toBeGreaterThanOrEqual(REQUIRED_ACCURACY);
   });
 });
