@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
-import { DomainError, ServiceUnavailableError } from '../common/errors';
+import { DomainError, IssueDetail, ServiceUnavailableError } from '../common/errors';
 
 export interface ErrorReporter {
   (error: unknown, formatted: GraphQLFormattedError, requestId: string | undefined): void;
@@ -22,6 +22,24 @@ export function tagWithRequestId(errors: readonly unknown[], requestId: string):
 
 function requestIdOf(error: unknown): string | undefined {
   return error && typeof error === 'object' ? (error as { [REQUEST_ID]?: string })[REQUEST_ID] : undefined;
+}
+
+/** What a class-validator error can tell: no values, so a refusal never echoes the input back. */
+interface ConstraintFailure {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ConstraintFailure[];
+}
+
+/** class-validator's nested errors as the flat (path, message) issues every other refusal carries. */
+export function validationIssues(errors: readonly ConstraintFailure[], parent = ''): IssueDetail[] {
+  const issues: IssueDetail[] = [];
+  for (const error of errors) {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    for (const message of Object.values(error.constraints ?? {})) issues.push({ path, message });
+    issues.push(...validationIssues(error.children ?? [], path));
+  }
+  return issues;
 }
 
 const CLIENT_CODES: Record<string, string> = {
@@ -51,15 +69,18 @@ const isPostgresConnectionFailure = (error: unknown): boolean => {
  */
 export function createErrorFormatter(options: { exposeInternals: boolean; report: ErrorReporter }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // Refusals raised before execution (evaluation preflight) wrap their domain error without a path.
+    const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DomainError ? unwrapped.originalError : unwrapped;
     const requestId = requestIdOf(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof DomainError) {
       return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
     }
     if (original instanceof ArgumentValidationError) {
-      const issues = original.extensions.validationErrors;
-      return { ...base, extensions: { code: 'BAD_USER_INPUT', validationErrors: issues } };
+      const issues = validationIssues(original.extensions.validationErrors);
+      const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      return { ...base, message: `invalid input: ${summary}`, extensions: { code: 'BAD_USER_INPUT', issues } };
     }
     const upstreamCode = formatted.extensions?.code;
     if (typeof upstreamCode === 'string' && CLIENT_CODES[upstreamCode]) {

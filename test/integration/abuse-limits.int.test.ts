@@ -164,4 +164,51 @@ describe('abuse limits refuse before any work is done', () => {
     refused(longViolation, 200, /input\.actualBusiness must be at most/);
     await nothingWritten();
   });
+
+  describe('a request that evaluates is refused or answered as a whole', () => {
+    const two = `query($first: NumberApplicationInput!, $second: NumberApplicationInput!, $key: ID!) {
+      first: evaluateNumberApplication(input: $first) { decisionId }
+      second: evaluateNumberApplication(rulesetKey: $key, input: $second) { decisionId }
+    }`;
+
+    it('refuses every alias when one alias has input over a limit, logging none', async () => {
+      const response = await server.gql(
+        two,
+        { first: { description: '物流通知' }, second: { description: '物'.repeat(INPUT_LIMITS.descriptionChars + 1) }, key: 'ccc-access' },
+        server.keys.evaluator,
+      );
+      refused(response, 400, /input\.description must be at most 2000 characters/);
+      expect(response.errors?.[0].extensions?.issues).toEqual([{ path: 'input.description', message: expect.stringMatching(/at most 2000/) }]);
+      expect(response.data ?? null).toBeNull();
+      await nothingWritten();
+    });
+
+    it('refuses every alias when one alias names an unknown ruleset, logging none', async () => {
+      const response = await server.gql(two, { first: { description: '物流通知' }, second: { description: '物流通知' }, key: 'no-such-ruleset' }, server.keys.evaluator);
+      expect(response.status).toBe(404);
+      expect(response.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      expect(response.errors?.[0].message).toMatch(/no-such-ruleset/);
+      await nothingWritten();
+    });
+
+    it('refuses an operation that mixes evaluations with other fields, so a failing sibling cannot orphan a logged decision', async () => {
+      const mixed = await server.gql(`{ ${EVALUATE} decisions(first: 1) { totalCount } }`, {}, server.keys.evaluator);
+      refused(mixed, 400, /only evaluations; send decisions in an operation of its own/);
+      const mixedMutation = await server.gql(
+        `mutation { recordViolation(input: { enterpriseId: "e-mixed", behavior: "FRAUD_COMPLAINT", verified: true }) { decisionId } revokeApiKey(id: "00000000-0000-0000-0000-000000000000") }`,
+        {},
+        server.keys.admin,
+      );
+      refused(mixedMutation, 400, /send revokeApiKey in an operation of its own/);
+      await nothingWritten();
+    });
+
+    it('answers and logs every alias when all are valid', async () => {
+      const response = await server.gql(two, { first: { description: '物流通知' }, second: { description: '医院挂号提醒' }, key: 'ccc-access' }, server.keys.evaluator);
+      expect(response.errors).toBeUndefined();
+      const ids = [response.data.first.decisionId, response.data.second.decisionId];
+      const [{ count }] = await server.dataSource.query('SELECT count(*)::int AS count FROM decision_log WHERE id = ANY($1::uuid[])', [ids]);
+      expect(count).toBe(2);
+    });
+  });
 });

@@ -117,4 +117,30 @@ describe('errors: codes, production hiding, 400s and CSRF prevention', () => {
       expect([query, response.errors?.[0]?.extensions?.code]).toEqual([query, code]);
     }
   });
+
+  it('refuses an invalid rule input with the path of each problem, without echoing the input back', async () => {
+    const draft = await server.gql('mutation { createDraft(rulesetKey: "ccc-access") { id revision } }', {}, server.keys.editor);
+    const { id, revision } = draft.data.createDraft;
+    const rule = { key: 'oversized', industry: '金融', scenario: '信用卡', effect: 'REJECT', message: '不支持', keywords: ['长'.repeat(201), ...Array.from({ length: 2000 }, (_, i) => `词${i}`)] };
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.keys.editor}` },
+      body: JSON.stringify({
+        query: 'mutation($id: ID!, $rev: Int!, $rule: BusinessRuleInput!) { upsertBusinessRule(draftId: $id, expectedRevision: $rev, rule: $rule) { revision } }',
+        variables: { id, rev: revision, rule },
+      }),
+    });
+    const text = await response.text();
+    const error = JSON.parse(text).errors[0];
+    expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'keywords', message: expect.stringMatching(/1000/) },
+        { path: 'keywords', message: expect.stringMatching(/200/) },
+      ]),
+    );
+    expect(error.message).toMatch(/^invalid input: keywords/);
+    expect(text.length).toBeLessThan(2000);
+    expect(text).not.toContain('词1999');
+  });
 });
