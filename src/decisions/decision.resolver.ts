@@ -43,7 +43,10 @@ export class DecisionResolver {
   }
 
   @Authorized('auditor', 'editor', 'publisher')
-  @Query(() => ImpactReport, { description: 'Replays the logged decisions of a ruleset in [from, to) against a candidate version or draft.' })
+  @Query(() => ImpactReport, {
+    description:
+      'Replays the logged decisions of a ruleset in [from, to) against a candidate version or draft. Samples show auditors the logged outputs; editors and publishers see outcomes and rule keys only.',
+  })
   impactAnalysis(
     @Arg('rulesetKey', () => ID) rulesetKey: string,
     @Arg('candidateVersion', () => Int, { nullable: true }) candidateVersion: number | null,
@@ -51,9 +54,10 @@ export class DecisionResolver {
     @Arg('from', () => Date, { nullable: true }) from: Date | null,
     @Arg('to', () => Date, { nullable: true }) to: Date | null,
     @Arg('sampleSize', () => Int, { nullable: true, defaultValue: 20 }) sampleSize: number | null,
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { services, caller }: GraphQLContext,
   ): Promise<ImpactReport> {
-    return services.replay.impactAnalysis({ rulesetKey, candidateVersion, candidateDraftId, from, to, sampleSize });
+    const samplesWithLoggedContent = hasRole(caller!.roles, ['auditor']);
+    return services.replay.impactAnalysis({ rulesetKey, candidateVersion, candidateDraftId, from, to, sampleSize, samplesWithLoggedContent });
   }
 
   @Authorized('auditor')

@@ -39,6 +39,8 @@ export interface ImpactArgs {
   from?: Date | null;
   to?: Date | null;
   sampleSize?: number | null;
+  /** Auditors see samples in full; policy owners see outcomes and rule keys, not what applicants wrote. */
+  samplesWithLoggedContent: boolean;
 }
 
 const IMPACT_CHUNK = 1000;
@@ -126,7 +128,10 @@ export class ReplayService {
         const transition = transitions.get(key) ?? { from, to, count: 0 };
         transition.count += 1;
         transitions.set(key, transition);
-        if (samples.length < sampleSize) samples.push(result(record, candidate, replayed));
+        if (samples.length < sampleSize) {
+          const sample = result(record, candidate, replayed);
+          samples.push(args.samplesWithLoggedContent ? sample : withoutLoggedContent(record.kind, sample));
+        }
       }
       if (rows.length < IMPACT_CHUNK) break;
       after = Number(rows[rows.length - 1].seq);
@@ -149,6 +154,22 @@ function result(record: ChainedDecision, candidate: ResolvedVersion, replayed: u
     original: record.output,
     replayed,
     differences,
+  };
+}
+
+/** An outcome and the rules that produced it: the part of a logged output that is the policy's, not the applicant's. */
+function policySummary(kind: DecisionKind, output: unknown): unknown {
+  const matches = ((output ?? {}) as { matches?: { ruleKey: string }[] }).matches ?? [];
+  return { outcome: outcomeOf(kind, output), ruleKeys: matches.map((match) => match.ruleKey) };
+}
+
+/** A sample for a caller who may not read the log: evidence quotes the logged input, so it is left out. */
+function withoutLoggedContent(kind: DecisionKind, sample: ReplayResultView): ReplayResultView {
+  return {
+    ...sample,
+    original: policySummary(kind, sample.original),
+    replayed: policySummary(kind, sample.replayed),
+    differences: sample.differences.filter((difference) => !/^match \S+ evidence /.test(difference)),
   };
 }
 

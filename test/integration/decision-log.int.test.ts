@@ -93,6 +93,19 @@ describe('the decision log', () => {
     expect(data.impactAnalysis.samples).toHaveLength(Math.min(3, aloneRejected));
     expect(data.impactAnalysis.samples[0].differences).toContain('match -finance.credit-card');
 
+    const sampleFields = `query($key: ID!, $draft: ID) { impactAnalysis(rulesetKey: $key, candidateDraftId: $draft, sampleSize: 1) { changed samples { original replayed differences } } }`;
+    const audited = await server.gql(sampleFields, { key: 'ccc-access', draft: draftId }, server.keys.auditor);
+    const [full] = audited.data.impactAnalysis.samples;
+    expect(full.original.matches.some((match: { evidence: string[] }) => match.evidence.length > 0)).toBe(true);
+    // The policy team sees what the draft would change, not what applicants wrote.
+    const byEditor = await server.gql(sampleFields, { key: 'ccc-access', draft: draftId }, server.keys.editor);
+    expect(byEditor.data.impactAnalysis.changed).toBe(aloneRejected);
+    const [redacted] = byEditor.data.impactAnalysis.samples;
+    expect(redacted.original).toEqual({ outcome: 'REJECT', ruleKeys: full.original.matches.map((match: { ruleKey: string }) => match.ruleKey) });
+    expect(redacted.replayed.outcome).toBe('REVIEW');
+    expect(redacted.differences).toContain('match -finance.credit-card');
+    expect(JSON.stringify(byEditor.data)).not.toMatch(/evidence/);
+
     const same = await server.gql(IMPACT, { key: 'ccc-access', version: 1 }, server.keys.auditor);
     expect(same.data.impactAnalysis).toMatchObject({ changed: 0, transitions: [] });
     const both = await server.gql(IMPACT, { key: 'ccc-access', version: 1, draft: draftId }, server.keys.auditor);
