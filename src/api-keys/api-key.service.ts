@@ -26,6 +26,15 @@ export function generateApiKeySecret(): string {
 
 const MAX_CACHED_KEYS = 10_000;
 
+/**
+ * A key's name is its holder's identity: maker-checker compares it with a draft's editors,
+ * the edit trail and the decision log record it. Several keys may share a name (that is how
+ * one holder rotates keys), so these names, which the service itself writes, must never be
+ * given to a key: `system` publishes the seed and creates ADMIN_API_KEY, `anonymous` stands
+ * for no caller in the logs.
+ */
+export const RESERVED_KEY_NAMES: readonly string[] = ['system', 'anonymous'];
+
 export class ApiKeyService {
   /** Active keys by hash. Only used while `cacheEnabled()`: revocations reach it by NOTIFY. */
   private readonly cache = new Map<string, Caller>();
@@ -76,6 +85,9 @@ export class ApiKeyService {
   async create(createdBy: string, name: string, roles: string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 100) throw new BadInputError('name must be 1 to 100 characters');
+    if (RESERVED_KEY_NAMES.includes(trimmed.toLowerCase())) {
+      throw new BadInputError(`"${trimmed}" is reserved for the service itself (reserved: ${RESERVED_KEY_NAMES.join(', ')}); name the key after its holder`);
+    }
     if (roles.length === 0) throw new BadInputError(`roles must name at least one of ${ROLES.join(', ')}`);
     const unknown = roles.filter((role) => !isRole(role));
     if (unknown.length > 0) throw new BadInputError(`unknown role(s) ${unknown.join(', ')}; known roles: ${ROLES.join(', ')}`);

@@ -76,6 +76,9 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
     checkRuleCondition(path, rule.condition, 'violation');
   });
 
+  // Rank orders severities, higher is more severe (the highest matching one sets a violation's severity).
+  const rankOf = new Map<string, number>();
+  for (const penalty of content.penalties) if (!rankOf.has(penalty.severity)) rankOf.set(penalty.severity, penalty.rank);
   const seenSeverities = new Set<string>();
   content.penalties.forEach((penalty, index) => {
     const path = isBlank(penalty.severity) ? `penalties[#${index}]` : `penalties[${penalty.severity}]`;
@@ -97,8 +100,15 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
     if (!Number.isInteger(escalation.withinDays) || escalation.withinDays < 1) {
       report(`${path}.escalation.withinDays`, 'withinDays must be an integer >= 1');
     }
-    if (!severities.has(escalation.toSeverity)) {
+    const targetRank = rankOf.get(escalation.toSeverity);
+    if (targetRank === undefined) {
       report(`${path}.escalation.toSeverity`, `severity "${escalation.toSeverity}" has no penalty mapping`);
+    } else if (Number.isInteger(penalty.rank) && Number.isInteger(targetRank) && targetRank < penalty.rank) {
+      // Escalation raises a repeat offender's penalty; going to a lower rank would lighten it.
+      report(
+        `${path}.escalation.toSeverity`,
+        `escalation goes to "${escalation.toSeverity}" (rank ${targetRank}), less severe than "${penalty.severity}" (rank ${penalty.rank}); escalate to a severity of equal or higher rank`,
+      );
     }
   });
 

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { GraphQLContext } from '../graphql/context';
-import { VersionDiff, ValidationIssue } from './authoring.types';
+import { RuleKindEnum, VersionDiff, ValidationIssue } from './authoring.types';
 import {
   BusinessRuleInput,
   PenaltyMappingInput,
@@ -50,7 +50,7 @@ export class AuthoringResolver {
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int) expectedRevision: number,
     @Arg('decision', () => DecisionEnum) decision: DecisionEnum,
-    @Arg('message', () => String, { nullable: true, description: 'Also sets the default message.' }) message: string | null,
+    @Arg('message', () => String, { nullable: true, description: 'Also sets the default message; required when the decision changes.' }) message: string | null,
     @Ctx() { services, caller }: GraphQLContext,
   ): Promise<RulesetVersion> {
     return toRulesetVersion(await services.drafts.setDefaultDecision(caller!.name, draftId, expectedRevision, decision, message));
@@ -90,14 +90,17 @@ export class AuthoringResolver {
   }
 
   @Authorized('editor')
-  @Mutation(() => RulesetVersion, { description: 'Removes the business or violation rule with this key, or the penalty mapping of this severity.' })
+  @Mutation(() => RulesetVersion, {
+    description: 'Removes the business or violation rule with this key, or the penalty mapping of this severity. A key naming more than one of them needs `kind`.',
+  })
   async removeRule(
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int) expectedRevision: number,
     @Arg('key', () => ID) key: string,
+    @Arg('kind', () => RuleKindEnum, { nullable: true, description: 'Which kind to remove; needed only when the key names more than one.' }) kind: RuleKindEnum | null,
     @Ctx() { services, caller }: GraphQLContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await services.drafts.removeRule(caller!.name, draftId, expectedRevision, key));
+    return toRulesetVersion(await services.drafts.removeRule(caller!.name, draftId, expectedRevision, key, kind));
   }
 
   @Authorized('publisher')

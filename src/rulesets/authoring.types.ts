@@ -1,5 +1,13 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+/** What removeRule removes when a key names more than one thing; the same names as RuleChange.kind. */
+export enum RuleKindEnum {
+  BUSINESS_RULE = 'BUSINESS_RULE',
+  VIOLATION_RULE = 'VIOLATION_RULE',
+  PENALTY = 'PENALTY',
+}
+registerEnumType(RuleKindEnum, { name: 'RuleKind', description: 'A business rule, a violation rule, or a penalty mapping (named by its severity).' });
 
 @ObjectType({ description: 'One problem that would stop a draft from being published.' })
 export class ValidationIssue {

@@ -20,7 +20,7 @@ import { contentHash, orderContent } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
 import { RulesetEntity } from './ruleset.entity';
 import { RulesetService, toVersionView, VERSION_SELECT, VersionRow } from './ruleset.service';
-import { ContentChange, diffContent, emptyContent } from './version-diff';
+import { ChangeKind, ContentChange, diffContent, emptyContent } from './version-diff';
 
 /** Ruleset keys appear in URLs, file names and CLI arguments: lower-case, digits and dashes. */
 export const RULESET_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -67,6 +67,16 @@ interface ContentEdit {
 }
 
 type RulesetRow = { id: string; key: string; maker_checker: boolean };
+
+/** What removeRule can remove: the content kinds a key can name (diffs use the same names). */
+export type RemovableKind = Exclude<ChangeKind, 'DEFAULT'>;
+
+/** How each kind reads in messages, and how the edit trail's RULE_REMOVED events name it. */
+const REMOVABLE_KINDS: Record<RemovableKind, { name: string; audit: string }> = {
+  BUSINESS_RULE: { name: 'business rule', audit: 'businessRule' },
+  VIOLATION_RULE: { name: 'violation rule', audit: 'violationRule' },
+  PENALTY: { name: 'penalty mapping', audit: 'penalty' },
+};
 
 /** Unique violations, serialization failures and deadlocks are races lost to a concurrent change. */
 function isRaceLost(error: unknown): boolean {
@@ -170,6 +180,13 @@ export class DraftService {
   async setDefaultDecision(actor: string, draftId: string, expectedRevision: number, decision: Decision, message?: string | null): Promise<RulesetVersionView> {
     if (message != null && message.trim() === '') throw new BadInputError('the default message is empty');
     return this.editDraft(actor, draftId, expectedRevision, (content) => {
+      // The message is told to callers when no rule matches: one written for another decision would mislead them.
+      if (message == null && decision !== content.defaultDecision) {
+        throw new BadInputError(
+          `changing the default decision from ${content.defaultDecision} to ${decision} needs a message: supply \`message\` for the new default decision (the current one, "${content.defaultMessage}", was written for ${content.defaultDecision})`,
+          { path: 'defaultMessage' },
+        );
+      }
       const next = { ...content, defaultDecision: decision, defaultMessage: message ?? content.defaultMessage };
       return {
         type: 'DEFAULT_DECISION_SET',
@@ -222,21 +239,35 @@ export class DraftService {
     });
   }
 
-  /** Removes the business or violation rule with this key, or else the penalty mapping of this severity. */
-  async removeRule(actor: string, draftId: string, expectedRevision: number, key: string): Promise<RulesetVersionView> {
+  /**
+   * Removes the business rule, violation rule or penalty mapping (by severity) with this key.
+   * Rule keys and severities are separate namespaces, so a key may name more than one thing:
+   * then `kind` must say which, rather than one silently shadowing the other.
+   */
+  async removeRule(actor: string, draftId: string, expectedRevision: number, key: string, kind?: RemovableKind | null): Promise<RulesetVersionView> {
     return this.editDraft(actor, draftId, expectedRevision, (content) => {
-      const business = content.businessRules.find((rule) => rule.key === key);
-      const violation = content.violationRules.find((rule) => rule.key === key);
-      const penalty = content.penalties.find((mapping) => mapping.severity === key);
-      const removed = business ?? violation ?? penalty;
-      if (!removed) throw new NotFoundError(`the draft has no business rule, violation rule or penalty mapping "${key}"`);
-      const next: RulesetContent = business
-        ? { ...content, businessRules: content.businessRules.filter((rule) => rule !== business) }
-        : violation
-          ? { ...content, violationRules: content.violationRules.filter((rule) => rule !== violation) }
-          : { ...content, penalties: content.penalties.filter((mapping) => mapping !== penalty) };
-      const kind = business ? 'businessRule' : violation ? 'violationRule' : 'penalty';
-      return { type: 'RULE_REMOVED', content: next, before: { kind, value: removed }, after: null };
+      const found: { kind: RemovableKind; value: unknown }[] = [
+        { kind: 'BUSINESS_RULE' as const, value: content.businessRules.find((rule) => rule.key === key) },
+        { kind: 'VIOLATION_RULE' as const, value: content.violationRules.find((rule) => rule.key === key) },
+        { kind: 'PENALTY' as const, value: content.penalties.find((mapping) => mapping.severity === key) },
+      ].filter((entry) => entry.value !== undefined && (kind == null || entry.kind === kind));
+      if (found.length === 0) {
+        const what = kind == null ? 'business rule, violation rule or penalty mapping' : REMOVABLE_KINDS[kind].name;
+        throw new NotFoundError(`the draft has no ${what} "${key}"`);
+      }
+      if (found.length > 1) {
+        const kinds = found.map((entry) => entry.kind);
+        const named = found.map((entry) => `a ${REMOVABLE_KINDS[entry.kind].name}`).join(' and ');
+        throw new BadInputError(`key "${key}" names ${named} in this draft; pass kind (${kinds.join(' or ')}) to say which to remove`, { kinds });
+      }
+      const [removed] = found;
+      const next: RulesetContent =
+        removed.kind === 'BUSINESS_RULE'
+          ? { ...content, businessRules: content.businessRules.filter((rule) => rule !== removed.value) }
+          : removed.kind === 'VIOLATION_RULE'
+            ? { ...content, violationRules: content.violationRules.filter((rule) => rule !== removed.value) }
+            : { ...content, penalties: content.penalties.filter((mapping) => mapping !== removed.value) };
+      return { type: 'RULE_REMOVED', content: next, before: { kind: REMOVABLE_KINDS[removed.kind].audit, value: removed.value }, after: null };
     });
   }
 

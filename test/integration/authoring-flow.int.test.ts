@@ -1,6 +1,14 @@
+import { businessRule, openDraft, upsertRule } from '../helpers/authoring';
 import { startTestServer, TestServer } from '../helpers/test-server';
 
 const VERSION_FIELDS = 'id number status revision contentHash parentNumber editors defaultDecision defaultMessage';
+const SET_DEFAULT = `mutation($id: ID!, $rev: Int!, $decision: Decision!, $message: String) {
+  setDefaultDecision(draftId: $id, expectedRevision: $rev, decision: $decision, message: $message) { revision defaultDecision defaultMessage }
+}`;
+const REMOVE_RULE = `mutation($id: ID!, $rev: Int!, $key: ID!, $kind: RuleKind) {
+  removeRule(draftId: $id, expectedRevision: $rev, key: $key, kind: $kind) { revision businessRules { key } penalties { severity } }
+}`;
+const READ_DRAFT = `query($id: ID!) { rulesetVersion(id: $id) { revision contentHash defaultDecision defaultMessage businessRules { key } penalties { severity } } }`;
 
 describe('a policy owner authoring a second ruleset through GraphQL alone', () => {
   let server: TestServer;
@@ -104,6 +112,49 @@ describe('a policy owner authoring a second ruleset through GraphQL alone', () =
     await server.gql(upsertBusiness, { id: second.id, rev: 0, rule: { key: 'finance.credit-card', industry: '金融', scenario: '信用卡', effect: 'REJECT', keywords: ['信用卡', '刷卡', '额度'], message: '目前不支持为该业务申请号码，请谅解' } }, keys.editor);
     const secondDiff = await server.gql(`query($id: ID!) { diffVersions(rulesetKey: "sms-access", from: 1, draftId: $id) { changes { change } } }`, { id: second.id }, keys.editor);
     expect(secondDiff.data.diffVersions.changes).toEqual([{ change: '金融/信用卡: keywords +刷卡 +额度 -办卡' }]);
+  });
+
+  it('refuses to change the default decision without a message for it, and keeps the message when the decision stays', async () => {
+    const draft = await openDraft(server);
+    const before = (await server.gql(READ_DRAFT, { id: draft.id })).data.rulesetVersion;
+    expect(before.defaultDecision).toBe('REVIEW');
+
+    const refused = await server.gql(SET_DEFAULT, { id: draft.id, rev: draft.revision, decision: 'ALLOW' }, server.keys.editor);
+    expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0].message).toMatch(/supply `message` for the new default decision/);
+    expect((await server.gql(READ_DRAFT, { id: draft.id })).data.rulesetVersion).toEqual(before);
+
+    const same = await server.gql(SET_DEFAULT, { id: draft.id, rev: draft.revision, decision: 'REVIEW' }, server.keys.editor);
+    expect(same.errors).toBeUndefined();
+    expect(same.data.setDefaultDecision).toMatchObject({ defaultDecision: 'REVIEW', defaultMessage: before.defaultMessage });
+
+    const changed = await server.gql(SET_DEFAULT, { id: draft.id, rev: same.data.setDefaultDecision.revision, decision: 'ALLOW', message: '未匹配任何禁止规则，允许接入' }, server.keys.editor);
+    expect(changed.errors).toBeUndefined();
+    expect(changed.data.setDefaultDecision).toMatchObject({ defaultDecision: 'ALLOW', defaultMessage: '未匹配任何禁止规则，允许接入' });
+  });
+
+  it('refuses removeRule for a key naming both a business rule and a penalty mapping unless kind says which', async () => {
+    const draft = await openDraft(server);
+    const revision = await upsertRule(server, draft.id, draft.revision, businessRule('SERIOUS', ['严重']));
+    const before = (await server.gql(READ_DRAFT, { id: draft.id })).data.rulesetVersion;
+    expect(before.penalties.map((p: { severity: string }) => p.severity)).toContain('SERIOUS');
+
+    const ambiguous = await server.gql(REMOVE_RULE, { id: draft.id, rev: revision, key: 'SERIOUS' }, server.keys.editor);
+    expect(ambiguous.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', kinds: ['BUSINESS_RULE', 'PENALTY'] });
+    expect(ambiguous.errors?.[0].message).toMatch(/names a business rule and a penalty mapping/);
+    expect((await server.gql(READ_DRAFT, { id: draft.id })).data.rulesetVersion).toEqual(before);
+
+    const penalty = await server.gql(REMOVE_RULE, { id: draft.id, rev: revision, key: 'SERIOUS', kind: 'PENALTY' }, server.keys.editor);
+    expect(penalty.errors).toBeUndefined();
+    expect(penalty.data.removeRule.penalties.map((p: { severity: string }) => p.severity)).not.toContain('SERIOUS');
+    expect(penalty.data.removeRule.businessRules.map((r: { key: string }) => r.key)).toContain('SERIOUS');
+
+    // Now the key names one thing only: no kind needed; a kind it does not name is NOT_FOUND.
+    const wrongKind = await server.gql(REMOVE_RULE, { id: draft.id, rev: revision + 1, key: 'SERIOUS', kind: 'VIOLATION_RULE' }, server.keys.editor);
+    expect(wrongKind.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const rule = await server.gql(REMOVE_RULE, { id: draft.id, rev: revision + 1, key: 'SERIOUS' }, server.keys.editor);
+    expect(rule.errors).toBeUndefined();
+    expect(rule.data.removeRule.businessRules.map((r: { key: string }) => r.key)).not.toContain('SERIOUS');
   });
 
   it('refuses a malformed ruleset key and a duplicate ruleset', async () => {

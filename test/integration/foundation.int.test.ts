@@ -118,6 +118,16 @@ describe('the service foundation', () => {
     expect(response.errors?.[0].message).toMatch(/unknown role/);
   });
 
+  it('refuses the names the service itself writes as an actor (system, anonymous) with BAD_USER_INPUT', async () => {
+    for (const name of ['system', 'anonymous', ' System ']) {
+      const response = await server.gql('mutation($n: String!) { createApiKey(name: $n, roles: ["publisher"]) { key } }', { n: name });
+      expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0].message).toMatch(/reserved/);
+    }
+    const rows: { count: string }[] = await server.dataSource.query(`SELECT count(*) FROM api_key WHERE lower(name) IN ('system', 'anonymous')`);
+    expect(Number(rows[0].count)).toBe(0);
+  });
+
   it('serves a self-contained GraphiQL page that references nothing on the network', async () => {
     const response = await fetch(`${server.url}/graphiql`);
     expect(response.status).toBe(200);

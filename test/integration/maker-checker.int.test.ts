@@ -27,6 +27,15 @@ describe('maker-checker: whoever edited a draft may not publish it', () => {
     expect(byAdmin.data.publishDraft).toMatchObject({ status: 'PUBLISHED', publishedBy: 'test-admin', editors: ['alice'] });
   });
 
+  it('treats keys sharing a name as one maker: a rotated key may not publish what its old key edited', async () => {
+    const oldKey = await keyWithRoles('bob', ['editor', 'publisher']);
+    const draft = await openDraft(server, 'ccc-access', oldKey);
+    const revision = await upsertRule(server, draft.id, draft.revision, businessRule('mc.bob', ['鲍勃业务']), oldKey);
+    const rotated = await keyWithRoles('bob', ['editor', 'publisher']);
+    const response = await postGraphQL(server.url, PUBLISH, { id: draft.id, rev: revision, changelog: 'rotated' }, rotated);
+    expect(response.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('counts whoever created the draft as one of its makers', async () => {
     const draft = await openDraft(server, 'ccc-access', server.keys.admin);
     const revision = await upsertRule(server, draft.id, draft.revision, businessRule('mc.by-editor', ['编辑业务']));

@@ -69,6 +69,19 @@ describe('validateContent', () => {
     ]);
   });
 
+  it('reports an escalation to a less severe (lower-ranked) mapping, and accepts equal or higher ranks', () => {
+    const [critical, serious] = ruleset().penalties;
+    const downward = ruleset({ penalties: [{ ...critical, escalation: { count: 2, withinDays: 30, toSeverity: 'SERIOUS' } }, serious] });
+    const issues = validateContent(downward);
+    expect(issues.map((issue) => issue.path)).toEqual(['penalties[CRITICAL].escalation.toSeverity']);
+    expect(issues[0].message).toMatch(/less severe than "CRITICAL" \(rank 2\)/);
+
+    const upward = ruleset({ penalties: [critical, { ...serious, escalation: { count: 2, withinDays: 30, toSeverity: 'CRITICAL' } }] });
+    expect(validateContent(upward)).toEqual([]);
+    const level = ruleset({ penalties: [critical, { ...serious, rank: 2, escalation: { count: 2, withinDays: 30, toSeverity: 'CRITICAL' } }] });
+    expect(validateContent(level)).toEqual([]);
+  });
+
   it('reports escalation loops', () => {
     const content = ruleset({
       penalties: [
