@@ -1,5 +1,5 @@
 import type { Decision, PenaltyMappingContent, RulesetContent } from './content';
-import { checkCondition, compileConditionProgram, type ConditionKind, type ConditionProgram } from './conditions';
+import { checkCondition, compileConditionProgram, conditionVariables, type ConditionKind, type ConditionProgram } from './conditions';
 import { ConditionError } from './errors';
 import { KeywordMatcher, type KeywordPattern } from './keyword-matcher';
 import { normalizeText } from './normalize';
@@ -7,6 +7,8 @@ import { normalizeText } from './normalize';
 export interface CompiledCondition {
   expression: string;
   program: ConditionProgram;
+  /** The variables it reads (`input`, `actual`, `enterprise`, ...). */
+  variables: ReadonlySet<string>;
 }
 
 export interface CompiledBusinessRule {
@@ -50,6 +52,8 @@ export interface CompiledRuleset {
   /** behaviour -> its violation rules, sorted by key */
   violationRulesByBehavior: Map<string, CompiledViolationRule[]>;
   knownBehaviors: string[];
+  /** Behaviours whose rules tell rows apart by the verdict on the actual business (`actual.*`): a verified report must name it. */
+  behaviorsJudgedOnActualBusiness: ReadonlySet<string>;
   penalties: Map<string, PenaltyMappingContent>;
 }
 
@@ -67,7 +71,7 @@ function compileCondition(ruleKey: string, condition: string | null, kind: Condi
   if (condition === null || condition.trim() === '') return null;
   const check = checkCondition(condition, kind);
   if (!check.ok) throw new ConditionError(ruleKey, check.message, check.position);
-  return { expression: condition, program: compileConditionProgram(condition, kind) };
+  return { expression: condition, program: compileConditionProgram(condition, kind), variables: conditionVariables(condition, kind) };
 }
 
 /** Compiles once per version: normalises keywords, builds the keyword automaton, parses conditions. */
@@ -135,6 +139,9 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
     keywordlessRules,
     violationRulesByBehavior,
     knownBehaviors: [...violationRulesByBehavior.keys()].sort(),
+    behaviorsJudgedOnActualBusiness: new Set(
+      [...violationRulesByBehavior].filter(([, rules]) => rules.some((rule) => rule.condition?.variables.has('actual'))).map(([behavior]) => behavior),
+    ),
     penalties: new Map(content.penalties.map((penalty) => [penalty.severity, penalty])),
   };
 }

@@ -96,6 +96,26 @@ export function compileConditionProgram(condition: string, kind: ConditionKind):
   };
 }
 
+interface CelNode {
+  op?: unknown;
+  args?: unknown;
+}
+
+/** The variables a condition reads (identifiers in its syntax tree, macro-bound names included). */
+export function conditionVariables(condition: string, kind: ConditionKind): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') {
+      const { op, args } = node as CelNode;
+      if (op === 'id' && typeof args === 'string') names.add(args);
+      else visit(args);
+    }
+  };
+  visit(environments[kind].parse(condition).ast);
+  return names;
+}
+
 /** JSON facts -> CEL values: integral numbers become int (bigint), everything else as is. */
 export function toCelValue(value: unknown): unknown {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../common/request-context';
 import { BadInputError } from '../common/errors';
-import { EnterpriseStanding, evaluateViolation, PriorViolation, UnknownBehaviorError, ViolationInput, ViolationOutcome, ViolationState } from '../engine';
+import { EnterpriseStanding, evaluateViolation, normalizeText, PriorViolation, UnknownBehaviorError, ViolationInput, ViolationOutcome, ViolationState } from '../engine';
 import { DecisionLogWriter } from '../decisions/decision-log.writer';
 import { ChainedDecision } from '../decisions/decision-record';
 import { newDecision } from '../decisions/new-decision';
@@ -31,8 +31,18 @@ export interface EnterpriseView extends EnterpriseStanding {
   updatedAt: Date;
 }
 
-/** Runs the engine on a violation, turning an unknown behaviour into a client error. */
+/**
+ * Runs the engine on a violation, turning an unknown behaviour into a client error. A verified
+ * report of a behaviour whose rows are told apart by the actual business (BUSINESS_MISMATCH:
+ * prohibited or not) must name that business: without it the row would be guessed.
+ */
 export function judgeViolation(version: ResolvedVersion, input: ViolationInput, state: ViolationState): ViolationOutcome {
+  if (input.verified && version.compiled.behaviorsJudgedOnActualBusiness.has(input.behavior) && normalizeText(input.actualBusiness ?? '') === '') {
+    throw new BadInputError(
+      `a verified ${input.behavior} report must give input.actualBusiness: the verdict on the actual business decides which rule applies`,
+      { issues: [{ path: 'input.actualBusiness', message: 'is required for a verified report of this behaviour' }] },
+    );
+  }
   try {
     return evaluateViolation(version.compiled, input, state);
   } catch (error) {

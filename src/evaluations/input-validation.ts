@@ -157,7 +157,14 @@ export function validateApplications(args: NumberApplicationArgs[]): NumberAppli
   return inputs;
 }
 
-export function validateViolation(args: ViolationArgs): ViolationInput {
+/** Clocks disagree a little; a report from further ahead than this is a mistake. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * `occurredAt` may not lie in the future (beyond clock skew): a future violation would count
+ * as prior history in every report until then, yet never within an escalation window.
+ */
+export function validateViolation(args: ViolationArgs, now: Date = new Date()): ViolationInput {
   const issues = new Issues();
   const behavior = issues.text('input.behavior', args.behavior, INPUT_LIMITS.behaviorChars, true) ?? '';
   let occurredAt: string | null = null;
@@ -166,7 +173,8 @@ export function validateViolation(args: ViolationArgs): ViolationInput {
   } else if (args.occurredAt) {
     const year = args.occurredAt.getUTCFullYear();
     if (Number.isNaN(args.occurredAt.getTime())) issues.add('input.occurredAt', 'is not a valid time');
-    else if (year < 1970 || year > 9999) issues.add('input.occurredAt', 'must be a time between 1970 and 9999');
+    else if (year < 1970) issues.add('input.occurredAt', 'must be a time after 1970');
+    else if (args.occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) issues.add('input.occurredAt', `must not be in the future (now is ${now.toISOString()})`);
     else occurredAt = args.occurredAt.toISOString();
   }
   const input: ViolationInput = {

@@ -23,7 +23,7 @@ describe('the edit trail', () => {
       server.keys.editor,
     );
     revision = penalty.data.upsertPenaltyMapping.revision;
-    revision = (await server.gql(`mutation($id: ID!, $rev: Int!) { setDefaultDecision(draftId: $id, expectedRevision: $rev, decision: REJECT) { revision } }`, { id: draft.id, rev: revision }, server.keys.editor)).data.setDefaultDecision.revision;
+    revision = (await server.gql(`mutation($id: ID!, $rev: Int!) { setDefaultDecision(draftId: $id, expectedRevision: $rev, decision: REJECT, message: "未匹配任何允许规则，不予接入") { revision } }`, { id: draft.id, rev: revision }, server.keys.editor)).data.setDefaultDecision.revision;
     revision = (await server.gql(`mutation($id: ID!, $rev: Int!) { removeRule(draftId: $id, expectedRevision: $rev, key: "SERIOUS") { revision } }`, { id: draft.id, rev: revision }, server.keys.editor)).data.removeRule.revision;
     const published = await server.gql(PUBLISH, { id: draft.id, rev: revision, changelog: 'audited v1' }, server.keys.publisher);
     expect(published.errors).toBeUndefined();

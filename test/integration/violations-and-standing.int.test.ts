@@ -45,6 +45,21 @@ describe('violations, penalties and enterprise standing', () => {
     expect(data.evaluateViolation.message).toMatch(/核实|verification/);
   });
 
+  it('refuses a verified business mismatch that does not name the actual business, recording nothing', async () => {
+    const id = enterpriseId();
+    for (const actualBusiness of [undefined, '', ' 。 ']) {
+      const { errors } = await record({ enterpriseId: id, behavior: 'BUSINESS_MISMATCH', declaredBusiness: '家政保洁', ...(actualBusiness === undefined ? {} : { actualBusiness }) });
+      expect(errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(errors?.[0].extensions?.issues).toEqual([{ path: 'input.actualBusiness', message: expect.stringMatching(/required/) }]);
+    }
+    const { data } = await server.gql(ENTERPRISE, { id }, server.keys.auditor);
+    expect(data.enterprise).toBeNull();
+    // An unverified report needs no actual business: it carries no penalty anyway.
+    const unverified = await judge({ behavior: 'BUSINESS_MISMATCH', verified: false, declaredBusiness: '家政保洁' });
+    expect(unverified.errors).toBeUndefined();
+    expect(unverified.data.evaluateViolation.severity).toBeNull();
+  });
+
   it('refuses an unknown behaviour as BAD_USER_INPUT listing the known ones', async () => {
     const { errors } = await judge({ behavior: 'SPAM' });
     expect(errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -171,3 +171,13 @@ describe('escalation', () => {
     expect(outcome).toMatchObject({ severity: 'CRITICAL', escalated: true });
   });
 });
+
+describe('behaviours judged on the actual business', () => {
+  it('are the behaviours with a rule whose condition reads actual.*, and no others', () => {
+    expect([...mismatchRuleset.behaviorsJudgedOnActualBusiness]).toEqual(['BUSINESS_MISMATCH']);
+    const quoted = compileRuleset(
+      ruleset({ violationRules: [violationRule({ key: 'quoted', behavior: 'ABUSIVE_CALL', condition: 'input.declaredBusiness != "actual.prohibited"' })] }),
+    );
+    expect(quoted.behaviorsJudgedOnActualBusiness.size).toBe(0);
+  });
+});
