@@ -89,6 +89,17 @@ function affectedRows<T>(result: unknown): T[] {
   return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 }
 
+/** Bounds on the free text of rulesets and versions (rule fields are bounded by their input types). */
+export const AUTHORING_TEXT_LIMITS = { name: 200, description: 2000, message: 2000, changelog: 4000 } as const;
+
+function checkLength(argument: string, value: string | null | undefined, limit: number): void {
+  if (value == null) return;
+  const length = [...value].length;
+  if (length > limit) {
+    throw new BadInputError(`${argument} must be at most ${limit} characters (got ${length})`, { issues: [{ path: argument, message: `must be at most ${limit} characters` }] });
+  }
+}
+
 /**
  * Authoring: rulesets, drafts, edits with optimistic concurrency, publishing, retiring,
  * validation and diffs. Every mutation appends an audit event in its own transaction;
@@ -108,6 +119,9 @@ export class DraftService {
       throw new BadInputError(`ruleset key "${input.key}" must match ${RULESET_KEY_PATTERN.source} (lower case, digits, dashes)`);
     }
     if (input.name.trim() === '') throw new BadInputError('ruleset name is empty');
+    checkLength('name', input.name, AUTHORING_TEXT_LIMITS.name);
+    checkLength('description', input.description, AUTHORING_TEXT_LIMITS.description);
+    checkLength('defaultMessage', input.defaultMessage, AUTHORING_TEXT_LIMITS.message);
     const defaultMessage = input.defaultMessage?.trim() ? input.defaultMessage : null;
     const entity: RulesetEntity = {
       id: uuidv7(),
@@ -179,6 +193,7 @@ export class DraftService {
 
   async setDefaultDecision(actor: string, draftId: string, expectedRevision: number, decision: Decision, message?: string | null): Promise<RulesetVersionView> {
     if (message != null && message.trim() === '') throw new BadInputError('the default message is empty');
+    checkLength('message', message, AUTHORING_TEXT_LIMITS.message);
     return this.editDraft(actor, draftId, expectedRevision, (content) => {
       // The message is told to callers when no rule matches: one written for another decision would mislead them.
       if (message == null && decision !== content.defaultDecision) {
@@ -281,6 +296,7 @@ export class DraftService {
   async publishDraft(actor: string, draftId: string, input: PublishInput): Promise<RulesetVersionView> {
     const changelog = input.changelog.trim();
     if (changelog === '') throw new BadInputError('a changelog is required: say what changed and why');
+    checkLength('changelog', changelog, AUTHORING_TEXT_LIMITS.changelog);
     const now = new Date();
     const effectiveFrom = input.effectiveFrom ?? now;
     if (effectiveFrom.getTime() < now.getTime() - BACKDATING_TOLERANCE_MS) {

@@ -1,6 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { ABUSE_LIMITS } from '../../src/graphql/abuse-limits';
 import { INPUT_LIMITS } from '../../src/evaluations/input-validation';
+import { AUTHORING_TEXT_LIMITS } from '../../src/rulesets/draft.service';
 import { rowCounts } from '../helpers/row-counts';
 import { postGraphQL, startTestServer, TestServer } from '../helpers/test-server';
 
@@ -210,5 +211,31 @@ describe('abuse limits refuse before any work is done', () => {
       const [{ count }] = await server.dataSource.query('SELECT count(*)::int AS count FROM decision_log WHERE id = ANY($1::uuid[])', [ids]);
       expect(count).toBe(2);
     });
+  });
+
+  it('bounds the free text of rulesets and versions, refusing before anything is stored', async () => {
+    const create = `mutation($name: String!, $description: String, $message: String) {
+      createRuleset(key: "bounded-text", name: $name, description: $description, defaultMessage: $message) { key }
+    }`;
+    const long = (n: number) => '长'.repeat(n + 1);
+    for (const [variables, path] of [
+      [{ name: long(AUTHORING_TEXT_LIMITS.name) }, 'name'],
+      [{ name: 'ok', description: long(AUTHORING_TEXT_LIMITS.description) }, 'description'],
+      [{ name: 'ok', message: long(AUTHORING_TEXT_LIMITS.message) }, 'defaultMessage'],
+    ] as const) {
+      const response = await server.gql(create, variables, server.keys.admin);
+      refused(response, 200, new RegExp(`${path} must be at most`));
+      expect(response.errors?.[0].extensions?.issues).toEqual([{ path, message: expect.stringMatching(/at most/) }]);
+    }
+    await nothingWritten();
+    const draft = await server.gql('mutation { createDraft(rulesetKey: "ccc-access") { id revision } }', {}, server.keys.editor);
+    before = await rowCounts(server.dataSource);
+    const publish = await server.gql(
+      'mutation($id: ID!, $rev: Int!, $changelog: String!) { publishDraft(draftId: $id, expectedRevision: $rev, changelog: $changelog) { number } }',
+      { id: draft.data.createDraft.id, rev: draft.data.createDraft.revision, changelog: long(AUTHORING_TEXT_LIMITS.changelog) },
+      server.keys.publisher,
+    );
+    refused(publish, 200, /changelog must be at most 4000 characters/);
+    await nothingWritten();
   });
 });
