@@ -24,8 +24,16 @@ export interface LogVerificationResult {
   checked: number;
   valid: boolean;
   firstBrokenId: string | null;
-  /** Why the first broken record is broken (record-hash, sequence, prev-hash, chain-hash, missing-tail). */
+  /** Why the first broken record is broken (record-hash, sequence, prev-hash, chain-hash, missing-tail, checkpoint-missing, checkpoint-mismatch). */
   reason: string | null;
+  /** The newest record verified: kept outside the database, it lets a later verification prove that history was not rewritten. */
+  checkpoint: LogCheckpoint | null;
+}
+
+/** A position in the chain and its hash, which commits to every record up to it. */
+export interface LogCheckpoint {
+  sequence: string;
+  hash: string;
 }
 
 export const RECORD_COLUMNS = `seq, id, kind, ruleset_key, version_number, content_hash, enterprise_id, decision, severity,
@@ -136,7 +144,21 @@ export class DecisionLogService {
    * chain at the record that follows it. The first record of a window is checked against
    * its predecessor; when checking up to the end, the last record against the chain head.
    */
-  async verify(from: Date | null, to: Date | null): Promise<LogVerificationResult> {
+  /**
+   * Recomputes record hashes and chain links in [from, to). With a checkpoint taken earlier
+   * (and kept outside the database), also proves the record there still carries that hash: a
+   * chain rewritten wholesale, head included, verifies on its own but fails the checkpoint.
+   */
+  async verify(from: Date | null, to: Date | null, checkpoint: LogCheckpoint | null = null): Promise<LogVerificationResult> {
+    const result = await this.verifyChain(from, to);
+    if (!result.valid || checkpoint === null) return result;
+    const [kept] = (await this.dataSource.query('SELECT id, hash FROM decision_log WHERE seq = $1::bigint', [checkpoint.sequence])) as { id: string; hash: string }[];
+    if (!kept) return { ...result, valid: false, firstBrokenId: null, reason: 'checkpoint-missing', checkpoint: null };
+    if (kept.hash !== checkpoint.hash.trim().toLowerCase()) return { ...result, valid: false, firstBrokenId: kept.id, reason: 'checkpoint-mismatch', checkpoint: null };
+    return result;
+  }
+
+  private async verifyChain(from: Date | null, to: Date | null): Promise<LogVerificationResult> {
     const [bounds] = (await this.dataSource.query(
       `SELECT (SELECT min(seq) FROM decision_log WHERE $1::timestamptz IS NULL OR created_at >= $1)::text AS first,
               (SELECT max(seq) FROM decision_log WHERE $2::timestamptz IS NULL OR created_at < $2)::text AS last,
@@ -148,7 +170,7 @@ export class DecisionLogService {
     if (bounds.first === null || bounds.last === null || Number(bounds.first) > Number(bounds.last)) {
       // Nothing in the window. With no window at all, an empty log must also have an empty head.
       const valid = from !== null || to !== null || headSeq === 0;
-      return { checked: 0, valid, firstBrokenId: null, reason: valid ? null : 'missing-tail' };
+      return { checked: 0, valid, firstBrokenId: null, reason: valid ? null : 'missing-tail', checkpoint: null };
     }
     const first = Number(bounds.first);
     const last = Number(bounds.last);
@@ -177,16 +199,18 @@ export class DecisionLogService {
         }
       }
       if (!intact) {
-        return { checked: verifier.checked, valid: false, firstBrokenId: verifier.firstBroken!.id, reason: verifier.firstBroken!.reason };
+        return { checked: verifier.checked, valid: false, firstBrokenId: verifier.firstBroken!.id, reason: verifier.firstBroken!.reason, checkpoint: null };
       }
       if (rows.length < VERIFY_CHUNK) break;
       cursor = Number(rows[rows.length - 1].seq);
     }
     if (to === null && (verifier.last.seq !== headSeq || verifier.last.hash !== bounds.head_hash)) {
       // The newest records are gone (or the head was moved): nothing left to name but the tail.
-      return { checked: verifier.checked, valid: false, firstBrokenId: null, reason: 'missing-tail' };
+      return { checked: verifier.checked, valid: false, firstBrokenId: null, reason: 'missing-tail', checkpoint: null };
     }
-    return { checked: verifier.checked, valid: true, firstBrokenId: null, reason: null };
+    const newest = verifier.last;
+    const checkpoint = newest.hash === null ? null : { sequence: String(newest.seq), hash: newest.hash };
+    return { checked: verifier.checked, valid: true, firstBrokenId: null, reason: null, checkpoint };
   }
 }
 

@@ -3,7 +3,7 @@ import { hasRole } from '../api-keys/roles';
 import { ForbiddenError } from '../common/errors';
 import { GraphQLContext } from '../graphql/context';
 import { toDecisionRecord } from './decision.mapping';
-import { DecisionConnection, DecisionFilter, DecisionRecord, ImpactReport, LogVerification, ReplayResult } from './decision.types';
+import { DecisionConnection, DecisionFilter, DecisionRecord, ImpactReport, LogCheckpointInput, LogVerification, ReplayResult } from './decision.types';
 
 /** The decision log: auditors read it all; an evaluator only the decisions it received in this request. */
 @Resolver()
@@ -61,12 +61,20 @@ export class DecisionResolver {
   }
 
   @Authorized('auditor')
-  @Query(() => LogVerification, { description: 'Recomputes record hashes and chain links in [from, to); reports the first broken record.' })
+  @Query(() => LogVerification, {
+    description: 'Recomputes record hashes and chain links in [from, to); reports the first broken record, and a checkpoint to keep when valid.',
+  })
   verifyDecisionLog(
     @Arg('from', () => Date, { nullable: true }) from: Date | null,
     @Arg('to', () => Date, { nullable: true }) to: Date | null,
+    @Arg('checkpoint', () => LogCheckpointInput, {
+      nullable: true,
+      validate: { forbidUnknownValues: false },
+      description: 'A checkpoint from an earlier verification: the record there must still carry that hash.',
+    })
+    checkpoint: LogCheckpointInput | null,
     @Ctx() { services }: GraphQLContext,
   ): Promise<LogVerification> {
-    return services.decisionLog.verify(from ?? null, to ?? null);
+    return services.decisionLog.verify(from ?? null, to ?? null, checkpoint ?? null);
   }
 }

@@ -1,3 +1,4 @@
+import { Matches } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DecisionEnum } from '../rulesets/ruleset.types';
@@ -155,6 +156,26 @@ export class ImpactReport {
   samples: ReplayResult[];
 }
 
+@ObjectType({ description: 'A position in the decision log and its chain hash, which commits to every record up to it.' })
+export class LogCheckpoint {
+  @Field({ description: 'Position in the log (decimal string).' })
+  sequence: string;
+
+  @Field()
+  hash: string;
+}
+
+@InputType({ description: 'A checkpoint from an earlier verifyDecisionLog, kept outside the database.' })
+export class LogCheckpointInput {
+  @Field({ description: 'Position in the log (decimal string).' })
+  @Matches(/^[1-9][0-9]{0,18}$/, { message: 'sequence must be a positive decimal number' })
+  sequence: string;
+
+  @Field()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'hash must be 64 hexadecimal characters (sha256)' })
+  hash: string;
+}
+
 @ObjectType()
 export class LogVerification {
   @Field(() => Int)
@@ -166,6 +187,12 @@ export class LogVerification {
   @Field(() => ID, { nullable: true })
   firstBrokenId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'record-hash, sequence, prev-hash, chain-hash or missing-tail' })
+  @Field(() => String, { nullable: true, description: 'record-hash, sequence, prev-hash, chain-hash, missing-tail, checkpoint-missing or checkpoint-mismatch' })
   reason: string | null;
+
+  @Field(() => LogCheckpoint, {
+    nullable: true,
+    description: 'The newest record verified (when valid). Keep it outside the database: passed back as `checkpoint` later, it proves history up to it was not rewritten.',
+  })
+  checkpoint: LogCheckpoint | null;
 }

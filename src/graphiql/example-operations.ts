@@ -75,7 +75,7 @@ query RecentDecisions {
     edges { cursor node { id kind versionNumber contentHash caller createdAt output } }
     pageInfo { hasNextPage endCursor }
   }
-  verifyDecisionLog { checked valid firstBrokenId }
+  verifyDecisionLog { checked valid firstBrokenId reason checkpoint { sequence hash } }
 }
 
 query Replay($id: ID!) {

@@ -6,7 +6,9 @@ import { startTestServer, TestServer } from '../helpers/test-server';
 import { APPLY, runMixedWorkload } from '../helpers/workload';
 
 const REPLAY = `query($id: ID!, $v: Int, $d: ID) { replayDecision(id: $id, againstVersion: $v, againstDraftId: $d) { decisionId againstVersion identical original replayed differences } }`;
-const VERIFY = `query($from: DateTime, $to: DateTime) { verifyDecisionLog(from: $from, to: $to) { checked valid firstBrokenId reason } }`;
+const VERIFY = `query($from: DateTime, $to: DateTime, $checkpoint: LogCheckpointInput) {
+  verifyDecisionLog(from: $from, to: $to, checkpoint: $checkpoint) { checked valid firstBrokenId reason checkpoint { sequence hash } }
+}`;
 const PAGE = `query($first: Int, $after: String, $filter: DecisionFilter) {
   decisions(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id kind sequence hash prevHash } } }
 }`;
@@ -180,7 +182,7 @@ describe('the decision log', () => {
     }
     const { data } = await server.gql(VERIFY, {}, server.keys.auditor);
     const [{ count }] = await server.dataSource.query('SELECT count(*)::int AS count FROM decision_log');
-    expect(data.verifyDecisionLog).toEqual({ checked: count, valid: true, firstBrokenId: null, reason: null });
+    expect(data.verifyDecisionLog).toMatchObject({ checked: count, valid: true, firstBrokenId: null, reason: null });
   });
 
   it('verifies a time window against the record before it', async () => {
@@ -237,6 +239,37 @@ describe('tampering with the decision log by direct SQL', () => {
   it('finds deleted newest records against the chain head', async () => {
     await tamper(server.dataSource, [[`DELETE FROM decision_log WHERE id = $1`, [ids[5]]]]);
     expect(await verify()).toMatchObject({ valid: false, firstBrokenId: null, reason: 'missing-tail' });
+  });
+
+  it('finds, against a checkpoint kept outside, history rewritten wholesale with its head', async () => {
+    const { checkpoint } = await verify();
+    const [head] = await server.dataSource.query('SELECT seq::text AS seq, hash FROM decision_log_head');
+    expect(checkpoint).toEqual({ sequence: head.seq, hash: head.hash });
+    await server.gql(APPLY, { input: { description: '记录 6 家政保洁' } }, server.keys.evaluator);
+    const fine = (await server.gql(VERIFY, { checkpoint }, server.keys.auditor)).data.verifyDecisionLog;
+    expect(fine).toMatchObject({ valid: true, checked: 7 });
+
+    // Rewrite the first record and re-chain everything after it, head included: the chain alone verifies.
+    const records = await Promise.all((await logIds(server.dataSource)).map((id) => server.app.services.decisionLog.findDecision(id)));
+    const statements: [string, unknown[]][] = [];
+    let prevHash: string | null = null;
+    for (const [index, record] of records.entries()) {
+      const rewritten = index === 0 ? { ...record!, caller: 'someone-else' } : record!;
+      const recordHash = recordHashOf(rewritten);
+      const hash = chainHash(prevHash, recordHash);
+      statements.push([`UPDATE decision_log SET caller = $2, record_hash = $3, prev_hash = $4, hash = $5 WHERE id = $1`, [rewritten.id, rewritten.caller, recordHash, prevHash, hash]]);
+      prevHash = hash;
+    }
+    statements.push(['UPDATE decision_log_head SET hash = $1', [prevHash]]);
+    await tamper(server.dataSource, statements);
+    expect(await verify()).toMatchObject({ valid: true });
+    const caught = (await server.gql(VERIFY, { checkpoint }, server.keys.auditor)).data.verifyDecisionLog;
+    expect(caught).toMatchObject({ valid: false, reason: 'checkpoint-mismatch', firstBrokenId: ids[5], checkpoint: null });
+
+    const unknown = (await server.gql(VERIFY, { checkpoint: { sequence: '999', hash: checkpoint.hash } }, server.keys.auditor)).data.verifyDecisionLog;
+    expect(unknown).toMatchObject({ valid: false, reason: 'checkpoint-missing' });
+    const malformed = await server.gql(VERIFY, { checkpoint: { sequence: '-1', hash: 'zz' } }, server.keys.auditor);
+    expect(malformed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('finds reordered records at the first one out of place', async () => {
