@@ -17,7 +17,8 @@ export interface DecisionFilterArgs {
 export interface DecisionPage {
   edges: { cursor: string; node: ChainedDecision }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
+  /** null when not counted */
+  totalCount: number | null;
 }
 
 export interface LogVerificationResult {
@@ -113,7 +114,8 @@ export class DecisionLogService {
     return rows.map(toRecord);
   }
 
-  async listDecisions(filter: DecisionFilterArgs, first: number, after: string | null): Promise<DecisionPage> {
+  /** A page of the log; the filtered total is counted only when asked for (a count over millions of rows is not free). */
+  async listDecisions(filter: DecisionFilterArgs, first: number, after: string | null, countTotal = true): Promise<DecisionPage> {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
       throw new BadInputError(`first must be between 0 and ${MAX_PAGE_SIZE}`);
     }
@@ -126,7 +128,9 @@ export class DecisionLogService {
          ORDER BY seq LIMIT $${params.length + 2}`,
         pageParams,
       ) as Promise<RecordRow[]>,
-      this.dataSource.query(`SELECT count(*)::int AS count FROM decision_log WHERE ${where.join(' AND ')}`, params) as Promise<{ count: number }[]>,
+      countTotal
+        ? (this.dataSource.query(`SELECT count(*)::int AS count FROM decision_log WHERE ${where.join(' AND ')}`, params) as Promise<{ count: number }[]>)
+        : [{ count: null }],
     ]);
     const page = rows.slice(0, first).map(toRecord);
     const edges = page.map((node) => ({ cursor: encodeCursor(node.seq), node }));
@@ -137,13 +141,6 @@ export class DecisionLogService {
     };
   }
 
-  /**
-   * Recomputes every record hash and chain link in seq order, streamed in chunks. The
-   * window [from, to) selects the first and last record by time; everything between them
-   * is checked by position, so a record deleted or moved inside the window breaks the
-   * chain at the record that follows it. The first record of a window is checked against
-   * its predecessor; when checking up to the end, the last record against the chain head.
-   */
   /**
    * Recomputes record hashes and chain links in [from, to). With a checkpoint taken earlier
    * (and kept outside the database), also proves the record there still carries that hash: a
@@ -158,6 +155,13 @@ export class DecisionLogService {
     return result;
   }
 
+  /**
+   * Recomputes every record hash and chain link in seq order, streamed in chunks. The
+   * window [from, to) selects the first and last record by time; everything between them
+   * is checked by position, so a record deleted or moved inside the window breaks the
+   * chain at the record that follows it. The first record of a window is checked against
+   * its predecessor; when checking up to the end, the last record against the chain head.
+   */
   private async verifyChain(from: Date | null, to: Date | null): Promise<LogVerificationResult> {
     const [bounds] = (await this.dataSource.query(
       `SELECT (SELECT min(seq) FROM decision_log WHERE $1::timestamptz IS NULL OR created_at >= $1)::text AS first,

@@ -1,7 +1,9 @@
-import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
 import { hasRole } from '../api-keys/roles';
 import { ForbiddenError } from '../common/errors';
 import { GraphQLContext } from '../graphql/context';
+import { maySelectField } from '../graphql/selection';
 import { toDecisionRecord } from './decision.mapping';
 import { DecisionConnection, DecisionFilter, DecisionRecord, ImpactReport, LogCheckpointInput, LogVerification, ReplayResult } from './decision.types';
 
@@ -26,8 +28,9 @@ export class DecisionResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() { services }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<DecisionConnection> {
-    const page = await services.decisionLog.listDecisions(filter ?? {}, first ?? 50, after ?? null);
+    const page = await services.decisionLog.listDecisions(filter ?? {}, first ?? 50, after ?? null, maySelectField(info, 'totalCount'));
     return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toDecisionRecord(edge.node) })) };
   }
 

@@ -80,8 +80,8 @@ export class DecisionConnection {
   @Field(() => PageInfo)
   pageInfo: PageInfo;
 
-  @Field(() => Int)
-  totalCount: number;
+  @Field(() => Int, { description: 'Decisions matching the filter (counted only when selected).' })
+  totalCount: number | null;
 }
 
 @InputType()
