@@ -1,8 +1,9 @@
 import type { Pool } from 'pg';
 import { EntityManager } from 'typeorm';
+import { canonicalJson } from '../common/canonical-json';
 import { DomainError } from '../common/errors';
 import { PolicyMetrics } from '../metrics/metrics';
-import { ChainedDecision, DecisionContent, recordHashOf } from './decision-record';
+import { ChainedDecision, DecisionContent, SerialisedDecision, serialiseDecision } from './decision-record';
 
 /** The decision could not be made durable, so it was not made: no id is returned for it. */
 export class DecisionNotLoggedError extends DomainError {
@@ -25,8 +26,10 @@ export interface DecisionLogWriterOptions {
 
 interface PendingRecord {
   content: DecisionContent;
-  recordHash: string;
+  serialised: SerialisedDecision;
 }
+
+const pending = (content: DecisionContent): PendingRecord => ({ content, serialised: serialiseDecision(content) });
 
 interface PendingRequest {
   records: PendingRecord[];
@@ -58,40 +61,30 @@ function nextMonth(month: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** The batch as the one JSON parameter append_decisions reads with json_to_recordset. */
+/**
+ * The batch as the one JSON parameter append_decisions reads with json_to_recordset, written
+ * around the canonical documents the record hash was computed from (no second serialisation).
+ */
 function appendParameters(records: PendingRecord[]): [string] {
-  return [
-    JSON.stringify(
-      records.map(({ content: r, recordHash }, index) => ({
-        ord: index + 1,
-        id: r.id,
-        kind: r.kind,
-        ruleset_key: r.rulesetKey,
-        version_number: r.versionNumber,
-        content_hash: r.contentHash,
-        enterprise_id: r.enterpriseId,
-        decision: r.decision,
-        severity: r.severity,
-        input: r.input,
-        output: r.output,
-        state: r.state,
-        caller: r.caller,
-        request_id: r.requestId,
-        engine_version: r.engineVersion,
-        created_at: r.createdAt,
-        record_hash: recordHash,
-      })),
-    ),
-  ];
+  let json = '[';
+  records.forEach(({ content: r, serialised }, index) => {
+    json +=
+      `${index === 0 ? '' : ','}{"ord":${index + 1},"id":${canonicalJson(r.id)},"kind":${canonicalJson(r.kind)},"ruleset_key":${canonicalJson(r.rulesetKey)}` +
+      `,"version_number":${r.versionNumber},"content_hash":${canonicalJson(r.contentHash)},"enterprise_id":${canonicalJson(r.enterpriseId)}` +
+      `,"decision":${canonicalJson(r.decision)},"severity":${canonicalJson(r.severity)},"input":${serialised.input},"output":${serialised.output}` +
+      `,"state":${serialised.state},"caller":${canonicalJson(r.caller)},"request_id":${canonicalJson(r.requestId)},"engine_version":${canonicalJson(r.engineVersion)}` +
+      `,"created_at":${canonicalJson(r.createdAt)},"record_hash":"${serialised.recordHash}"}`;
+  });
+  return [`${json}]`];
 }
 
 /** The records with the places the database gave them in the chain. */
 function chained(records: PendingRecord[], result: AppendResult): ChainedDecision[] {
   const first = Number(result.first_seq);
-  return records.map(({ content, recordHash }, i) => ({
+  return records.map(({ content, serialised }, i) => ({
     ...content,
     seq: first + i,
-    recordHash,
+    recordHash: serialised.recordHash,
     prevHash: i === 0 ? result.head_hash : result.hashes[i - 1],
     hash: result.hashes[i],
   }));
@@ -131,7 +124,7 @@ export class DecisionLogWriter {
     if (contents.length === 0) return Promise.resolve([]);
     let records: PendingRecord[];
     try {
-      records = contents.map((content) => ({ content, recordHash: recordHashOf(content) }));
+      records = contents.map(pending);
     } catch (error) {
       return Promise.reject(new DecisionNotLoggedError(error));
     }
@@ -149,7 +142,7 @@ export class DecisionLogWriter {
    * before commit, and call `preparePartitions` before the transaction begins.
    */
   async appendInTransaction(manager: EntityManager, contents: DecisionContent[]): Promise<ChainedDecision[]> {
-    const records = contents.map((content) => ({ content, recordHash: recordHashOf(content) }));
+    const records = contents.map(pending);
     const [result] = (await manager.query(APPEND_SQL, appendParameters(records))) as AppendResult[];
     return chained(records, result);
   }

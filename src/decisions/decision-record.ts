@@ -1,4 +1,4 @@
-import { canonicalHash, sha256Hex } from '../common/canonical-json';
+import { canonicalJson, sha256Hex } from '../common/canonical-json';
 
 export const DECISION_KINDS = ['NUMBER_APPLICATION', 'VIOLATION', 'RECORDED_VIOLATION'] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
@@ -40,24 +40,35 @@ export interface ChainedDecision extends DecisionContent {
   hash: string;
 }
 
+/** A record's JSON documents in canonical form, and the hash of the whole record. */
+export interface SerialisedDecision {
+  input: string;
+  output: string;
+  state: string;
+  recordHash: string;
+}
+
+/**
+ * Canonicalises the three JSON documents once: the record hash is built from them and the
+ * log writer sends the same text to PostgreSQL, so nothing is serialised twice. The record
+ * is small and its members fixed, so its RFC 8785 form is written out with the members in
+ * code-unit order (caller < contentHash < ... < versionNumber) around the canonical parts;
+ * a property test holds it equal to canonicalJson of the whole record.
+ */
+export function serialiseDecision(content: DecisionContent): SerialisedDecision {
+  const input = canonicalJson(content.input);
+  const output = canonicalJson(content.output);
+  const state = canonicalJson(content.state);
+  const record =
+    `{"caller":${canonicalJson(content.caller)},"contentHash":${canonicalJson(content.contentHash)},"createdAt":${canonicalJson(content.createdAt)}` +
+    `,"decision":${canonicalJson(content.decision)},"engineVersion":${canonicalJson(content.engineVersion)},"enterpriseId":${canonicalJson(content.enterpriseId)}` +
+    `,"id":${canonicalJson(content.id)},"input":${input},"kind":${canonicalJson(content.kind)},"output":${output},"requestId":${canonicalJson(content.requestId)}` +
+    `,"rulesetKey":${canonicalJson(content.rulesetKey)},"severity":${canonicalJson(content.severity)},"state":${state},"versionNumber":${canonicalJson(content.versionNumber)}}`;
+  return { input, output, state, recordHash: sha256Hex(record) };
+}
+
 export function recordHashOf(content: DecisionContent): string {
-  return canonicalHash({
-    id: content.id,
-    kind: content.kind,
-    rulesetKey: content.rulesetKey,
-    versionNumber: content.versionNumber,
-    contentHash: content.contentHash,
-    enterpriseId: content.enterpriseId,
-    decision: content.decision,
-    severity: content.severity,
-    input: content.input,
-    output: content.output,
-    state: content.state,
-    caller: content.caller,
-    requestId: content.requestId,
-    engineVersion: content.engineVersion,
-    createdAt: content.createdAt,
-  });
+  return serialiseDecision(content).recordHash;
 }
 
 /** hash = sha256(prevHash + recordHash); the first record has no predecessor (empty string). */

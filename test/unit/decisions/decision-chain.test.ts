@@ -1,5 +1,6 @@
-import { chainHash, ChainedDecision, ChainVerifier, DecisionContent, recordHashOf } from '../../../src/decisions/decision-record';
-import { sha256Hex } from '../../../src/common/canonical-json';
+import fc from 'fast-check';
+import { chainHash, ChainedDecision, ChainVerifier, DECISION_KINDS, DecisionContent, recordHashOf, serialiseDecision } from '../../../src/decisions/decision-record';
+import { canonicalHash, canonicalJson, sha256Hex } from '../../../src/common/canonical-json';
 
 const content = (i: number): DecisionContent => ({
   id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
@@ -38,6 +39,37 @@ describe('the decision chain', () => {
     const reordered = { ...a, input: { facts: { a: [1, 2], b: 1 }, description: 'd1' } };
     expect(recordHashOf(reordered)).toBe(recordHashOf(a));
     expect(recordHashOf({ ...a, caller: 'other' })).not.toBe(recordHashOf(a));
+  });
+
+  it('hashes exactly the RFC 8785 form of the whole record, and serialises its documents canonically', () => {
+    const nullableText = fc.option(fc.string(), { nil: null });
+    const record = fc.record({
+      id: fc.uuid(),
+      kind: fc.constantFrom(...DECISION_KINDS),
+      rulesetKey: fc.string(),
+      versionNumber: fc.integer({ min: 1 }),
+      contentHash: fc.string(),
+      enterpriseId: nullableText,
+      decision: nullableText,
+      severity: nullableText,
+      input: fc.jsonValue(),
+      output: fc.jsonValue(),
+      state: fc.jsonValue(),
+      caller: fc.string(),
+      requestId: nullableText,
+      engineVersion: fc.string(),
+      createdAt: fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+    });
+    fc.assert(
+      fc.property(record, (content) => {
+        const serialised = serialiseDecision(content);
+        expect(serialised.recordHash).toBe(canonicalHash(content));
+        expect(serialised.input).toBe(canonicalJson(content.input));
+        expect(serialised.output).toBe(canonicalJson(content.output));
+        expect(serialised.state).toBe(canonicalJson(content.state));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('links each record to its predecessor: sha256(prevHash + recordHash), the first with no predecessor', () => {
