@@ -1,5 +1,5 @@
 import { ApolloServerPlugin } from '@apollo/server';
-import { DocumentNode, GraphQLError, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import { DocumentNode, GraphQLError, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { hasRole } from '../api-keys/roles';
 import { DomainError } from '../common/errors';
@@ -19,6 +19,22 @@ function refusal(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 }
 
+function overBudget(evaluations: number): GraphQLError {
+  return refusal(
+    `a request may ask for at most ${MAX_EVALUATIONS_PER_REQUEST} evaluations (batch inputs and aliases counted together); this one asks for ${evaluations}`,
+  );
+}
+
+/** How many inputs a batch argument holds: a literal list, or a list variable (a single value coerces to a list of one). */
+function batchLength(value: ValueNode, variables: Record<string, unknown>): number {
+  if (value.kind === Kind.LIST) return value.values.length;
+  if (value.kind === Kind.VARIABLE) {
+    const list = variables[value.name.value];
+    return Array.isArray(list) ? list.length : 1;
+  }
+  return 1;
+}
+
 /** A domain error found before execution; the error formatter maps it like a resolver's. */
 function refusalOf(error: DomainError): GraphQLError {
   return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: HTTP_STATUS[error.code] ?? 400 } } });
@@ -27,7 +43,8 @@ function refusalOf(error: DomainError): GraphQLError {
 /** The root fields of one operation, as the document names them (fragments followed, directives ignored). */
 interface OperationShape {
   evaluationFields: number;
-  hasBatch: boolean;
+  /** The batch fields' `inputs` arguments. */
+  batchInputs: ValueNode[];
   otherFields: string[];
 }
 
@@ -35,7 +52,7 @@ function shapeOf(document: DocumentNode, operation: OperationDefinitionNode): Op
   const fragments = new Map(
     document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])),
   );
-  const shape: OperationShape = { evaluationFields: 0, hasBatch: false, otherFields: [] };
+  const shape: OperationShape = { evaluationFields: 0, batchInputs: [], otherFields: [] };
   const visited = new Set<string>();
   const walk = (selectionSet: SelectionSetNode) => {
     for (const selection of selectionSet.selections) {
@@ -43,7 +60,8 @@ function shapeOf(document: DocumentNode, operation: OperationDefinitionNode): Op
         const name = selection.name.value;
         if (EVALUATION_FIELDS.has(name)) {
           shape.evaluationFields += 1;
-          shape.hasBatch ||= name === BATCH_FIELD;
+          const inputs = name === BATCH_FIELD ? selection.arguments?.find((argument) => argument.name.value === 'inputs') : undefined;
+          if (inputs) shape.batchInputs.push(inputs.value);
         } else if (name !== '__typename') shape.otherFields.push(name);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet);
@@ -68,10 +86,10 @@ interface EvaluationCall {
  * - an operation that evaluates holds only evaluations (a failing sibling field would null
  *   `data` after its decisions were logged, leaving logged decisions nobody received);
  * - it asks for at most 1,000 evaluations, batch inputs and aliases counted together
- *   (graphql-query-complexity, with the request's variables);
+ *   (graphql-query-complexity with the request's variables; a lone batch by its list length);
  * - when it holds several evaluation fields, every one's input and version pins are checked
  *   first, so one bad alias refuses the request instead of failing after the others logged.
- * A single evaluation field needs no preflight: its resolver checks everything before it logs.
+ * A single evaluation field needs no more: its resolver checks everything before it logs.
  */
 export function evaluationPreflight(): ApolloServerPlugin<GraphQLContext> {
   // Apollo hands the same parsed document to every request that sends the same query text.
@@ -96,7 +114,13 @@ export function evaluationPreflight(): ApolloServerPlugin<GraphQLContext> {
               `an operation that evaluates may hold only evaluations; send ${shape.otherFields.join(', ')} in an operation of its own`,
             );
           }
-          if (shape.evaluationFields === 1 && !shape.hasBatch) return;
+          if (shape.evaluationFields === 1) {
+            // One field refuses bad input itself before it logs; only a batch's size is checked here, without coercing it.
+            const [inputs] = shape.batchInputs;
+            const count = inputs ? batchLength(inputs, request.variables ?? {}) : 1;
+            if (count > MAX_EVALUATIONS_PER_REQUEST) throw overBudget(count);
+            return;
+          }
 
           const calls: EvaluationCall[] = [];
           const estimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
@@ -118,11 +142,7 @@ export function evaluationPreflight(): ApolloServerPlugin<GraphQLContext> {
             // Variables that do not coerce: execution reports them as BAD_USER_INPUT.
             return;
           }
-          if (evaluations > MAX_EVALUATIONS_PER_REQUEST) {
-            throw refusal(
-              `a request may ask for at most ${MAX_EVALUATIONS_PER_REQUEST} evaluations (batch inputs and aliases counted together); this one asks for ${evaluations}`,
-            );
-          }
+          if (evaluations > MAX_EVALUATIONS_PER_REQUEST) throw overBudget(evaluations);
           const caller = contextValue.caller;
           // Without the role every evaluation field is refused at execution, and none logs.
           if (calls.length < 2 || !caller || !hasRole(caller.roles, ['evaluator'])) return;
