@@ -48,7 +48,7 @@ export function createServices(
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
   const decisionLog = new DecisionLogService(dataSource);
-  const enterprises = new EnterpriseService(dataSource, logWriter);
+  const enterprises = new EnterpriseService(dataSource, pool, logWriter);
   return {
     dataSource,
     metrics,

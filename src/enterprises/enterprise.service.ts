@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../common/request-context';
 import { BadInputError } from '../common/errors';
@@ -26,6 +27,8 @@ const toStanding = (row: StandingRow): EnterpriseStanding => ({
 const OFFLINE_ACTIONS = new Set(['OFFLINE_ALL_BUSINESS']);
 const SERIOUS = 'SERIOUS';
 const CRITICAL = 'CRITICAL';
+
+const STANDINGS_SQL = 'SELECT id, status, serious_violation_count, violation_count FROM enterprise WHERE id = ANY($1::text[])';
 
 export interface EnterpriseView extends EnterpriseStanding {
   updatedAt: Date;
@@ -65,7 +68,9 @@ export class EnterpriseService {
    */
   private readonly standingLoader = new DataLoader<string, EnterpriseStanding | null>(
     async (ids) => {
-      const found = await this.queryStandings(this.dataSource.manager, [...ids]);
+      // Straight to the pool: the evaluation path skips TypeORM's query runner.
+      const { rows } = await this.pool.query<StandingRow>(STANDINGS_SQL, [ids]);
+      const found = new Map(rows.map((row) => [row.id, toStanding(row)]));
       return ids.map((id) => found.get(id) ?? null);
     },
     { cache: false, maxBatchSize: 1000, batchScheduleFn: (run) => setImmediate(run) },
@@ -73,6 +78,7 @@ export class EnterpriseService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly pool: Pool,
     private readonly log: DecisionLogWriter,
   ) {}
 
@@ -99,10 +105,7 @@ export class EnterpriseService {
   }
 
   private async queryStandings(manager: EntityManager, unique: string[]): Promise<Map<string, EnterpriseStanding>> {
-    const rows: StandingRow[] = await manager.query(
-      'SELECT id, status, serious_violation_count, violation_count FROM enterprise WHERE id = ANY($1::text[])',
-      [unique],
-    );
+    const rows: StandingRow[] = await manager.query(STANDINGS_SQL, [unique]);
     return new Map(rows.map((row) => [row.id, toStanding(row)]));
   }
 

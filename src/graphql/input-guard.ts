@@ -47,12 +47,16 @@ function checkLiterals(document: DocumentNode): void {
  * such input fails deep in a query or, worse, in a group-committed decision-log batch.
  */
 export function inputGuard(): ApolloServerPlugin {
+  // Apollo reuses the parsed document for every request with the same query text: its literals are checked once.
+  const cleanDocuments = new WeakSet<DocumentNode>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
           checkVariables(request.variables ?? {});
+          if (cleanDocuments.has(document)) return;
           checkLiterals(document);
+          cleanDocuments.add(document);
         },
       };
     },
