@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import fc from 'fast-check';
-import { compileRuleset, evaluateNumberApplication, evaluateViolation, validateContent } from '../../../src/engine';
+import * as OpenCC from 'opencc-js';
+import { compileRuleset, evaluateNumberApplication, evaluateViolation, normalizeText, validateContent } from '../../../src/engine';
 import { readRulesetDir, writeRulesetDir, RulesetFileError } from '../../../src/rulesets/ruleset-files';
 
 const SEED_DIR = path.resolve(__dirname, '../../../rulesets/ccc-access');
@@ -73,6 +74,26 @@ describe('the seed ruleset ccc-access', () => {
       { at: '2024-01-01T00:00:00Z', enterprise: offline, priorViolations: [] },
     );
     expect(outcome.severity).toBe('SERIOUS');
+  });
+
+  it('matches its keywords and exclusions when an applicant types them in traditional characters', () => {
+    // Traditional text takes a phrase step (Taiwan/HK vocabulary -> mainland) that simplified
+    // keywords never see: a keyword containing a regional phrase (e.g. 外拨, 行销) would not
+    // match the traditional spelling of itself. Write such keywords in mainland vocabulary.
+    // It is enough that the traditional spelling still contains one of the same list's words.
+    const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+    const unmatched = (key: string, words: string[]) =>
+      words
+        .filter((word) => {
+          const typed = normalizeText(toTraditional(word));
+          return !words.some((other) => normalizeText(other) !== '' && typed.includes(normalizeText(other)));
+        })
+        .map((word) => `${key}: ${word} -> ${toTraditional(word)} -> ${normalizeText(toTraditional(word))}`);
+    const mismatched = seed.content.businessRules.flatMap((rule) => [
+      ...unmatched(rule.key, rule.keywords),
+      ...unmatched(rule.key, rule.excludeKeywords),
+    ]);
+    expect(mismatched).toEqual([]);
   });
 
   it('round-trips through writeRulesetDir and readRulesetDir unchanged', () => {
