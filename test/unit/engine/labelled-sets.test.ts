@@ -32,6 +32,8 @@ interface LabelledApplication {
 const SEED_DIR = path.resolve(__dirname, '../../../rulesets/ccc-access');
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
 const REQUIRED_ACCURACY = 0.95;
+/** For the untuned sample: a floor against regressions, not a target to tune towards. */
+const UNTUNED_FLOOR = 0.9;
 const compiled = compileRuleset(readRulesetDir(SEED_DIR).content);
 
 // A rule of the same table row (industry and scenario), e.g. the row's `*-context` rule, counts as the row.
@@ -94,5 +96,9 @@ describe('the seed ruleset on labelled application descriptions', () => {
 
   it(`classifies at least ${REQUIRED_ACCURACY * 100}% of the blind set correctly`, () => {
     expect(measure('blind set    ', 'applications-blind.yaml')).toBeGreaterThanOrEqual(REQUIRED_ACCURACY);
+  });
+
+  it(`classifies at least ${UNTUNED_FLOOR * 100}% of the untuned second blind set correctly (not tuned on: the honest figure)`, () => {
+    expect(measure('blind set 2 (UNTUNED, never used for tuning)', 'applications-blind-2.yaml')).toBeGreaterThanOrEqual(UNTUNED_FLOOR);
   });
 });
