@@ -11,6 +11,7 @@
  */
 import { Engine as RulesEngine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import { ZenEngine, type ZenDecision } from '@gorules/zen-engine';
+import { Environment } from '@marcbachmann/cel-js';
 import {
   compileRuleset,
   evaluateNumberApplication,
@@ -60,12 +61,59 @@ function combine(defaultDecision: Decision, fired: Array<{ rule: string; effect:
   return { decision: decision ?? defaultDecision, rules: fired.map((f) => f.rule).sort() };
 }
 
-/** The seed's one condition shape, `enterprise.status == "X"`; anything else is not translated. */
-function statusCondition(ruleKey: string, condition: string | null): string | null {
+/**
+ * The condition shapes the seed uses, as a tree both peers can express: `&&`, `||`, `!`,
+ * `[...].exists(w, input.description.contains(w))` and `enterprise.status == "X"`.
+ * Anything else has no translation and stops the bench.
+ */
+type PeerCondition =
+  | { all: PeerCondition[] }
+  | { any: PeerCondition[] }
+  | { not: PeerCondition }
+  | { containsAny: string[] }
+  | { status: string };
+
+interface CelNode {
+  op: string;
+  args: any;
+}
+
+const celParser = new Environment()
+  .registerVariable({ name: 'input', schema: { description: 'string' } })
+  .registerVariable({ name: 'enterprise', schema: { status: 'string' } });
+
+function isMember(node: CelNode, object: string, field: string): boolean {
+  return node.op === '.' && node.args[0]?.op === 'id' && node.args[0].args === object && node.args[1] === field;
+}
+
+function translateNode(node: CelNode, ruleKey: string): PeerCondition {
+  switch (node.op) {
+    case '&&':
+      return { all: node.args.map((arg: CelNode) => translateNode(arg, ruleKey)) };
+    case '||':
+      return { any: node.args.map((arg: CelNode) => translateNode(arg, ruleKey)) };
+    case '!_':
+      return { not: translateNode(node.args, ruleKey) };
+    case '==':
+      if (isMember(node.args[0], 'enterprise', 'status') && node.args[1]?.op === 'value') return { status: String(node.args[1].args) };
+      break;
+    case 'rcall': {
+      const [name, list, [variable, body]] = node.args;
+      const bound = variable?.op === 'id' ? variable.args : null;
+      const containsBound =
+        body?.op === 'rcall' && body.args[0] === 'contains' && isMember(body.args[1], 'input', 'description') && body.args[2]?.[0]?.op === 'id' && body.args[2][0].args === bound;
+      if (name === 'exists' && list?.op === 'list' && containsBound && list.args.every((item: CelNode) => item.op === 'value' && typeof item.args === 'string')) {
+        return { containsAny: list.args.map((item: CelNode) => item.args as string) };
+      }
+      break;
+    }
+  }
+  throw new Error(`rule ${ruleKey}: condition part ${JSON.stringify(node.op)} has no translation for the peer engines`);
+}
+
+function peerCondition(ruleKey: string, condition: string | null): PeerCondition | null {
   if (condition === null || condition.trim() === '') return null;
-  const match = /^\s*enterprise\.status\s*==\s*"([A-Z_]+)"\s*$/.exec(condition);
-  if (!match) throw new Error(`rule ${ruleKey}: condition ${JSON.stringify(condition)} has no translation for the peer engines`);
-  return match[1];
+  return translateNode(celParser.parse(condition).ast as CelNode, ruleKey);
 }
 
 interface PlainRule {
@@ -73,7 +121,7 @@ interface PlainRule {
   effect: Decision;
   keywords: string[];
   excludes: string[];
-  status: string | null;
+  condition: PeerCondition | null;
 }
 
 function plainRules(content: RulesetContent): PlainRule[] {
@@ -82,19 +130,29 @@ function plainRules(content: RulesetContent): PlainRule[] {
     effect: rule.effect,
     keywords: [...new Set(rule.keywords.map(normalizeText).filter((k) => k !== ''))],
     excludes: [...new Set(rule.excludeKeywords.map(normalizeText).filter((k) => k !== ''))],
-    status: statusCondition(rule.key, rule.condition),
+    condition: peerCondition(rule.key, rule.condition),
   }));
 }
 
 // ---- json-rules-engine: one rule per business rule, custom substring operator ----
+const substrings = (words: string[]): TopLevelCondition => ({ any: words.map((value) => ({ fact: 'text', operator: 'substr', value })) });
+
+function jsonRulesCondition(condition: PeerCondition): TopLevelCondition {
+  if ('all' in condition) return { all: condition.all.map(jsonRulesCondition) };
+  if ('any' in condition) return { any: condition.any.map(jsonRulesCondition) };
+  if ('not' in condition) return { not: jsonRulesCondition(condition.not) };
+  if ('containsAny' in condition) return substrings(condition.containsAny);
+  return { all: [{ fact: 'enterpriseStatus', operator: 'equal', value: condition.status }] };
+}
+
 function buildJsonRulesEngine(rules: PlainRule[]): RulesEngine {
   const engine = new RulesEngine([], { allowUndefinedFacts: true });
   engine.addOperator<string, string>('substr', (factValue, keyword) => typeof factValue === 'string' && factValue.includes(keyword));
   for (const rule of rules) {
     const all: TopLevelCondition[] = [];
-    if (rule.keywords.length > 0) all.push({ any: rule.keywords.map((value) => ({ fact: 'text', operator: 'substr', value })) });
-    if (rule.excludes.length > 0) all.push({ not: { any: rule.excludes.map((value) => ({ fact: 'text', operator: 'substr', value })) } });
-    if (rule.status !== null) all.push({ all: [{ fact: 'enterpriseStatus', operator: 'equal', value: rule.status }] });
+    if (rule.keywords.length > 0) all.push(substrings(rule.keywords));
+    if (rule.excludes.length > 0) all.push({ not: substrings(rule.excludes) });
+    if (rule.condition !== null) all.push(jsonRulesCondition(rule.condition));
     const properties: RuleProperties = {
       name: rule.key,
       conditions: { all: all as RuleProperties['conditions'][] as never },
@@ -113,6 +171,13 @@ function zenString(value: string): string {
 
 export function zenDecisionModel(rules: PlainRule[]): object {
   const anyOf = (keywords: string[]) => keywords.map((k) => `contains(text, ${zenString(k)})`).join(' or ');
+  const expression = (condition: PeerCondition): string => {
+    if ('all' in condition) return condition.all.map((part) => `(${expression(part)})`).join(' and ');
+    if ('any' in condition) return condition.any.map((part) => `(${expression(part)})`).join(' or ');
+    if ('not' in condition) return `not (${expression(condition.not)})`;
+    if ('containsAny' in condition) return anyOf(condition.containsAny);
+    return `enterpriseStatus == ${zenString(condition.status)}`;
+  };
   return {
     nodes: [
       { id: 'request', type: 'inputNode', name: 'Request', position: { x: 0, y: 0 } },
@@ -127,7 +192,7 @@ export function zenDecisionModel(rules: PlainRule[]): object {
           inputs: [
             { id: 'keywords', name: 'any keyword' },
             { id: 'excludes', name: 'no exclusion' },
-            { id: 'condition', name: 'standing' },
+            { id: 'condition', name: 'condition' },
           ],
           outputs: [
             { id: 'rule', name: 'rule', field: 'rule' },
@@ -137,7 +202,7 @@ export function zenDecisionModel(rules: PlainRule[]): object {
             _id: rule.key,
             keywords: rule.keywords.length > 0 ? anyOf(rule.keywords) : '',
             excludes: rule.excludes.length > 0 ? `not (${anyOf(rule.excludes)})` : '',
-            condition: rule.status !== null ? `enterpriseStatus == ${zenString(rule.status)}` : '',
+            condition: rule.condition !== null ? expression(rule.condition) : '',
             rule: zenString(rule.key),
             effect: zenString(rule.effect),
           })),

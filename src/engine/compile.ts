@@ -1,5 +1,5 @@
 import type { Decision, PenaltyMappingContent, RulesetContent } from './content';
-import { checkCondition, compileConditionProgram, conditionVariables, type ConditionKind, type ConditionProgram } from './conditions';
+import { checkCondition, compileConditionProgram, conditionVariables, planBusinessCondition, type ConditionKind, type ConditionProgram } from './conditions';
 import { ConditionError } from './errors';
 import { KeywordMatcher, type KeywordPattern } from './keyword-matcher';
 import { normalizeText } from './normalize';
@@ -9,6 +9,8 @@ export interface CompiledCondition {
   program: ConditionProgram;
   /** The variables it reads (`input`, `actual`, `enterprise`, ...). */
   variables: ReadonlySet<string>;
+  /** Business conditions: the word groups its program reads from the keyword pass (see planBusinessCondition). */
+  wordGroups: string[][];
 }
 
 export interface CompiledBusinessRule {
@@ -71,7 +73,9 @@ function compileCondition(ruleKey: string, condition: string | null, kind: Condi
   if (condition === null || condition.trim() === '') return null;
   const check = checkCondition(condition, kind);
   if (!check.ok) throw new ConditionError(ruleKey, check.message, check.position);
-  return { expression: condition, program: compileConditionProgram(condition, kind), variables: conditionVariables(condition, kind) };
+  const variables = conditionVariables(condition, kind);
+  if (kind === 'business') return { expression: condition, variables, ...planBusinessCondition(condition) };
+  return { expression: condition, program: compileConditionProgram(condition, kind), variables, wordGroups: [] };
 }
 
 /** Compiles once per version: normalises keywords, builds the keyword automaton, parses conditions. */
@@ -87,11 +91,11 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
       const normalised = normalizeText(keyword);
       if (normalised === '') return; // blank keyword: reported by validateContent, never matches
       hasKeywords = true;
-      patterns.push([normalised, { ruleIndex, keywordIndex, excluded: false }]);
+      patterns.push([normalised, { ruleIndex, kind: 'keyword', index: keywordIndex }]);
     });
     rule.excludeKeywords.forEach((keyword, keywordIndex) => {
       const normalised = normalizeText(keyword);
-      if (normalised !== '') patterns.push([normalised, { ruleIndex, keywordIndex, excluded: true }]);
+      if (normalised !== '') patterns.push([normalised, { ruleIndex, kind: 'exclusion', index: keywordIndex }]);
     });
     if (!hasKeywords) keywordlessRules.push(ruleIndex);
 
@@ -104,6 +108,12 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
       declaredPairs.set(pairKey, pairs);
     }
 
+    const condition = compileCondition(rule.key, rule.condition, 'business');
+    // Condition words are compared with the normalised description as written, so they enter the automaton unnormalised.
+    condition?.wordGroups.forEach((words, group) => {
+      for (const word of new Set(words)) patterns.push([word, { ruleIndex, kind: 'conditionWord', index: group }]);
+    });
+
     return {
       key: rule.key,
       industry: rule.industry,
@@ -112,7 +122,7 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
       message: rule.message,
       keywords: [...rule.keywords],
       hasKeywords,
-      condition: compileCondition(rule.key, rule.condition, 'business'),
+      condition,
     };
   });
 

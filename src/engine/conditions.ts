@@ -8,6 +8,15 @@ import type { EnterpriseStanding } from './types';
  */
 export type ConditionKind = 'business' | 'violation';
 
+const BUSINESS_INPUT_SCHEMA = {
+  description: 'string', // normalised
+  rawDescription: 'string',
+  industry: 'string',
+  scenario: 'string',
+  callDirection: 'string',
+  facts: 'map<string, dyn>',
+};
+
 const ENTERPRISE_SCHEMA = {
   id: 'string',
   status: 'string', // ACTIVE, OFFLINE, or NONE when the applicant is not a known enterprise
@@ -17,17 +26,7 @@ const ENTERPRISE_SCHEMA = {
 
 const environments: Record<ConditionKind, Environment> = {
   business: new Environment()
-    .registerVariable({
-      name: 'input',
-      schema: {
-        description: 'string', // normalised
-        rawDescription: 'string',
-        industry: 'string',
-        scenario: 'string',
-        callDirection: 'string',
-        facts: 'map<string, dyn>',
-      },
-    })
+    .registerVariable({ name: 'input', schema: BUSINESS_INPUT_SCHEMA })
     .registerVariable({ name: 'enterprise', schema: ENTERPRISE_SCHEMA }),
   violation: new Environment()
     .registerVariable({
@@ -85,7 +84,10 @@ export type ConditionProgram = (context: ConditionContext) => boolean;
 
 /** Parses a condition that checkCondition accepted. Runtime errors count as "not matched". */
 export function compileConditionProgram(condition: string, kind: ConditionKind): ConditionProgram {
-  const evaluate = environments[kind].parse(condition);
+  return programOf(environments[kind].parse(condition));
+}
+
+function programOf(evaluate: (context: ConditionContext) => unknown): ConditionProgram {
   return (context) => {
     try {
       return evaluate(context) === true;
@@ -114,6 +116,79 @@ export function conditionVariables(condition: string, kind: ConditionKind): Set<
   };
   visit(environments[kind].parse(condition).ast);
   return names;
+}
+
+/**
+ * The variable through which a planned business condition reads its word groups' results.
+ * Only the planning environment declares it, so a stored condition can never name it.
+ */
+export const WORD_GROUP_HITS = 'wordGroupHits';
+
+const plannedBusiness = new Environment()
+  .registerVariable({ name: 'input', schema: BUSINESS_INPUT_SCHEMA })
+  .registerVariable({ name: 'enterprise', schema: ENTERPRISE_SCHEMA })
+  .registerVariable(WORD_GROUP_HITS, 'list<bool>');
+
+export interface PlannedCondition {
+  program: ConditionProgram;
+  /** Words the description is searched for with the rules' keywords; `wordGroupHits[i]`: a word of group i occurs. */
+  wordGroups: string[][];
+}
+
+interface CelSpan extends CelNode {
+  start: number;
+  end: number;
+}
+
+/** `[<string literals>].exists(w, input.description.contains(w))`: its words, or null for any other node. */
+function containsAnyWords(node: CelSpan): string[] | null {
+  if (node.op !== 'rcall' || !Array.isArray(node.args)) return null;
+  const [name, list, macroArgs] = node.args as [unknown, CelSpan | undefined, CelSpan[] | undefined];
+  if (name !== 'exists' || list?.op !== 'list' || !Array.isArray(list.args) || !Array.isArray(macroArgs)) return null;
+  const [variable, body] = macroArgs;
+  if (variable?.op !== 'id' || body?.op !== 'rcall' || !Array.isArray(body.args)) return null;
+  const [method, receiver, callArgs] = body.args as [unknown, CelSpan | undefined, CelSpan[] | undefined];
+  const receiverArgs = receiver?.args as [CelSpan | undefined, unknown] | undefined;
+  const onDescription = receiver?.op === '.' && receiverArgs?.[0]?.op === 'id' && receiverArgs[0].args === 'input' && receiverArgs[1] === 'description';
+  const ofVariable = Array.isArray(callArgs) && callArgs.length === 1 && callArgs[0].op === 'id' && callArgs[0].args === variable.args;
+  if (method !== 'contains' || !onDescription || !ofVariable) return null;
+  const words = (list.args as CelSpan[]).map((item) => (item.op === 'value' && typeof item.args === 'string' ? item.args : null));
+  return words.every((word): word is string => word !== null) ? words : null;
+}
+
+/**
+ * Compiles a business condition (one checkCondition accepted) with its "description contains
+ * one of these words" parts answered by the keyword automaton instead of the interpreter:
+ * each `[...].exists(w, input.description.contains(w))` becomes `wordGroupHits[i]`, which the
+ * evaluator fills from the same single pass that finds the keywords. The result is the same
+ * as evaluating the condition as written (a group with an empty word is always true, as
+ * `contains("")` is); the rule's evidence still quotes it as written.
+ */
+export function planBusinessCondition(condition: string): PlannedCondition {
+  const groups: { start: number; end: number; words: string[] }[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') {
+      const span = node as CelSpan;
+      const words = containsAnyWords(span);
+      if (words) groups.push({ start: span.start, end: span.end, words });
+      else visit(span.args);
+    }
+  };
+  visit(environments.business.parse(condition).ast);
+  if (groups.length === 0) return { program: compileConditionProgram(condition, 'business'), wordGroups: [] };
+
+  groups.sort((a, b) => a.start - b.start);
+  let rewritten = '';
+  let from = 0;
+  const wordGroups: string[][] = [];
+  for (const group of groups) {
+    const replacement = group.words.includes('') ? 'true' : `${WORD_GROUP_HITS}[${wordGroups.push(group.words) - 1}]`;
+    rewritten += `${condition.slice(from, group.start)}(${replacement})`;
+    from = group.end;
+  }
+  rewritten += condition.slice(from);
+  return { program: programOf(plannedBusiness.parse(rewritten)), wordGroups };
 }
 
 /** JSON facts -> CEL values: integral numbers become int (bigint), everything else as is. */

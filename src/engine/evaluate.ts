@@ -1,7 +1,7 @@
 import type { Decision } from './content';
 import type { CompiledRuleset } from './compile';
 import { declaredPairKey } from './compile';
-import { enterpriseVariable, toCelValue, type ConditionContext } from './conditions';
+import { enterpriseVariable, toCelValue, WORD_GROUP_HITS, type ConditionContext } from './conditions';
 import { InvalidEvaluationInputError, UnknownBehaviorError } from './errors';
 import { normalizeText } from './normalize';
 import type {
@@ -61,7 +61,14 @@ export function evaluateNumberApplication(
   for (const ruleIndex of [...candidates].sort((a, b) => a - b)) {
     if (hits.excludedRules.has(ruleIndex)) continue;
     const rule = compiled.businessRules[ruleIndex];
-    if (rule.condition && !rule.condition.program(conditionContext())) continue;
+    if (rule.condition) {
+      const variables = conditionContext();
+      if (rule.condition.wordGroups.length > 0) {
+        const found = hits.conditionWords.get(ruleIndex);
+        variables[WORD_GROUP_HITS] = rule.condition.wordGroups.map((_, group) => found?.has(group) ?? false);
+      }
+      if (!rule.condition.program(variables)) continue;
+    }
 
     const evidence: string[] = [];
     const declaredLabel = declaredRules.get(ruleIndex);

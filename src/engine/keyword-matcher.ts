@@ -1,16 +1,22 @@
 /**
  * Aho–Corasick automaton over normalised keywords: one pass over a description finds
- * every keyword and exclusion of every rule, whatever the number of rules.
+ * every keyword, exclusion and condition word of every rule, whatever the number of rules.
  */
 export interface KeywordPattern {
   ruleIndex: number;
-  /** Index into the rule's keywords, or into its excludeKeywords when `excluded`. */
-  keywordIndex: number;
-  excluded: boolean;
+  /** What the text is to the rule: a keyword, an exclusion, or a word of one of its condition's word groups. */
+  kind: 'keyword' | 'exclusion' | 'conditionWord';
+  /** Index into the rule's keywords or excludeKeywords, or the condition's word group. */
+  index: number;
 }
 
+/**
+ * Transitions are keyed by UTF-16 code unit, not by one-character strings: most text here is
+ * CJK, and `text[i]` of a two-byte character allocates a string every time. Matching code
+ * units is exact substring matching all the same (keywords and text are normalised alike).
+ */
 interface AutomatonNode {
-  next: Map<string, number>;
+  next: Map<number, number>;
   fail: number;
   /** Patterns ending here, including those reached through failure links. */
   outputs: KeywordPattern[];
@@ -21,6 +27,14 @@ export interface KeywordHits {
   keywords: Map<number, Set<number>>;
   /** rules with at least one exclusion found */
   excludedRules: Set<number>;
+  /** ruleIndex -> indices of the condition word groups with a word found */
+  conditionWords: Map<number, Set<number>>;
+}
+
+function addHit(hits: Map<number, Set<number>>, ruleIndex: number, index: number): void {
+  let found = hits.get(ruleIndex);
+  if (found === undefined) hits.set(ruleIndex, (found = new Set()));
+  found.add(index);
 }
 
 export class KeywordMatcher {
@@ -35,7 +49,7 @@ export class KeywordMatcher {
   private insert(text: string, pattern: KeywordPattern): void {
     let state = 0;
     for (let i = 0; i < text.length; i++) {
-      const char = text[i];
+      const char = text.charCodeAt(i);
       let next = this.nodes[state].next.get(char);
       if (next === undefined) {
         next = this.nodes.length;
@@ -63,10 +77,10 @@ export class KeywordMatcher {
   }
 
   search(text: string): KeywordHits {
-    const hits: KeywordHits = { keywords: new Map(), excludedRules: new Set() };
+    const hits: KeywordHits = { keywords: new Map(), excludedRules: new Set(), conditionWords: new Map() };
     let state = 0;
     for (let i = 0; i < text.length; i++) {
-      const char = text[i];
+      const char = text.charCodeAt(i);
       let next = this.nodes[state].next.get(char);
       while (next === undefined && state !== 0) {
         state = this.nodes[state].fail;
@@ -74,13 +88,9 @@ export class KeywordMatcher {
       }
       state = next ?? 0;
       for (const pattern of this.nodes[state].outputs) {
-        if (pattern.excluded) {
-          hits.excludedRules.add(pattern.ruleIndex);
-          continue;
-        }
-        let found = hits.keywords.get(pattern.ruleIndex);
-        if (found === undefined) hits.keywords.set(pattern.ruleIndex, (found = new Set()));
-        found.add(pattern.keywordIndex);
+        if (pattern.kind === 'keyword') addHit(hits.keywords, pattern.ruleIndex, pattern.index);
+        else if (pattern.kind === 'exclusion') hits.excludedRules.add(pattern.ruleIndex);
+        else addHit(hits.conditionWords, pattern.ruleIndex, pattern.index);
       }
     }
     return hits;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import path from 'node:path';
 import { canonicalJson } from '../../../src/common/canonical-json';
 import { compileRuleset, evaluateNumberApplication, evaluateViolation, normalizeText, UnknownBehaviorError } from '../../../src/engine';
+import { compileConditionProgram, planBusinessCondition, WORD_GROUP_HITS } from '../../../src/engine/conditions';
 import { contentHash } from '../../../src/rulesets/content-hash';
 import { readRulesetDir } from '../../../src/rulesets/ruleset-files';
 
@@ -108,5 +109,37 @@ describe('content hashing, by property', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('planned business conditions, by property', () => {
+  // The seed's conditions, run as written by the CEL interpreter and as planned (word groups answered by the keyword pass).
+  const conditions = seed.content.businessRules.filter((rule) => rule.condition).map((rule) => rule.condition!);
+  const words = [...new Set(conditions.flatMap((condition) => [...condition.matchAll(/"([^"]*)"/g)].map((match) => match[1])))];
+
+  it('decide exactly as the condition written, on descriptions built from the conditions' own words', () => {
+    const description = fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 3 })), { maxLength: 6 }).map((parts) => normalizeText(parts.join('')));
+    const status = fc.constantFrom('NONE', 'ACTIVE', 'OFFLINE');
+    const programs = conditions.map((condition) => ({ written: compileConditionProgram(condition, 'business'), planned: planBusinessCondition(condition) }));
+    fc.assert(
+      fc.property(description, status, (text, enterpriseStatus) => {
+        const context = {
+          input: { description: text, rawDescription: text, industry: '', scenario: '', callDirection: '', facts: {} },
+          enterprise: { id: '', status: enterpriseStatus, seriousViolationCount: 0n, violationCount: 0n },
+        };
+        for (const { written, planned } of programs) {
+          const hits = planned.wordGroups.map((group) => group.some((word) => text.includes(word)));
+          expect(planned.program({ ...context, [WORD_GROUP_HITS]: hits })).toBe(written(context));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leave conditions without word groups to the interpreter as written', () => {
+    const planned = planBusinessCondition('enterprise.status == "OFFLINE" && input.callDirection == "OUTBOUND"');
+    expect(planned.wordGroups).toEqual([]);
+    const mixed = planBusinessCondition('["甲", "乙"].exists(w, input.description.contains(w)) && !["丙"].exists(x, input.industry.contains(x))');
+    expect(mixed.wordGroups).toEqual([['甲', '乙']]);
   });
 });
