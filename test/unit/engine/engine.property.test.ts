@@ -117,7 +117,7 @@ describe('planned business conditions, by property', () => {
   const conditions = seed.content.businessRules.filter((rule) => rule.condition).map((rule) => rule.condition!);
   const words = [...new Set(conditions.flatMap((condition) => [...condition.matchAll(/"([^"]*)"/g)].map((match) => match[1])))];
 
-  it('decide exactly as the condition written, on descriptions built from the conditions' own words', () => {
+  it('decide exactly as the condition written, on descriptions built from the words of the conditions', () => {
     const description = fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 3 })), { maxLength: 6 }).map((parts) => normalizeText(parts.join('')));
     const status = fc.constantFrom('NONE', 'ACTIVE', 'OFFLINE');
     const programs = conditions.map((condition) => ({ written: compileConditionProgram(condition, 'business'), planned: planBusinessCondition(condition) }));
