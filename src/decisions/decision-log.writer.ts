@@ -38,11 +38,11 @@ interface PendingRequest {
 }
 
 /**
- * One statement per batch (migration DecisionLogAppendFunction): it locks the chain head,
+ * One statement per batch (migration DecisionLogAppendBatch): it locks the chain head,
  * chains, inserts and moves the head, so the lock is held for one round trip and the batch
  * commits as a single-statement transaction.
  */
-const APPEND_SQL = 'SELECT first_seq::text AS first_seq, head_hash, hashes FROM append_decisions($1::json)';
+const APPEND_SQL = 'SELECT first_seq::text AS first_seq, head_hash, hashes FROM append_decision_batch($1::json, $2::text[])';
 
 interface AppendResult {
   first_seq: string;
@@ -62,10 +62,11 @@ function nextMonth(month: string): string {
 }
 
 /**
- * The batch as the one JSON parameter append_decisions reads with json_to_recordset, written
- * around the canonical documents the record hash was computed from (no second serialisation).
+ * The batch as append_decision_batch reads it: the records as one JSON array for
+ * json_to_recordset, written around the canonical documents the record hashes were computed
+ * from (no second serialisation), and the record hashes in order.
  */
-function appendParameters(records: PendingRecord[]): [string] {
+function appendParameters(records: PendingRecord[]): [string, string[]] {
   let json = '[';
   records.forEach(({ content: r, serialised }, index) => {
     json +=
@@ -73,9 +74,9 @@ function appendParameters(records: PendingRecord[]): [string] {
       `,"version_number":${r.versionNumber},"content_hash":${canonicalJson(r.contentHash)},"enterprise_id":${canonicalJson(r.enterpriseId)}` +
       `,"decision":${canonicalJson(r.decision)},"severity":${canonicalJson(r.severity)},"input":${serialised.input},"output":${serialised.output}` +
       `,"state":${serialised.state},"caller":${canonicalJson(r.caller)},"request_id":${canonicalJson(r.requestId)},"engine_version":${canonicalJson(r.engineVersion)}` +
-      `,"created_at":${canonicalJson(r.createdAt)},"record_hash":"${serialised.recordHash}"}`;
+      `,"created_at":${canonicalJson(r.createdAt)}}`;
   });
-  return [`${json}]`];
+  return [`${json}]`, records.map(({ serialised }) => serialised.recordHash)];
 }
 
 /** The records with the places the database gave them in the chain. */

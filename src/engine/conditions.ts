@@ -103,18 +103,24 @@ interface CelNode {
   args?: unknown;
 }
 
+interface CelSpan extends CelNode {
+  start: number;
+  end: number;
+}
+
+/** Walks cel-js's syntax tree; `enter` returns false to skip a node's children. */
+function walkCel(node: unknown, enter: (node: CelSpan) => boolean): void {
+  if (Array.isArray(node)) node.forEach((child) => walkCel(child, enter));
+  else if (node !== null && typeof node === 'object' && enter(node as CelSpan)) walkCel((node as CelSpan).args, enter);
+}
+
 /** The variables a condition reads (identifiers in its syntax tree, macro-bound names included). */
 export function conditionVariables(condition: string, kind: ConditionKind): Set<string> {
   const names = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') {
-      const { op, args } = node as CelNode;
-      if (op === 'id' && typeof args === 'string') names.add(args);
-      else visit(args);
-    }
-  };
-  visit(environments[kind].parse(condition).ast);
+  walkCel(environments[kind].parse(condition).ast, (node) => {
+    if (node.op === 'id' && typeof node.args === 'string') names.add(node.args);
+    return true;
+  });
   return names;
 }
 
@@ -133,11 +139,6 @@ export interface PlannedCondition {
   program: ConditionProgram;
   /** Words the description is searched for with the rules' keywords; `wordGroupHits[i]`: a word of group i occurs. */
   wordGroups: string[][];
-}
-
-interface CelSpan extends CelNode {
-  start: number;
-  end: number;
 }
 
 /** `[<string literals>].exists(w, input.description.contains(w))`: its words, or null for any other node. */
@@ -166,16 +167,11 @@ function containsAnyWords(node: CelSpan): string[] | null {
  */
 export function planBusinessCondition(condition: string): PlannedCondition {
   const groups: { start: number; end: number; words: string[] }[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') {
-      const span = node as CelSpan;
-      const words = containsAnyWords(span);
-      if (words) groups.push({ start: span.start, end: span.end, words });
-      else visit(span.args);
-    }
-  };
-  visit(environments.business.parse(condition).ast);
+  walkCel(environments.business.parse(condition).ast, (node) => {
+    const words = containsAnyWords(node);
+    if (words) groups.push({ start: node.start, end: node.end, words });
+    return words === null;
+  });
   if (groups.length === 0) return { program: compileConditionProgram(condition, 'business'), wordGroups: [] };
 
   groups.sort((a, b) => a.start - b.start);

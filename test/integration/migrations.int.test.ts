@@ -20,4 +20,26 @@ describe('migrations', () => {
       await Promise.all(sources.map((source) => source.destroy()));
     }
   });
+
+  it('revert and re-apply the decision-log batch function and time index', async () => {
+    const state = readTestState();
+    const url = await ensureDatabase(state.serverUrl, `ccc_test_${state.runId}_${randomBytes(6).toString('hex')}`);
+    const source = createDataSource(url, 2);
+    await source.initialize();
+    try {
+      await migrate(source);
+      const functions = async () =>
+        ((await source.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'append_decision%' ORDER BY 1`)) as { proname: string }[]).map((row) => row.proname);
+      const timeIndex = async () => ((await source.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'decision_log_created'`)) as { indexdef: string }[])[0].indexdef;
+      expect(await functions()).toEqual(['append_decision_batch']);
+      expect(await timeIndex()).toMatch(/USING brin/);
+      await source.undoLastMigration();
+      expect(await functions()).toEqual(['append_decisions']);
+      expect(await timeIndex()).toMatch(/USING btree/);
+      await migrate(source);
+      expect(await functions()).toEqual(['append_decision_batch']);
+    } finally {
+      await source.destroy();
+    }
+  });
 });

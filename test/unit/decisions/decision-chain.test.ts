@@ -20,7 +20,7 @@ const content = (i: number): DecisionContent => ({
   createdAt: '2025-01-01T00:00:00.000Z',
 });
 
-/** Chains records the way append_decisions does in the database, starting from an empty log. */
+/** Chains records the way append_decision_batch does in the database, starting from an empty log. */
 function chainRecords(head: { seq: number; hash: string | null }, records: { content: DecisionContent; recordHash: string }[]): ChainedDecision[] {
   let { seq, hash: prevHash } = head;
   return records.map(({ content, recordHash }) => {
