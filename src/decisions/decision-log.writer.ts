@@ -63,14 +63,14 @@ function nextMonth(month: string): string {
 
 /**
  * The batch as append_decision_batch reads it: the records as one JSON array for
- * json_to_recordset, written around the canonical documents the record hashes were computed
+ * json_populate_recordset, written around the canonical documents the record hashes were computed
  * from (no second serialisation), and the record hashes in order.
  */
 function appendParameters(records: PendingRecord[]): [string, string[]] {
   let json = '[';
   records.forEach(({ content: r, serialised }, index) => {
     json +=
-      `${index === 0 ? '' : ','}{"ord":${index + 1},"id":${canonicalJson(r.id)},"kind":${canonicalJson(r.kind)},"ruleset_key":${canonicalJson(r.rulesetKey)}` +
+      `${index === 0 ? '' : ','}{"id":${canonicalJson(r.id)},"kind":${canonicalJson(r.kind)},"ruleset_key":${canonicalJson(r.rulesetKey)}` +
       `,"version_number":${r.versionNumber},"content_hash":${canonicalJson(r.contentHash)},"enterprise_id":${canonicalJson(r.enterpriseId)}` +
       `,"decision":${canonicalJson(r.decision)},"severity":${canonicalJson(r.severity)},"input":${serialised.input},"output":${serialised.output}` +
       `,"state":${serialised.state},"caller":${canonicalJson(r.caller)},"request_id":${canonicalJson(r.requestId)},"engine_version":${canonicalJson(r.engineVersion)}` +
