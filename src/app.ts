@@ -8,11 +8,13 @@ import { CHANNELS, NotificationListener } from './db/notification-listener';
 import { createErrorFormatter } from './graphql/format-error';
 import { requestObserver } from './graphql/request-observer';
 import { PolicyMetrics } from './metrics/metrics';
-import { GraphQLContext } from './graphql/context';
-import { buildPolicySchema } from './graphql/schema';
+import { RequestContext, systemClock, Clock } from './common/request-context';
+import { buildPolicySchema } from './composition/schema';
+import { createServices, resolverInstances, Services } from './composition/services';
+import { poolOf } from './db/data-source';
+import { EVALUATION_FIELDS } from './evaluations/evaluation-fields';
 import { GraphiQLPage, renderGraphiQLPage } from './graphiql/graphiql-page';
 import { createHttpServer, PolicyHttpServer } from './http/http-server';
-import { createServices, Services } from './services';
 
 export interface AppOptions {
   config: Config;
@@ -20,6 +22,8 @@ export interface AppOptions {
   logger: Logger;
   /** Pre-filled into GraphiQL; only in local development mode. */
   developmentKey?: string | null;
+  /** The time every request is handled at (tests may fix it). */
+  clock?: Clock;
 }
 
 export interface App {
@@ -31,7 +35,7 @@ export interface App {
 }
 
 /** The one composition root, used by main.ts and by the integration tests. */
-export async function createApp({ config, dataSource, logger, developmentKey = null }: AppOptions): Promise<App> {
+export async function createApp({ config, dataSource, logger, developmentKey = null, clock = systemClock }: AppOptions): Promise<App> {
   const metrics = new PolicyMetrics(() => poolStats(dataSource));
   const notifications = new NotificationListener((dataSource.options as PostgresDataSourceOptions).url!);
   const services = createServices(dataSource, metrics, notifications, config);
@@ -44,9 +48,12 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
   notifications.on('error', (error) => logger.warn({ err: error }, 'notification connection lost; reconnecting'));
   await notifications.start();
   await services.logWriter.start();
-  const schema = await buildPolicySchema();
-  const protection = abuseProtection();
-  const apollo = new ApolloServer<GraphQLContext>({
+  const schema = await buildPolicySchema(resolverInstances(services));
+  const protection = abuseProtection({
+    fields: EVALUATION_FIELDS,
+    prepare: (context, calls) => services.evaluations.prepareEvaluations(context, calls),
+  });
+  const apollo = new ApolloServer<RequestContext>({
     schema,
     plugins: [...protection.plugins, requestObserver(metrics, logger)],
     validationRules: protection.validationRules,
@@ -67,7 +74,8 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
   let page: GraphiQLPage | null = null;
   const http = createHttpServer({
     apollo,
-    services,
+    authenticate: (secret) => services.apiKeys.authenticate(secret),
+    clock,
     logger,
     maxBodyBytes: config.maxBodyBytes,
     metrics: () => metrics.render(),
@@ -109,6 +117,6 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
 
 /** Connection counts of the pg pool behind TypeORM's postgres driver. */
 function poolStats(dataSource: DataSource): { total: number; idle: number; waiting: number } | null {
-  const pool = (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  const pool = poolOf(dataSource);
   return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }

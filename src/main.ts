@@ -1,13 +1,14 @@
 import cluster from 'node:cluster';
 import 'reflect-metadata';
 import { createApp } from './app';
-import { ApiKeyService } from './api-keys/api-key.service';
 import { ensureDevelopmentKey } from './api-keys/development-key';
 import { createLogger, flushLogs, Logger } from './common/logger';
 import { Config, ConfigError, isLocalDevelopment, loadConfig } from './config/config';
-import { Database, openDatabase } from './db/database';
+import { systemContext } from './common/request-context';
+import { openPolicyDatabase } from './composition/data-source';
+import { createAuthoringServices } from './composition/services';
+import { Database } from './db/database';
 import { ensureSeedRuleset } from './rulesets/seed';
-import { RulesetService } from './rulesets/ruleset.service';
 
 /** What the primary hands to cluster workers: the database it prepared and the development key. */
 const WORKER_DATABASE_URL = 'CCC_WORKER_DATABASE_URL';
@@ -27,12 +28,13 @@ function readConfig(): Config {
 
 /** Database (embedded or DATABASE_URL) -> migrations -> admin/development key -> seed ruleset. */
 async function prepare(config: Config, logger: Logger): Promise<{ database: Database; developmentKey: string | null }> {
-  const database = await openDatabase(config, (line) => logger.debug(line));
-  const apiKeys = new ApiKeyService(database.dataSource);
-  if (config.adminApiKey) await apiKeys.ensureAdminKey(config.adminApiKey);
+  const database = await openPolicyDatabase(config, (line) => logger.debug(line));
+  const services = createAuthoringServices(database.dataSource);
+  const system = systemContext('system');
+  if (config.adminApiKey) await services.apiKeys.ensureAdminKey(system, config.adminApiKey);
   const developmentKey =
-    isLocalDevelopment(config) && !config.adminApiKey ? await ensureDevelopmentKey(apiKeys, config.dataDir) : null;
-  await ensureSeedRuleset(new RulesetService(database.dataSource), logger);
+    isLocalDevelopment(config) && !config.adminApiKey ? await ensureDevelopmentKey(system, services.apiKeys, config.dataDir) : null;
+  await ensureSeedRuleset(services, logger);
   return { database, developmentKey };
 }
 
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
 
   if (cluster.isWorker) {
     const url = process.env[WORKER_DATABASE_URL]!;
-    const database = await openDatabase({ ...config, databaseUrl: url }, (line) => logger.debug(line));
+    const database = await openPolicyDatabase({ ...config, databaseUrl: url }, (line) => logger.debug(line));
     await serve(config, logger, database, process.env[WORKER_DEVELOPMENT_KEY] || null, false);
     return;
   }

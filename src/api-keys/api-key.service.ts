@@ -3,10 +3,11 @@ import { DataSource, IsNull } from 'typeorm';
 import { uuidv7 } from 'uuidv7';
 import { BadInputError, NotFoundError, UnauthenticatedError } from '../common/errors';
 import { isUuid } from '../common/ids';
+import { MAX_CACHED_KEYS } from '../common/limits';
 import { CHANNELS } from '../db/notification-listener';
-import { Caller } from '../common/request-context';
+import { actorOf, Caller, RequestContext } from '../common/request-context';
 import { ApiKeyEntity } from './api-key.entity';
-import { isRole, Role, ROLES } from './roles';
+import { isRole, Role, ROLES } from '../common/roles';
 
 export interface CreatedApiKey {
   id: string;
@@ -23,8 +24,6 @@ export function hashApiKey(secret: string): string {
 export function generateApiKeySecret(): string {
   return `ccc_${randomBytes(32).toString('base64url')}`;
 }
-
-const MAX_CACHED_KEYS = 10_000;
 
 /**
  * A key's name is its holder's identity: maker-checker compares it with a draft's editors,
@@ -82,7 +81,7 @@ export class ApiKeyService {
     return caller;
   }
 
-  async create(createdBy: string, name: string, roles: string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
+  async create(context: RequestContext, name: string, roles: string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 100) throw new BadInputError('name must be 1 to 100 characters');
     if (RESERVED_KEY_NAMES.includes(trimmed.toLowerCase())) {
@@ -98,17 +97,17 @@ export class ApiKeyService {
       name: trimmed,
       roles: uniqueRoles,
       keyHash: hashApiKey(secret),
-      createdBy,
-      createdAt: new Date(),
+      createdBy: actorOf(context),
+      createdAt: context.now,
       revokedAt: null,
     });
     return { id, name: trimmed, roles: uniqueRoles, key: secret };
   }
 
-  async revoke(id: string): Promise<boolean> {
+  async revoke(context: RequestContext, id: string): Promise<boolean> {
     if (!isUuid(id)) throw new NotFoundError(`no API key with id ${id}`);
     const revoked = await this.dataSource.transaction(async (manager) => {
-      const result = await manager.getRepository(ApiKeyEntity).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+      const result = await manager.getRepository(ApiKeyEntity).update({ id, revokedAt: IsNull() }, { revokedAt: context.now });
       if (!result.affected) {
         const exists = await manager.getRepository(ApiKeyEntity).existsBy({ id });
         if (!exists) throw new NotFoundError(`no API key with id ${id}`);
@@ -127,7 +126,7 @@ export class ApiKeyService {
   }
 
   /** Guarantees an active admin key with this secret exists (ADMIN_API_KEY). */
-  async ensureAdminKey(secret: string, name = 'admin'): Promise<void> {
+  async ensureAdminKey(context: RequestContext, secret: string, name = 'admin'): Promise<void> {
     const check = async (): Promise<boolean> => {
       const existing = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(secret) });
       if (existing && !existing.revokedAt && existing.roles.includes('admin')) return true;
@@ -138,7 +137,7 @@ export class ApiKeyService {
     };
     if (await check()) return;
     try {
-      await this.create('system', name, ['admin'], secret);
+      await this.create(context, name, ['admin'], secret);
     } catch (error) {
       // Another process starting at the same moment inserted it first (unique key_hash).
       if ((error as { code?: string }).code !== '23505' || !(await check())) throw error;

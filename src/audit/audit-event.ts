@@ -1,3 +1,5 @@
+import type { BusinessRuleContent, Decision, PenaltyMappingContent, ViolationRuleContent } from '../engine/content';
+
 /** Every kind of authoring change the edit trail records. */
 export const AUDIT_EVENT_TYPES = [
   'RULESET_CREATED',
@@ -13,14 +15,54 @@ export const AUDIT_EVENT_TYPES = [
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
-/** What a service appends: who changed what, with the changed part before and after. */
-export interface AuditEventInput {
-  type: AuditEventType;
-  actor: string;
+export interface RulesetSettings {
+  key: string;
+  name: string;
+  description: string | null;
+  makerChecker: boolean;
+  defaultDecision: Decision;
+  defaultMessage: string | null;
+}
+
+interface DefaultDecisionState {
+  defaultDecision: Decision;
+  defaultMessage: string;
+}
+
+interface PublishedState {
+  status: 'PUBLISHED';
+  number: number;
+  contentHash: string;
+}
+
+/**
+ * The changed part of each kind of event, before and after (null where it did not exist):
+ * one rule, the default decision, a version's status. Typed per event so that a reader of
+ * the trail knows what each `before` and `after` holds.
+ */
+export type AuditChange =
+  | { type: 'RULESET_CREATED'; before: null; after: RulesetSettings }
+  | { type: 'DRAFT_CREATED'; before: null; after: { parentNumber: number | null; contentHash: string } }
+  | { type: 'DEFAULT_DECISION_SET'; before: DefaultDecisionState; after: DefaultDecisionState }
+  | { type: 'BUSINESS_RULE_UPSERTED'; before: BusinessRuleContent | null; after: BusinessRuleContent }
+  | { type: 'VIOLATION_RULE_UPSERTED'; before: ViolationRuleContent | null; after: ViolationRuleContent }
+  | { type: 'PENALTY_MAPPING_UPSERTED'; before: PenaltyMappingContent | null; after: PenaltyMappingContent }
+  | {
+      type: 'RULE_REMOVED';
+      before: { kind: 'businessRule' | 'violationRule' | 'penalty'; value: BusinessRuleContent | ViolationRuleContent | PenaltyMappingContent };
+      after: null;
+    }
+  | {
+      type: 'DRAFT_PUBLISHED';
+      before: { status: 'DRAFT'; parentNumber: number | null; editors: string[] } | null;
+      after: PublishedState & { changelog: string; effectiveFrom: string };
+    }
+  | { type: 'DRAFT_DISCARDED'; before: { parentNumber: number | null; contentHash: string; editors: string[]; content: unknown }; after: null }
+  | { type: 'VERSION_RETIRED'; before: PublishedState; after: { status: 'RETIRED'; number: number; contentHash: string } };
+
+/** What a service appends: which ruleset and draft changed, and how; the actor and time come from the request. */
+export type AuditEventInput = AuditChange & {
   rulesetKey: string;
   versionId: string | null;
   revision: number | null;
-  /** The changed part only (one rule, the default decision, ...), null when it did not exist. */
-  before: unknown;
-  after: unknown;
-}
+};

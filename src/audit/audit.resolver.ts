@@ -1,9 +1,11 @@
-import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
-import { GraphQLContext } from '../graphql/context';
+import { Arg, Authorized, ID, Int, Query, Resolver } from 'type-graphql';
+import { AuditService } from './audit.service';
 import { AuditEvent } from './audit.types';
 
 @Resolver()
 export class AuditResolver {
+  constructor(private readonly audit: AuditService) {}
+
   @Authorized('editor', 'publisher', 'auditor')
   @Query(() => [AuditEvent], { description: 'The edit trail, newest first: per ruleset, per draft, or both.' })
   auditEvents(
@@ -11,8 +13,7 @@ export class AuditResolver {
     @Arg('draftId', () => ID, { nullable: true }) draftId: string | null,
     @Arg('type', () => String, { nullable: true }) type: string | null,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
-    @Ctx() { services }: GraphQLContext,
   ): Promise<AuditEvent[]> {
-    return services.audit.list({ rulesetKey, versionId: draftId, type, first });
+    return this.audit.list({ rulesetKey, versionId: draftId, type, first });
   }
 }

@@ -2,6 +2,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { uuidv7 } from 'uuidv7';
 import { BadInputError } from '../common/errors';
 import { isUuid } from '../common/ids';
+import { actorOf, RequestContext } from '../common/request-context';
+import { MAX_AUDIT_PAGE } from '../common/limits';
 import { AuditEventEntity } from './audit-event.entity';
 import { AUDIT_EVENT_TYPES, AuditEventInput, AuditEventType } from './audit-event';
 
@@ -14,8 +16,6 @@ export interface AuditEventFilter {
   first?: number;
 }
 
-export const MAX_AUDIT_PAGE = 500;
-
 /** jsonb parameters go as JSON text: the driver would send a bare string as text, not as a JSON string. */
 const toJsonb = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
@@ -24,14 +24,12 @@ export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Appends one event with the caller's transaction manager, so it commits or rolls back with the change. */
-  async append(manager: EntityManager, event: AuditEventInput, at: Date = new Date()): Promise<AuditEventEntity> {
-    const entity: AuditEventEntity = { id: uuidv7(), at, ...event, before: event.before ?? null, after: event.after ?? null };
-    await manager.query(
+  async append(tx: EntityManager, context: RequestContext, event: AuditEventInput): Promise<void> {
+    await tx.query(
       `INSERT INTO audit_event (id, ruleset_key, version_id, revision, type, actor, at, before, after)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)`,
-      [entity.id, entity.rulesetKey, entity.versionId, entity.revision, entity.type, entity.actor, at, toJsonb(entity.before), toJsonb(entity.after)],
+      [uuidv7(), event.rulesetKey, event.versionId, event.revision, event.type, actorOf(context), context.now, toJsonb(event.before), toJsonb(event.after)],
     );
-    return entity;
   }
 
   /** Events newest first, per ruleset and/or per draft. */

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/config';
-import { openDatabase } from '../db/database';
+import { openPolicyDatabase } from '../composition/data-source';
 import { ExportHeader, ExportVerifier } from '../decisions/decision-export';
 import { RECORD_COLUMNS, RecordRow, toRecord } from '../decisions/decision-log.service';
 import { parseArgs, UsageError } from './args';
@@ -144,7 +144,7 @@ if (require.main === module) {
     stderr: process.stderr,
     async openDatabase() {
       const config = loadConfig();
-      return openDatabase(config, () => undefined);
+      return openPolicyDatabase(config, () => undefined);
     },
   };
   runDecisionsCli(process.argv.slice(2), io).then(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import 'reflect-metadata';
-import { buildPolicySchema, printSortedSchema } from '../graphql/schema';
+import { buildPolicySchema, printSortedSchema } from '../composition/schema';
 
 /** Writes schema.graphql (sorted) from the type-graphql code: the committed public schema. */
 async function emitSchema(): Promise<void> {

@@ -1,16 +1,18 @@
 import os from 'node:os';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
 import { DomainError, NotFoundError } from '../common/errors';
 import { ConfigError, loadConfig } from '../config/config';
-import { openDatabase } from '../db/database';
+import { systemContext } from '../common/request-context';
+import { openPolicyDatabase } from '../composition/data-source';
+import { createAuthoringServices } from '../composition/services';
 import { validateContent, type RulesetContent } from '../engine';
 import { contentHash } from '../rulesets/content-hash';
-import { DraftService } from '../rulesets/draft.service';
 import { readRulesetDir, RulesetFileError, writeRulesetDir } from '../rulesets/ruleset-files';
 import { RulesetVersionView } from '../rulesets/ruleset-version.view';
 import { RulesetService } from '../rulesets/ruleset.service';
+import { AuthoringService } from '../rulesets/authoring.service';
+import { PublishingService } from '../rulesets/publishing.service';
 import { diffContent, formatChanges } from '../rulesets/version-diff';
 import { parseArgs, UsageError } from './args';
 
@@ -54,12 +56,16 @@ async function publishedVersion(rulesets: RulesetService, key: string, number: n
   return newest;
 }
 
-async function withDatabase<T>(io: CliIo, work: (services: { rulesets: RulesetService; drafts: DraftService }) => Promise<T>): Promise<T> {
+interface CliServices {
+  rulesets: RulesetService;
+  authoring: AuthoringService;
+  publishing: PublishingService;
+}
+
+async function withDatabase<T>(io: CliIo, work: (services: CliServices) => Promise<T>): Promise<T> {
   const database = await io.openDatabase();
   try {
-    const rulesets = new RulesetService(database.dataSource);
-    const drafts = new DraftService(database.dataSource, rulesets, new AuditService(database.dataSource));
-    return await work({ rulesets, drafts });
+    return await work(createAuthoringServices(database.dataSource));
   } finally {
     await database.close();
   }
@@ -93,13 +99,14 @@ export async function runRulesetsCli(argv: string[], io: CliIo): Promise<number>
           return 1;
         }
         const actor = options.get('actor') ?? `cli:${os.userInfo().username}`;
-        return await withDatabase(io, async ({ rulesets, drafts }) => {
+        const context = systemContext(actor);
+        return await withDatabase(io, async ({ rulesets, authoring, publishing }) => {
           if (!(await rulesets.findRuleset(meta.key))) {
-            const version = await rulesets.importRuleset(actor, meta, content, `Imported from ${positional[0]}`);
+            const version = await publishing.importRuleset(context, meta, content, `Imported from ${positional[0]}`);
             io.out(`${meta.key}: new ruleset, published as version ${version.number} (content hash ${version.contentHash})`);
             return 0;
           }
-          const draft = await drafts.createDraftWithContent(actor, meta.key, content);
+          const draft = await authoring.createDraftWithContent(context, meta.key, content);
           io.out(`${meta.key}: exists; created draft ${draft.id} (revision ${draft.revision}, content hash ${draft.contentHash})`);
           io.out(`review it (diffVersions, validateDraft) and publish it with publishDraft(draftId: "${draft.id}", expectedRevision: ${draft.revision}, changelog: "...")`);
           return 0;
@@ -161,7 +168,7 @@ if (require.main === module) {
     err: (line) => console.error(line),
     async openDatabase() {
       const config = loadConfig();
-      return openDatabase(config, () => undefined);
+      return openPolicyDatabase(config, () => undefined);
     },
   };
   runRulesetsCli(process.argv.slice(2), io).then(

@@ -1,8 +1,13 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntitySchema } from 'typeorm';
+import type { Pool } from 'pg';
 import { migrations } from '../../migrations';
-import { entities } from './entities';
 
-export function createDataSource(url: string, poolSize = 20): DataSource {
+// TypeORM takes entity classes of any shape.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity targets
+export type EntityList = (Function | EntitySchema)[];
+
+/** A TypeORM data source over PostgreSQL with the project's migrations; the entity list comes from the composition root. */
+export function buildDataSource(url: string, entities: EntityList, poolSize = 20): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -14,4 +19,13 @@ export function createDataSource(url: string, poolSize = 20): DataSource {
     logging: false,
     extra: { max: poolSize, connectionTimeoutMillis: 5000, application_name: 'ccc-policy' },
   });
+}
+
+/**
+ * The pg pool behind TypeORM's postgres driver (its public `master` property). The hot
+ * paths (decision log, standing reads) query it directly, skipping the query runner; this is
+ * the one place that knows where it is.
+ */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
 }

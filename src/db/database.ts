@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Config } from '../config/config';
-import { createDataSource } from './data-source';
+import { buildDataSource, EntityList } from './data-source';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
 import { ensureDatabase } from './ensure-database';
 
@@ -17,14 +17,14 @@ export interface Database {
 }
 
 /** Connects to DATABASE_URL, or starts the embedded server, then applies pending migrations. */
-export async function openDatabase(config: Config, log: (line: string) => void): Promise<Database> {
+export async function openDatabase(config: Config, entities: EntityList, log: (line: string) => void): Promise<Database> {
   let embedded: EmbeddedDatabase | null = null;
   let url = config.databaseUrl;
   if (!url) {
     embedded = await startEmbeddedDatabase(config.dataDir, (line) => log(`postgres: ${line}`));
     url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME);
   }
-  const dataSource = createDataSource(url);
+  const dataSource = buildDataSource(url, entities);
   try {
     await dataSource.initialize();
     await migrate(dataSource);
@@ -43,7 +43,6 @@ export async function openDatabase(config: Config, log: (line: string) => void):
     },
   };
 }
-
 
 /**
  * Applies pending migrations while holding a session advisory lock on a connection of its

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { BadInputError } from '../common/errors';
 import { isUuid } from '../common/ids';
+import { MAX_DECISION_PAGE } from '../common/limits';
 import { ChainedDecision, ChainVerifier, DecisionKind } from './decision-record';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -86,7 +87,6 @@ export function toRecord(row: RecordRow): ChainedDecision {
   };
 }
 
-export const MAX_PAGE_SIZE = 500;
 const VERIFY_CHUNK = 2000;
 
 /**
@@ -116,8 +116,8 @@ export class DecisionLogService {
 
   /** A page of the log; the filtered total is counted only when asked for (a count over millions of rows is not free). */
   async listDecisions(filter: DecisionFilterArgs, first: number, after: string | null, countTotal = true): Promise<DecisionPage> {
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-      throw new BadInputError(`first must be between 0 and ${MAX_PAGE_SIZE}`);
+    if (!Number.isInteger(first) || first < 0 || first > MAX_DECISION_PAGE) {
+      throw new BadInputError(`first must be between 0 and ${MAX_DECISION_PAGE}`);
     }
     const afterSeq = after ? decodeCursor(after) : 0;
     const { where, params } = filterClause(filter);

@@ -1,23 +1,27 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
-import { hasRole } from '../api-keys/roles';
-import { ForbiddenError } from '../common/errors';
-import { GraphQLContext } from '../graphql/context';
+import { RequestContext } from '../common/request-context';
+import { hasRole } from '../common/roles';
 import { maySelectField } from '../graphql/selection';
+import { assertMayReadDecision } from './decision-access';
+import { DecisionLogService } from './decision-log.service';
 import { toDecisionRecord } from './decision.mapping';
+import { ReplayService } from './replay.service';
 import { DecisionConnection, DecisionFilter, DecisionRecord, ImpactReport, LogCheckpointInput, LogVerification, ReplayResult } from './decision.types';
 
 /** The decision log: auditors read it all; an evaluator only the decisions it received in this request. */
 @Resolver()
 export class DecisionResolver {
+  constructor(
+    private readonly decisionLog: DecisionLogService,
+    private readonly replay: ReplayService,
+  ) {}
+
   @Authorized()
   @Query(() => DecisionRecord, { nullable: true, description: 'Auditors: any decision. Evaluators: only decisions returned to them in this same request.' })
-  async decision(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<DecisionRecord | null> {
-    const caller = context.caller!;
-    if (!hasRole(caller.roles, ['auditor']) && !context.receivedDecisionIds.has(id)) {
-      throw new ForbiddenError('reading the decision log needs the role auditor; an evaluator may read only the decisions it received in this request');
-    }
-    const record = await context.services.decisionLog.findDecision(id);
+  async decision(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext): Promise<DecisionRecord | null> {
+    assertMayReadDecision(context, id);
+    const record = await this.decisionLog.findDecision(id);
     return record ? toDecisionRecord(record) : null;
   }
 
@@ -27,10 +31,9 @@ export class DecisionResolver {
     @Arg('filter', () => DecisionFilter, { nullable: true }) filter: DecisionFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() { services }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<DecisionConnection> {
-    const page = await services.decisionLog.listDecisions(filter ?? {}, first ?? 50, after ?? null, maySelectField(info, 'totalCount'));
+    const page = await this.decisionLog.listDecisions(filter ?? {}, first ?? 50, after ?? null, maySelectField(info, 'totalCount'));
     return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toDecisionRecord(edge.node) })) };
   }
 
@@ -40,9 +43,8 @@ export class DecisionResolver {
     @Arg('id', () => ID) id: string,
     @Arg('againstVersion', () => Int, { nullable: true }) againstVersion: number | null,
     @Arg('againstDraftId', () => ID, { nullable: true }) againstDraftId: string | null,
-    @Ctx() { services }: GraphQLContext,
   ): Promise<ReplayResult> {
-    return services.replay.replayDecision(id, againstVersion, againstDraftId);
+    return this.replay.replayDecision(id, againstVersion, againstDraftId);
   }
 
   @Authorized('auditor', 'editor', 'publisher')
@@ -57,10 +59,10 @@ export class DecisionResolver {
     @Arg('from', () => Date, { nullable: true }) from: Date | null,
     @Arg('to', () => Date, { nullable: true }) to: Date | null,
     @Arg('sampleSize', () => Int, { nullable: true, defaultValue: 20 }) sampleSize: number | null,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() { caller }: RequestContext,
   ): Promise<ImpactReport> {
     const samplesWithLoggedContent = hasRole(caller!.roles, ['auditor']);
-    return services.replay.impactAnalysis({ rulesetKey, candidateVersion, candidateDraftId, from, to, sampleSize, samplesWithLoggedContent });
+    return this.replay.impactAnalysis({ rulesetKey, candidateVersion, candidateDraftId, from, to, sampleSize, samplesWithLoggedContent });
   }
 
   @Authorized('auditor')
@@ -76,8 +78,7 @@ export class DecisionResolver {
       description: 'A checkpoint from an earlier verification: the record there must still carry that hash.',
     })
     checkpoint: LogCheckpointInput | null,
-    @Ctx() { services }: GraphQLContext,
   ): Promise<LogVerification> {
-    return services.decisionLog.verify(from ?? null, to ?? null, checkpoint ?? null);
+    return this.decisionLog.verify(from ?? null, to ?? null, checkpoint ?? null);
   }
 }

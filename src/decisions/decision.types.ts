@@ -3,14 +3,9 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DecisionEnum } from '../rulesets/ruleset.types';
 
-@ObjectType({ description: 'One logged decision: what was asked, what was answered, by which version, for whom.' })
-export class DecisionRecord {
-  @Field(() => ID)
-  id: string;
-
-  @Field({ description: 'NUMBER_APPLICATION, VIOLATION or RECORDED_VIOLATION' })
-  kind: string;
-
+/** The published version a decision was made by, as every logged answer names it. */
+@ObjectType()
+export abstract class LoggedVersionFields {
   @Field(() => ID)
   rulesetKey: string;
 
@@ -19,6 +14,15 @@ export class DecisionRecord {
 
   @Field()
   contentHash: string;
+}
+
+@ObjectType({ description: 'One logged decision: what was asked, what was answered, by which version, for whom.' })
+export class DecisionRecord extends LoggedVersionFields {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'NUMBER_APPLICATION, VIOLATION or RECORDED_VIOLATION' })
+  kind: string;
 
   @Field(() => GraphQLJSON, { description: 'The canonical input evaluated.' })
   input: unknown;

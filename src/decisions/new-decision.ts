@@ -3,10 +3,10 @@ import { RequestContext } from '../common/request-context';
 import { ENGINE_VERSION } from '../engine';
 import { DecisionContent, DecisionKind } from './decision-record';
 
-/** The version an evaluation used, as the log names it. */
+/** The published version an evaluation used, as the log names it (drafts are never logged). */
 export interface LoggedVersion {
   rulesetKey: string;
-  number: number;
+  number: number | null;
   contentHash: string;
 }
 
@@ -25,7 +25,7 @@ export function newDecision(
     id: uuidv7(),
     kind,
     rulesetKey: version.rulesetKey,
-    versionNumber: version.number,
+    versionNumber: version.number!,
     contentHash: version.contentHash,
     enterpriseId: fields.enterpriseId,
     decision: fields.decision,

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { canonicalJson } from '../common/canonical-json';
 import { BadInputError, NotFoundError } from '../common/errors';
+import { MAX_IMPACT_SAMPLES } from '../common/limits';
 import {
   ApplicationState,
   CompiledRuleset,
@@ -11,7 +12,7 @@ import {
   ViolationInput,
   ViolationState,
 } from '../engine';
-import { ResolvedVersion, VersionResolver } from '../evaluations/version-resolver';
+import { ResolvedVersion, VersionCatalogue } from '../rulesets/version-catalogue';
 import { ChainedDecision, DecisionKind } from './decision-record';
 import { DecisionLogService, RecordRow, toRecord, RECORD_COLUMNS } from './decision-log.service';
 import { describeDifferences, outcomeOf } from './replay-diff';
@@ -44,7 +45,6 @@ export interface ImpactArgs {
 }
 
 const IMPACT_CHUNK = 1000;
-export const MAX_SAMPLE_SIZE = 200;
 
 /**
  * Re-evaluates a logged decision: its logged input and the recorded state it read, and
@@ -70,7 +70,7 @@ export class ReplayService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly log: DecisionLogService,
-    private readonly versions: VersionResolver,
+    private readonly versions: VersionCatalogue,
   ) {}
 
   async replayDecision(id: string, againstVersion?: number | null, againstDraftId?: string | null): Promise<ReplayResultView> {
@@ -80,8 +80,8 @@ export class ReplayService {
     const record = await this.log.findDecision(id);
     if (!record) throw new NotFoundError(`no decision with id "${id}"`);
     let candidate: ResolvedVersion;
-    if (againstDraftId != null) candidate = await this.versions.byId(againstDraftId, record.rulesetKey);
-    else candidate = await this.versions.byNumber(record.rulesetKey, againstVersion ?? record.versionNumber);
+    if (againstDraftId != null) candidate = await this.versions.versionById(againstDraftId, record.rulesetKey);
+    else candidate = await this.versions.resolveVersion(record.rulesetKey, { version: againstVersion ?? record.versionNumber });
     return replayAgainst(record, candidate);
   }
 
@@ -94,12 +94,12 @@ export class ReplayService {
     const hasDraft = args.candidateDraftId != null;
     if (hasVersion === hasDraft) throw new BadInputError('give exactly one of candidateVersion and candidateDraftId');
     const sampleSize = args.sampleSize ?? 20;
-    if (!Number.isInteger(sampleSize) || sampleSize < 0 || sampleSize > MAX_SAMPLE_SIZE) {
-      throw new BadInputError(`sampleSize must be between 0 and ${MAX_SAMPLE_SIZE}`);
+    if (!Number.isInteger(sampleSize) || sampleSize < 0 || sampleSize > MAX_IMPACT_SAMPLES) {
+      throw new BadInputError(`sampleSize must be between 0 and ${MAX_IMPACT_SAMPLES}`);
     }
     const candidate = hasDraft
-      ? await this.versions.byId(args.candidateDraftId!, args.rulesetKey)
-      : await this.versions.byNumber(args.rulesetKey, args.candidateVersion!);
+      ? await this.versions.versionById(args.candidateDraftId!, args.rulesetKey)
+      : await this.versions.resolveVersion(args.rulesetKey, { version: args.candidateVersion! });
 
     let evaluated = 0;
     let changed = 0;

@@ -1,6 +1,9 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { GraphQLContext } from '../graphql/context';
-import { NumberApplicationEvaluation, NumberApplicationInput, ViolationEvaluation, ViolationInput } from './evaluation.types';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { RequestContext } from '../common/request-context';
+import { EvaluationField } from './evaluation-fields';
+import { EvaluationService } from './evaluation.service';
+import { NumberApplicationEvaluation, NumberApplicationInputType, ViolationEvaluation, ViolationInputType } from './evaluation.types';
 
 @ArgsType()
 class PinArgs {
@@ -17,48 +20,63 @@ class PinArgs {
   asOf?: Date | null;
 }
 
-const pinsOf = ({ version, contentHash, asOf }: PinArgs) => ({ version, contentHash, asOf });
+const requestOf = <Args>({ rulesetKey, version, contentHash, asOf }: PinArgs, args: Args, info: GraphQLResolveInfo) => ({
+  responseKey: String(info.path.key),
+  rulesetKey,
+  pins: { version, contentHash, asOf },
+  args,
+});
 
 /** Evaluations: thin mapping onto EvaluationService; every result names its logged decision. */
 @Resolver()
 export class EvaluationResolver {
+  constructor(private readonly evaluations: EvaluationService) {}
+
   @Authorized('evaluator')
+  @EvaluationField({ kind: 'application' })
   @Query(() => NumberApplicationEvaluation, { description: 'Decides a number application; with no pin, the version in effect now.' })
   evaluateNumberApplication(
     @Args(() => PinArgs) pins: PinArgs,
-    @Arg('input', () => NumberApplicationInput) input: NumberApplicationInput,
-    @Ctx() context: GraphQLContext,
+    @Arg('input', () => NumberApplicationInputType) input: NumberApplicationInputType,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<NumberApplicationEvaluation> {
-    return context.services.evaluations.evaluateNumberApplication(context, pins.rulesetKey, pinsOf(pins), input) as Promise<NumberApplicationEvaluation>;
+    return this.evaluations.evaluateNumberApplication(context, requestOf(pins, input, info));
   }
 
   @Authorized('evaluator')
+  @EvaluationField({ kind: 'application', batchArgument: 'inputs' })
   @Query(() => [NumberApplicationEvaluation], { description: 'Up to 1,000 applications against one resolved version, logged together.' })
   evaluateNumberApplications(
     @Args(() => PinArgs) pins: PinArgs,
-    @Arg('inputs', () => [NumberApplicationInput]) inputs: NumberApplicationInput[],
-    @Ctx() context: GraphQLContext,
+    @Arg('inputs', () => [NumberApplicationInputType]) inputs: NumberApplicationInputType[],
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<NumberApplicationEvaluation[]> {
-    return context.services.evaluations.evaluateNumberApplications(context, pins.rulesetKey, pinsOf(pins), inputs) as Promise<NumberApplicationEvaluation[]>;
+    return this.evaluations.evaluateNumberApplications(context, requestOf(pins, inputs, info));
   }
 
   @Authorized('evaluator')
+  @EvaluationField({ kind: 'violation' })
   @Query(() => ViolationEvaluation, { description: 'Judges a reported violation against the recorded history, without recording it.' })
   evaluateViolation(
     @Args(() => PinArgs) pins: PinArgs,
-    @Arg('input', () => ViolationInput) input: ViolationInput,
-    @Ctx() context: GraphQLContext,
+    @Arg('input', () => ViolationInputType) input: ViolationInputType,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ViolationEvaluation> {
-    return context.services.evaluations.evaluateViolation(context, pins.rulesetKey, pinsOf(pins), input) as Promise<ViolationEvaluation>;
+    return this.evaluations.evaluateViolation(context, requestOf(pins, input, info));
   }
 
   @Authorized('evaluator')
+  @EvaluationField({ kind: 'violation' })
   @Mutation(() => ViolationEvaluation, { description: 'Evaluates and records a violation; changes the enterprise standing in the same transaction.' })
   recordViolation(
     @Args(() => PinArgs) pins: PinArgs,
-    @Arg('input', () => ViolationInput) input: ViolationInput,
-    @Ctx() context: GraphQLContext,
+    @Arg('input', () => ViolationInputType) input: ViolationInputType,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ViolationEvaluation> {
-    return context.services.evaluations.recordViolation(context, pins.rulesetKey, pinsOf(pins), input) as Promise<ViolationEvaluation>;
+    return this.evaluations.recordViolation(context, requestOf(pins, input, info));
   }
 }

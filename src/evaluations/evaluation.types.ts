@@ -1,5 +1,8 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { LoggedVersionFields } from '../decisions/decision.types';
+import type { Decision } from '../engine';
+import { VersionStatus } from '../rulesets/ruleset-version.view';
 import { DecisionEnum, PenaltyAction, VersionStatusEnum } from '../rulesets/ruleset.types';
 
 export enum CallDirectionEnum {
@@ -8,8 +11,8 @@ export enum CallDirectionEnum {
 }
 registerEnumType(CallDirectionEnum, { name: 'CallDirection' });
 
-@InputType({ description: 'An enterprise applying for a phone number, in its own words.' })
-export class NumberApplicationInput {
+@InputType('NumberApplicationInput', { description: 'An enterprise applying for a phone number, in its own words.' })
+export class NumberApplicationInputType {
   @Field(() => ID, { nullable: true, description: 'When given, the enterprise\'s recorded standing is read (an OFFLINE enterprise is rejected by rule).' })
   enterpriseId?: string | null;
 
@@ -29,8 +32,8 @@ export class NumberApplicationInput {
   facts?: unknown;
 }
 
-@InputType({ description: 'A reported violation by an enterprise.' })
-export class ViolationInput {
+@InputType('ViolationInput', { description: 'A reported violation by an enterprise.' })
+export class ViolationInputType {
   @Field(() => ID)
   enterpriseId: string;
 
@@ -59,7 +62,7 @@ export class RuleMatch {
   ruleKey: string;
 
   @Field(() => DecisionEnum, { nullable: true })
-  effect: DecisionEnum | null;
+  effect: Decision | null;
 
   @Field(() => String, { nullable: true })
   severity: string | null;
@@ -82,21 +85,12 @@ export class RuleMatch {
 
 /** What every evaluation answer carries: its logged decision and the exact version that made it. */
 @ObjectType()
-abstract class LoggedEvaluation {
+abstract class LoggedEvaluation extends LoggedVersionFields {
   @Field(() => ID, { description: 'The logged decision (written before this answer was sent).' })
   decisionId: string;
 
-  @Field(() => ID)
-  rulesetKey: string;
-
-  @Field(() => Int)
-  versionNumber: number;
-
-  @Field()
-  contentHash: string;
-
   @Field(() => VersionStatusEnum, { description: 'RETIRED when a retired version was pinned explicitly.' })
-  versionStatus: VersionStatusEnum;
+  versionStatus: VersionStatus;
 
   @Field(() => Date)
   evaluatedAt: Date;
@@ -105,7 +99,7 @@ abstract class LoggedEvaluation {
 @ObjectType()
 export class NumberApplicationEvaluation extends LoggedEvaluation {
   @Field(() => DecisionEnum)
-  decision: DecisionEnum;
+  decision: Decision;
 
   @Field()
   message: string;

@@ -1,17 +1,9 @@
-import { BadInputError, IssueDetail } from '../common/errors';
+import { BadInputError } from '../common/errors';
+import { Issues } from '../common/issues';
+import { INPUT_LIMITS, MAX_EVALUATIONS_PER_REQUEST } from '../common/limits';
 import { unstorableText } from '../common/text';
 import type { NumberApplicationInput, ViolationInput } from '../engine';
 
-/** Bounds on what a caller may send for one evaluation. */
-export const INPUT_LIMITS = {
-  descriptionChars: 2000,
-  labelChars: 200,
-  idChars: 128,
-  behaviorChars: 64,
-  factsBytes: 16 * 1024,
-  factsDepth: 8,
-  batchSize: 1000,
-} as const;
 
 /** What the GraphQL layer hands over (DateTime already parsed). */
 export interface NumberApplicationArgs {
@@ -33,48 +25,8 @@ export interface ViolationArgs {
   facts?: unknown;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-class Issues {
-  readonly list: IssueDetail[] = [];
-  add(path: string, message: string): void {
-    this.list.push({ path, message });
-  }
-
-  /** The value when it is a string; records "is required" or "must be a string" otherwise. */
-  private string(path: string, value: unknown, required: boolean): string | null {
-    if (value === undefined || value === null) {
-      if (required) this.add(path, 'is required');
-      return null;
-    }
-    if (typeof value !== 'string') {
-      this.add(path, 'must be a string');
-      return null;
-    }
-    return value;
-  }
-
-  text(path: string, value: string | null | undefined, limit: number, required: boolean): string | null {
-    const text = this.string(path, value, required);
-    if (text === null) return null;
-    const unstorable = unstorableText(text);
-    if (unstorable) this.add(path, unstorable);
-    else if (required && text.trim() === '') this.add(path, 'must not be empty');
-    if ([...text].length > limit) this.add(path, `must be at most ${limit} characters (got ${[...text].length})`);
-    return text;
-  }
-
-  id(path: string, value: string | null | undefined, required: boolean): string | null {
-    const id = this.string(path, value, required);
-    if (id === null) return null;
-    if (id.trim() === '' || id !== id.trim()) this.add(path, 'must be a non-empty id without surrounding spaces');
-    else if (CONTROL.test(id)) this.add(path, 'must not contain control characters');
-    else if (unstorableText(id)) this.add(path, unstorableText(id)!);
-    if (id.length > INPUT_LIMITS.idChars) this.add(path, `must be at most ${INPUT_LIMITS.idChars} characters`);
-    return id;
-  }
-
+/** Evaluation-specific checks on top of the domain's Issues. */
+class InputIssues extends Issues {
   callDirection(path: string, value: unknown): 'INBOUND' | 'OUTBOUND' | null {
     if (value === undefined || value === null) return null;
     if (value === 'INBOUND' || value === 'OUTBOUND') return value;
@@ -121,13 +73,8 @@ class Issues {
   }
 }
 
-function fail(issues: Issues): never {
-  const summary = issues.list.map((issue) => `${issue.path} ${issue.message}`).join('; ');
-  throw new BadInputError(`invalid input: ${summary}`, { issues: issues.list });
-}
-
 /** The canonical, logged form of an application: every field present, absent ones null. */
-function checkApplication(issues: Issues, args: NumberApplicationArgs, path: string): NumberApplicationInput {
+function checkApplication(issues: InputIssues, args: NumberApplicationArgs, path: string): NumberApplicationInput {
   return {
     enterpriseId: issues.id(`${path}.enterpriseId`, args.enterpriseId, false),
     industry: issues.text(`${path}.industry`, args.industry, INPUT_LIMITS.labelChars, false),
@@ -139,21 +86,21 @@ function checkApplication(issues: Issues, args: NumberApplicationArgs, path: str
 }
 
 export function validateApplication(args: NumberApplicationArgs): NumberApplicationInput {
-  const issues = new Issues();
+  const issues = new InputIssues();
   const input = checkApplication(issues, args, 'input');
-  if (issues.list.length > 0) fail(issues);
+  issues.throwIfAny();
   return input;
 }
 
 export function validateApplications(args: NumberApplicationArgs[]): NumberApplicationInput[] {
-  if (args.length > INPUT_LIMITS.batchSize) {
-    throw new BadInputError(`a batch may hold at most ${INPUT_LIMITS.batchSize} inputs; this one holds ${args.length}`, {
-      limit: INPUT_LIMITS.batchSize,
+  if (args.length > MAX_EVALUATIONS_PER_REQUEST) {
+    throw new BadInputError(`a batch may hold at most ${MAX_EVALUATIONS_PER_REQUEST} inputs; this one holds ${args.length}`, {
+      limit: MAX_EVALUATIONS_PER_REQUEST,
     });
   }
-  const issues = new Issues();
+  const issues = new InputIssues();
   const inputs = args.map((item, index) => checkApplication(issues, item, `inputs[${index}]`));
-  if (issues.list.length > 0) fail(issues);
+  issues.throwIfAny();
   return inputs;
 }
 
@@ -165,7 +112,7 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000;
  * as prior history in every report until then, yet never within an escalation window.
  */
 export function validateViolation(args: ViolationArgs, now: Date = new Date()): ViolationInput {
-  const issues = new Issues();
+  const issues = new InputIssues();
   const behavior = issues.text('input.behavior', args.behavior, INPUT_LIMITS.behaviorChars, true) ?? '';
   let occurredAt: string | null = null;
   if (args.occurredAt !== undefined && args.occurredAt !== null && !(args.occurredAt instanceof Date)) {
@@ -187,6 +134,6 @@ export function validateViolation(args: ViolationArgs, now: Date = new Date()): 
     facts: issues.facts('input.facts', args.facts),
   };
   if (typeof args.verified !== 'boolean') issues.add('input.verified', 'must be true or false');
-  if (issues.list.length > 0) fail(issues);
+  issues.throwIfAny();
   return input;
 }

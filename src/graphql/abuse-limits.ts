@@ -1,7 +1,8 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, Kind, ValidationRule } from 'graphql';
-import { evaluationPreflight, MAX_EVALUATIONS_PER_REQUEST } from './evaluation-preflight';
+import { MAX_EVALUATIONS_PER_REQUEST } from '../common/limits';
+import { BudgetedField, evaluationBudget, EvaluationBudgetOptions } from './evaluation-budget';
 import { inputGuard } from './input-guard';
 
 /** Request-shape limits, enforced during validation: nothing executes when one is exceeded. */
@@ -33,7 +34,7 @@ const maxOperationsRule: ValidationRule = (context) => ({
  * operation count and evaluation budget. Field suggestions stay
  * on: introspection is on for GraphiQL, so they reveal nothing more.
  */
-export function abuseProtection() {
+export function abuseProtection<Spec extends BudgetedField>(budget: EvaluationBudgetOptions<Spec>) {
   const armor = new ApolloArmor({
     maxDepth: { n: ABUSE_LIMITS.maxDepth, ignoreIntrospection: true, exposeLimits: true },
     maxAliases: { n: ABUSE_LIMITS.maxAliases, exposeLimits: true },
@@ -46,7 +47,7 @@ export function abuseProtection() {
   });
   const protection = armor.protect();
   return {
-    plugins: [...protection.plugins, inputGuard(), evaluationPreflight()],
+    plugins: [...protection.plugins, inputGuard(), evaluationBudget(budget)],
     validationRules: [...protection.validationRules, maxOperationsRule],
     parseOptions: { maxTokens: ABUSE_LIMITS.maxTokens },
   };

@@ -1,13 +1,13 @@
 import { AuthChecker } from 'type-graphql';
-import { hasRole, Role } from '../api-keys/roles';
+import { hasRole, Role } from '../common/roles';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
-import { GraphQLContext } from './context';
+import { RequestContext } from '../common/request-context';
 
 /**
  * `@Authorized()` needs any valid key; `@Authorized('auditor')` needs that role (admin implies all).
  * Throws our own errors: type-graphql's default failure code is UNAUTHORIZED, the contract's is FORBIDDEN.
  */
-export const authChecker: AuthChecker<GraphQLContext, Role> = ({ context, info }, roles) => {
+export const authChecker: AuthChecker<RequestContext, Role> = ({ context, info }, roles) => {
   if (!context.caller) {
     throw new UnauthenticatedError('an API key is required: send the header "Authorization: Bearer <key>"');
   }

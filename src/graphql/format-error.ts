@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
-import { DomainError, IssueDetail, ServiceUnavailableError } from '../common/errors';
+import { BadInputError, DomainError, ErrorCode, IssueDetail, ServiceUnavailableError } from '../common/errors';
 
 export interface ErrorReporter {
   (error: unknown, formatted: GraphQLFormattedError, requestId: string | undefined): void;
@@ -42,6 +42,22 @@ export function validationIssues(errors: readonly ConstraintFailure[], parent = 
   return issues;
 }
 
+/** The HTTP status of a refusal made before execution (executed operations answer 200 with errors). */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
+
+/**
+ * A domain error raised before execution (a plugin's check), as the GraphQL error Apollo
+ * answers with; the formatter below unwraps it like a resolver's.
+ */
+export function toGraphQLError(error: DomainError): GraphQLError {
+  return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: HTTP_STATUS[error.code] ?? 400 } } });
+}
+
+/** A request refused before execution for its shape or size. */
+export function refusal(message: string): GraphQLError {
+  return toGraphQLError(new BadInputError(message));
+}
+
 const CLIENT_CODES: Record<string, string> = {
   GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
   GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
@@ -70,7 +86,7 @@ const isPostgresConnectionFailure = (error: unknown): boolean => {
 export function createErrorFormatter(options: { exposeInternals: boolean; report: ErrorReporter }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const unwrapped = unwrapResolverError(error);
-    // Refusals raised before execution (evaluation preflight) wrap their domain error without a path.
+    // Refusals raised before execution (toGraphQLError) wrap their domain error without a path.
     const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DomainError ? unwrapped.originalError : unwrapped;
     const requestId = requestIdOf(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };

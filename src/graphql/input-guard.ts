@@ -1,13 +1,10 @@
 import { ApolloServerPlugin } from '@apollo/server';
-import { DocumentNode, GraphQLError, Kind, visit } from 'graphql';
+import { DocumentNode, visit } from 'graphql';
+import { MAX_VARIABLE_DEPTH } from '../common/limits';
 import { unstorableText } from '../common/text';
+import { refusal } from './format-error';
 
-/** Variables nest this deep at most (input objects, lists, JSON values such as `facts`). */
-export const MAX_VARIABLE_DEPTH = 32;
 
-function refusal(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-}
 
 /** Walks variables without recursion (a hostile body may nest far deeper than the stack). */
 function checkVariables(variables: Record<string, unknown>): void {

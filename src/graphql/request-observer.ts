@@ -1,11 +1,10 @@
 import { ApolloServerPlugin } from '@apollo/server';
+import { MAX_OPERATION_LABELS } from '../common/limits';
 import { Logger } from '../common/logger';
 import { PolicyMetrics } from '../metrics/metrics';
-import { GraphQLContext } from './context';
+import { RequestContext } from '../common/request-context';
 import { tagWithRequestId } from './format-error';
 
-/** Distinct operation names kept as metric labels; later ones are counted as `other`. */
-export const MAX_OPERATION_LABELS = 200;
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 
 /**
@@ -27,7 +26,7 @@ export function operationLabeller(limit = MAX_OPERATION_LABELS): (name: string |
  * Counts and times every GraphQL request and writes one log line for it: request id,
  * caller, operation, outcome and the decision ids returned. Never inputs or secrets.
  */
-export function requestObserver(metrics: PolicyMetrics, logger: Logger): ApolloServerPlugin<GraphQLContext> {
+export function requestObserver(metrics: PolicyMetrics, logger: Logger): ApolloServerPlugin<RequestContext> {
   const labelOf = operationLabeller();
   return {
     async requestDidStart() {

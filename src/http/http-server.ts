@@ -3,13 +3,14 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, ServiceUnavailableError } from '../common/errors';
 import { Logger } from '../common/logger';
-import { GraphQLContext } from '../graphql/context';
+import { Caller, Clock, RequestContext } from '../common/request-context';
 import { GraphiQLPage } from '../graphiql/graphiql-page';
-import { Services } from '../services';
 
 export interface HttpDependencies {
-  apollo: ApolloServer<GraphQLContext>;
-  services: Services;
+  apollo: ApolloServer<RequestContext>;
+  /** Resolves a bearer secret to its caller (UNAUTHENTICATED when unknown or revoked). */
+  authenticate(secret: string): Promise<Caller>;
+  clock: Clock;
   logger: Logger;
   maxBodyBytes: number;
   graphiqlPage: () => GraphiQLPage;
@@ -90,7 +91,7 @@ export function createHttpServer(deps: HttpDependencies): PolicyHttpServer {
       }
     }
 
-    let caller = null;
+    let caller: Caller | null = null;
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -99,7 +100,7 @@ export function createHttpServer(deps: HttpDependencies): PolicyHttpServer {
         return;
       }
       try {
-        caller = await deps.services.apiKeys.authenticate(match[1]);
+        caller = await deps.authenticate(match[1]);
       } catch (error) {
         if (error instanceof DomainError) {
           sendJson(res, error.code === 'UNAUTHENTICATED' ? 401 : 503, graphQLErrorBody(error.message, error.code, error.details));
@@ -116,7 +117,7 @@ export function createHttpServer(deps: HttpDependencies): PolicyHttpServer {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context: GraphQLContext = { requestId, caller, receivedDecisionIds: new Set(), services: deps.services };
+    const context: RequestContext = { requestId, caller, now: deps.clock.now(), receivedDecisionIds: new Set() };
     const result = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => context,

@@ -1,6 +1,9 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { GraphQLContext } from '../graphql/context';
-import { RuleKindEnum, VersionDiff, ValidationIssue } from './authoring.types';
+import { RequestContext } from '../common/request-context';
+import { AuthoringService } from './authoring.service';
+import { PublishingService } from './publishing.service';
+import { RulesetService } from './ruleset.service';
+import { RuleKindEnum, ValidationIssueType, VersionDiff } from './authoring.types';
 import {
   BusinessRuleInput,
   PenaltyMappingInput,
@@ -18,6 +21,12 @@ const CLASS_VALIDATION = { forbidUnknownValues: false };
 /** Policy authoring: drafts, edits (with expectedRevision), publish, retire, validate, diff. Thin: one service call each. */
 @Resolver()
 export class AuthoringResolver {
+  constructor(
+    private readonly authoring: AuthoringService,
+    private readonly publishing: PublishingService,
+    private readonly rulesets: RulesetService,
+  ) {}
+
   @Authorized('admin')
   @Mutation(() => Ruleset, { description: 'A new ruleset without versions; createDraft then starts its first draft.' })
   createRuleset(
@@ -29,9 +38,9 @@ export class AuthoringResolver {
     defaultMessage: string | null,
     @Arg('makerChecker', () => Boolean, { defaultValue: true, description: 'Whoever edited a draft may not publish it.' })
     makerChecker: boolean,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<Ruleset> {
-    return services.drafts.createRuleset(caller!.name, { key, name, description, defaultDecision, defaultMessage, makerChecker });
+    return this.authoring.createRuleset(context, { key, name, description, defaultDecision, defaultMessage, makerChecker });
   }
 
   @Authorized('editor')
@@ -39,9 +48,9 @@ export class AuthoringResolver {
   async createDraft(
     @Arg('rulesetKey', () => ID) rulesetKey: string,
     @Arg('fromVersion', () => Int, { nullable: true }) fromVersion: number | null,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await services.drafts.createDraft(caller!.name, rulesetKey, fromVersion));
+    return toRulesetVersion(await this.authoring.createDraft(context, rulesetKey, fromVersion));
   }
 
   @Authorized('editor')
@@ -51,9 +60,9 @@ export class AuthoringResolver {
     @Arg('expectedRevision', () => Int) expectedRevision: number,
     @Arg('decision', () => DecisionEnum) decision: DecisionEnum,
     @Arg('message', () => String, { nullable: true, description: 'Also sets the default message; required when the decision changes.' }) message: string | null,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await services.drafts.setDefaultDecision(caller!.name, draftId, expectedRevision, decision, message));
+    return toRulesetVersion(await this.authoring.setDefaultDecision(context, draftId, expectedRevision, decision, message));
   }
 
   @Authorized('editor')
@@ -62,9 +71,9 @@ export class AuthoringResolver {
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int) expectedRevision: number,
     @Arg('rule', () => BusinessRuleInput, { validate: CLASS_VALIDATION }) rule: BusinessRuleInput,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await services.drafts.upsertBusinessRule(caller!.name, draftId, expectedRevision, toBusinessRuleContent(rule)));
+    return toRulesetVersion(await this.authoring.upsertBusinessRule(context, draftId, expectedRevision, toBusinessRuleContent(rule)));
   }
 
   @Authorized('editor')
@@ -73,9 +82,9 @@ export class AuthoringResolver {
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int) expectedRevision: number,
     @Arg('rule', () => ViolationRuleInput, { validate: CLASS_VALIDATION }) rule: ViolationRuleInput,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await services.drafts.upsertViolationRule(caller!.name, draftId, expectedRevision, toViolationRuleContent(rule)));
+    return toRulesetVersion(await this.authoring.upsertViolationRule(context, draftId, expectedRevision, toViolationRuleContent(rule)));
   }
 
   @Authorized('editor')
@@ -84,9 +93,9 @@ export class AuthoringResolver {
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int) expectedRevision: number,
     @Arg('penalty', () => PenaltyMappingInput, { validate: CLASS_VALIDATION }) penalty: PenaltyMappingInput,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await services.drafts.upsertPenaltyMapping(caller!.name, draftId, expectedRevision, toPenaltyMappingContent(penalty)));
+    return toRulesetVersion(await this.authoring.upsertPenaltyMapping(context, draftId, expectedRevision, toPenaltyMappingContent(penalty)));
   }
 
   @Authorized('editor')
@@ -98,9 +107,9 @@ export class AuthoringResolver {
     @Arg('expectedRevision', () => Int) expectedRevision: number,
     @Arg('key', () => ID) key: string,
     @Arg('kind', () => RuleKindEnum, { nullable: true, description: 'Which kind to remove; needed only when the key names more than one.' }) kind: RuleKindEnum | null,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await services.drafts.removeRule(caller!.name, draftId, expectedRevision, key, kind));
+    return toRulesetVersion(await this.authoring.removeRule(context, draftId, expectedRevision, key, kind));
   }
 
   @Authorized('publisher')
@@ -110,9 +119,9 @@ export class AuthoringResolver {
     @Arg('expectedRevision', () => Int) expectedRevision: number,
     @Arg('changelog') changelog: string,
     @Arg('effectiveFrom', () => Date, { nullable: true }) effectiveFrom: Date | null,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await services.drafts.publishDraft(caller!.name, draftId, { expectedRevision, changelog, effectiveFrom }));
+    return toRulesetVersion(await this.publishing.publishDraft(context, draftId, { expectedRevision, changelog, effectiveFrom }));
   }
 
   @Authorized('publisher')
@@ -120,9 +129,9 @@ export class AuthoringResolver {
   discardDraft(
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int, { nullable: true }) expectedRevision: number | null,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<boolean> {
-    return services.drafts.discardDraft(caller!.name, draftId, expectedRevision);
+    return this.authoring.discardDraft(context, draftId, expectedRevision);
   }
 
   @Authorized('publisher')
@@ -130,15 +139,15 @@ export class AuthoringResolver {
   async retireVersion(
     @Arg('rulesetKey', () => ID) rulesetKey: string,
     @Arg('number', () => Int) number: number,
-    @Ctx() { services, caller }: GraphQLContext,
+    @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await services.drafts.retireVersion(caller!.name, rulesetKey, number));
+    return toRulesetVersion(await this.publishing.retireVersion(context, rulesetKey, number));
   }
 
   @Authorized()
-  @Query(() => [ValidationIssue], { description: 'Every problem publishDraft would refuse; empty when the draft is publishable.' })
-  validateDraft(@Arg('draftId', () => ID) draftId: string, @Ctx() { services }: GraphQLContext): Promise<ValidationIssue[]> {
-    return services.drafts.validateDraft(draftId);
+  @Query(() => [ValidationIssueType], { description: 'Every problem publishDraft would refuse; empty when the draft is publishable.' })
+  validateDraft(@Arg('draftId', () => ID) draftId: string): Promise<ValidationIssueType[]> {
+    return this.rulesets.validateDraft(draftId);
   }
 
   @Authorized()
@@ -148,8 +157,7 @@ export class AuthoringResolver {
     @Arg('from', () => Int) from: number,
     @Arg('to', () => Int, { nullable: true }) to: number | null,
     @Arg('draftId', () => ID, { nullable: true }) draftId: string | null,
-    @Ctx() { services }: GraphQLContext,
   ): Promise<VersionDiff> {
-    return services.drafts.diffVersions(rulesetKey, from, to, draftId);
+    return this.rulesets.diffVersions(rulesetKey, from, to, draftId);
   }
 }

@@ -9,8 +9,8 @@ export enum RuleKindEnum {
 }
 registerEnumType(RuleKindEnum, { name: 'RuleKind', description: 'A business rule, a violation rule, or a penalty mapping (named by its severity).' });
 
-@ObjectType({ description: 'One problem that would stop a draft from being published.' })
-export class ValidationIssue {
+@ObjectType('ValidationIssue', { description: 'One problem that would stop a draft from being published.' })
+export class ValidationIssueType {
   @Field({ description: 'Where, e.g. businessRules[finance.credit-card].condition' })
   path: string;
 

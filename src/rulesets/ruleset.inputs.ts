@@ -7,15 +7,14 @@ import type {
   PenaltyMappingContent,
   ViolationRuleContent,
 } from '../engine/content';
+import { RULE_LIMITS } from '../common/limits';
 import { DecisionEnum } from './ruleset.types';
 
 /** Rule keys: stable identifiers such as `finance.credit-card`. */
 const RULE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Severities and behaviour codes: `CRITICAL`, `FRAUD_COMPLAINT`. */
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
-const TEXT = 2000;
-const SHORT = 200;
-const MAX_KEYWORDS = 1000;
+const { text: TEXT, short: SHORT, keywords: MAX_KEYWORDS } = RULE_LIMITS;
 
 @InputType({ description: 'A business rule to add, or to replace the one with the same key.' })
 export class BusinessRuleInput {

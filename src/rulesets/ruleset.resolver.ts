@@ -1,32 +1,35 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLContext } from '../graphql/context';
+import { RequestContext } from '../common/request-context';
+import { RulesetService } from './ruleset.service';
 import { toRulesetVersion } from './ruleset.mapping';
 import { Ruleset, RulesetVersion } from './ruleset.types';
 
 @Resolver(() => Ruleset)
 export class RulesetResolver {
+  constructor(private readonly reads: RulesetService) {}
+
   @Authorized()
   @Query(() => [Ruleset], { description: 'Every ruleset, by key.' })
-  rulesets(@Ctx() { services }: GraphQLContext): Promise<Ruleset[]> {
-    return services.rulesets.listRulesets();
+  rulesets(): Promise<Ruleset[]> {
+    return this.reads.listRulesets();
   }
 
   @Authorized()
   @Query(() => Ruleset, { nullable: true })
-  ruleset(@Arg('key', () => ID) key: string, @Ctx() { services }: GraphQLContext): Promise<Ruleset | null> {
-    return services.rulesets.findRuleset(key);
+  ruleset(@Arg('key', () => ID) key: string): Promise<Ruleset | null> {
+    return this.reads.findRuleset(key);
   }
 
   @Authorized()
   @Query(() => RulesetVersion, { nullable: true, description: 'A draft or published version by its id.' })
-  async rulesetVersion(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext): Promise<RulesetVersion | null> {
-    const version = await services.rulesets.findVersionById(id);
+  async rulesetVersion(@Arg('id', () => ID) id: string): Promise<RulesetVersion | null> {
+    const version = await this.reads.findVersionById(id);
     return version ? toRulesetVersion(version) : null;
   }
 
   @FieldResolver(() => RulesetVersion, { nullable: true, description: 'The published version in effect now.' })
-  async currentVersion(@Root() ruleset: Ruleset, @Ctx() { services }: GraphQLContext): Promise<RulesetVersion | null> {
-    const version = await services.rulesets.findVersionInEffect(ruleset.id, new Date());
+  async currentVersion(@Root() ruleset: Ruleset, @Ctx() context: RequestContext): Promise<RulesetVersion | null> {
+    const version = await this.reads.findVersionInEffect(ruleset.id, context.now);
     return version ? toRulesetVersion(version) : null;
   }
 
@@ -34,14 +37,13 @@ export class RulesetResolver {
   async version(
     @Root() ruleset: Ruleset,
     @Arg('number', () => Int) number: number,
-    @Ctx() { services }: GraphQLContext,
   ): Promise<RulesetVersion | null> {
-    const version = await services.rulesets.findVersionByNumber(ruleset.id, number);
+    const version = await this.reads.findVersionByNumber(ruleset.id, number);
     return version ? toRulesetVersion(version) : null;
   }
 
   @FieldResolver(() => [RulesetVersion], { description: 'Drafts included, newest first.' })
-  async versions(@Root() ruleset: Ruleset, @Ctx() { services }: GraphQLContext): Promise<RulesetVersion[]> {
-    return (await services.rulesets.listVersions(ruleset.id)).map(toRulesetVersion);
+  async versions(@Root() ruleset: Ruleset): Promise<RulesetVersion[]> {
+    return (await this.reads.listVersions(ruleset.id)).map(toRulesetVersion);
   }
 }

@@ -1,12 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { uuidv7 } from 'uuidv7';
-import { AuditService } from '../audit/audit.service';
-import { ConflictError, NotFoundError } from '../common/errors';
-import { isUuid } from '../common/ids';
-import { RulesetContent } from '../engine/content';
-import { contentHash, orderContent } from './content-hash';
+import { BadInputError, NotFoundError } from '../common/errors';
+import { validateContent, type Decision, type RulesetContent, type ValidationIssue } from '../engine';
+import { contentHash } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
 import { RulesetEntity } from './ruleset.entity';
+import { ContentChange, diffContent, emptyContent } from './version-diff';
+import * as versions from './version.store';
 
 export interface RulesetMeta {
   key: string;
@@ -15,154 +14,102 @@ export interface RulesetMeta {
   makerChecker: boolean;
 }
 
-export interface VersionRow {
-  id: string;
-  ruleset_id: string;
-  ruleset_key: string;
-  status: 'DRAFT' | 'PUBLISHED';
-  number: number | null;
-  revision: number;
-  parent_number: number | null;
-  content: RulesetContent;
-  content_hash: string | null;
-  changelog: string | null;
-  effective_from: Date | null;
-  editors: string[];
-  created_by: string;
-  created_at: Date;
-  published_by: string | null;
-  published_at: Date | null;
-  retired_at: Date | null;
+/** What the first draft of a new ruleset says when no rule matches, unless the creator says otherwise. */
+export const DEFAULT_MESSAGES: Record<Decision, string> = {
+  ALLOW: '未匹配任何禁止规则，允许接入',
+  REVIEW: '未匹配任何规则，转人工审核',
+  REJECT: '未匹配任何允许规则，不予接入',
+};
+
+export interface VersionDiffResult {
+  from: number;
+  to: number | null;
+  fromHash: string;
+  toHash: string;
+  draftId: string | null;
+  changes: ContentChange[];
 }
 
-export const VERSION_SELECT = `
-  SELECT v.*, r.key AS ruleset_key, vr.retired_at
-  FROM ruleset_version v
-  JOIN ruleset r ON r.id = v.ruleset_id
-  LEFT JOIN version_retirement vr ON vr.version_id = v.id`;
-
-export function toVersionView(row: VersionRow): RulesetVersionView {
-  return {
-    id: row.id,
-    rulesetId: row.ruleset_id,
-    rulesetKey: row.ruleset_key,
-    number: row.number,
-    status: row.status === 'DRAFT' ? 'DRAFT' : row.retired_at ? 'RETIRED' : 'PUBLISHED',
-    revision: row.revision,
-    contentHash: row.content_hash ?? contentHash(row.content),
-    parentNumber: row.parent_number,
-    changelog: row.changelog,
-    effectiveFrom: row.effective_from,
-    editors: row.editors,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    publishedBy: row.published_by,
-    publishedAt: row.published_at,
-    retiredAt: row.retired_at,
-    content: row.content,
-  };
-}
-
-/** Reads rulesets and their versions. */
+/**
+ * Reads rulesets and their versions, and what can be said about a version without changing
+ * it: its validation problems and its differences from another. Methods named `…In` run on
+ * the caller's transaction.
+ */
 export class RulesetService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly audit: AuditService = new AuditService(dataSource),
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   listRulesets(): Promise<RulesetEntity[]> {
     return this.dataSource.getRepository(RulesetEntity).find({ order: { key: 'ASC' } });
   }
 
-  findRuleset(key: string, manager: EntityManager = this.dataSource.manager): Promise<RulesetEntity | null> {
-    return manager.getRepository(RulesetEntity).findOneBy({ key });
+  findRuleset(key: string): Promise<RulesetEntity | null> {
+    return this.findRulesetIn(this.dataSource.manager, key);
   }
 
-  async getRuleset(key: string, manager: EntityManager = this.dataSource.manager): Promise<RulesetEntity> {
-    const ruleset = await this.findRuleset(key, manager);
+  findRulesetIn(db: EntityManager, key: string): Promise<RulesetEntity | null> {
+    return db.getRepository(RulesetEntity).findOneBy({ key });
+  }
+
+  getRuleset(key: string): Promise<RulesetEntity> {
+    return this.getRulesetIn(this.dataSource.manager, key);
+  }
+
+  async getRulesetIn(db: EntityManager, key: string): Promise<RulesetEntity> {
+    const ruleset = await this.findRulesetIn(db, key);
     if (!ruleset) throw new NotFoundError(`no ruleset with key "${key}"`);
     return ruleset;
   }
 
   /** Drafts first, then published versions, newest first. */
-  async listVersions(rulesetId: string): Promise<RulesetVersionView[]> {
-    const rows: VersionRow[] = await this.dataSource.query(
-      `${VERSION_SELECT} WHERE v.ruleset_id = $1
-       ORDER BY (v.status = 'DRAFT') DESC, v.number DESC NULLS FIRST, v.created_at DESC`,
-      [rulesetId],
-    );
-    return rows.map(toVersionView);
+  listVersions(rulesetId: string): Promise<RulesetVersionView[]> {
+    return versions.listVersions(this.dataSource.manager, rulesetId);
   }
 
-  async findVersionById(id: string, manager: EntityManager = this.dataSource.manager): Promise<RulesetVersionView | null> {
-    if (!isUuid(id)) return null;
-    const rows: VersionRow[] = await manager.query(`${VERSION_SELECT} WHERE v.id = $1`, [id]);
-    return rows[0] ? toVersionView(rows[0]) : null;
+  findVersionById(id: string): Promise<RulesetVersionView | null> {
+    return versions.findVersionById(this.dataSource.manager, id);
   }
 
-  async findVersionByNumber(rulesetId: string, number: number, manager: EntityManager = this.dataSource.manager): Promise<RulesetVersionView | null> {
-    const rows: VersionRow[] = await manager.query(`${VERSION_SELECT} WHERE v.ruleset_id = $1 AND v.number = $2`, [rulesetId, number]);
-    return rows[0] ? toVersionView(rows[0]) : null;
+  async getVersionIn(db: EntityManager, id: string): Promise<RulesetVersionView> {
+    const version = await versions.findVersionById(db, id);
+    if (!version) throw new NotFoundError(`no draft or version with id "${id}"`);
+    return version;
   }
 
-  async findVersionByHash(rulesetId: string, hash: string): Promise<RulesetVersionView | null> {
-    const rows: VersionRow[] = await this.dataSource.query(
-      `${VERSION_SELECT} WHERE v.ruleset_id = $1 AND v.status = 'PUBLISHED' AND v.content_hash = $2`,
-      [rulesetId, hash.toLowerCase()],
-    );
-    return rows[0] ? toVersionView(rows[0]) : null;
+  findVersionByNumber(rulesetId: string, number: number): Promise<RulesetVersionView | null> {
+    return versions.findVersionByNumber(this.dataSource.manager, rulesetId, number);
+  }
+
+  async versionByNumberIn(db: EntityManager, ruleset: RulesetEntity, number: number): Promise<RulesetVersionView> {
+    const version = await versions.findVersionByNumber(db, ruleset.id, number);
+    if (!version) throw new NotFoundError(`ruleset "${ruleset.key}" has no version ${number}`);
+    return version;
   }
 
   /** The published, unretired version with the latest effective-from at or before `at`. */
-  async findVersionInEffect(rulesetId: string, at: Date): Promise<RulesetVersionView | null> {
-    const rows: VersionRow[] = await this.dataSource.query(
-      `${VERSION_SELECT} WHERE v.ruleset_id = $1 AND v.status = 'PUBLISHED' AND vr.version_id IS NULL AND v.effective_from <= $2
-       ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`,
-      [rulesetId, at],
-    );
-    return rows[0] ? toVersionView(rows[0]) : null;
+  findVersionInEffect(rulesetId: string, at: Date): Promise<RulesetVersionView | null> {
+    return versions.findVersionInEffect(this.dataSource.manager, rulesetId, at);
   }
 
-  /**
-   * Creates a ruleset and publishes `content` as its version 1, in one transaction, with
-   * the same edit-trail events as createRuleset and publishDraft.
-   * Used for the seed and for importing ruleset files into an empty database.
-   */
-  async importRuleset(actor: string, meta: RulesetMeta, content: RulesetContent, changelog: string): Promise<RulesetVersionView> {
-    return this.dataSource.transaction(async (manager) => {
-      if (await this.findRuleset(meta.key, manager)) {
-        throw new ConflictError(`ruleset "${meta.key}" already exists; create a draft to change it`);
-      }
-      const rulesetId = uuidv7();
-      const now = new Date();
-      // The ruleset remembers the defaults it started with, as createRuleset records them.
-      const settings = { ...meta, defaultDecision: content.defaultDecision, defaultMessage: content.defaultMessage };
-      await manager.getRepository(RulesetEntity).insert({ id: rulesetId, ...settings, createdBy: actor, createdAt: now });
-      const ordered = orderContent(content);
-      const hash = contentHash(ordered);
-      const versionId = uuidv7();
-      await manager.query(
-        `INSERT INTO ruleset_version (id, ruleset_id, status, number, revision, content, content_hash, changelog,
-           effective_from, editors, created_by, created_at, published_by, published_at)
-         VALUES ($1, $2, 'PUBLISHED', 1, 0, $3, $4, $5, $6, $7, $8, $6, $8, $6)`,
-        [versionId, rulesetId, ordered, hash, changelog, now, [actor], actor],
-      );
-      await this.audit.append(manager, { type: 'RULESET_CREATED', actor, rulesetKey: meta.key, versionId: null, revision: null, before: null, after: settings }, now);
-      await this.audit.append(
-        manager,
-        {
-          type: 'DRAFT_PUBLISHED',
-          actor,
-          rulesetKey: meta.key,
-          versionId,
-          revision: 0,
-          before: null,
-          after: { status: 'PUBLISHED', number: 1, contentHash: hash, changelog, effectiveFrom: now.toISOString() },
-        },
-        now,
-      );
-      const version = await this.findVersionById(versionId, manager);
-      return version!;
-    });
+  /** Every problem publishing would refuse, with a path per problem. Works on published versions too. */
+  async validateDraft(draftId: string): Promise<ValidationIssue[]> {
+    const version = await this.getVersionIn(this.dataSource.manager, draftId);
+    return validateContent(version.content);
+  }
+
+  /** Differences from version `from` (0: the empty ruleset before version 1) to version `to` or to a draft. */
+  async diffVersions(rulesetKey: string, from: number, to: number | null, draftId: string | null): Promise<VersionDiffResult> {
+    const db = this.dataSource.manager;
+    const ruleset = await this.getRuleset(rulesetKey);
+    if ((to == null) === (draftId == null)) throw new BadInputError('give exactly one of `to` (a version number) or `draftId`');
+    const empty = emptyContent({ defaultDecision: ruleset.defaultDecision, defaultMessage: ruleset.defaultMessage ?? DEFAULT_MESSAGES[ruleset.defaultDecision] });
+    const fromContent: RulesetContent = from === 0 ? empty : (await this.versionByNumberIn(db, ruleset, from)).content;
+    let target: RulesetVersionView;
+    if (draftId != null) {
+      target = await this.getVersionIn(db, draftId);
+      if (target.rulesetId !== ruleset.id) throw new BadInputError(`version ${draftId} belongs to ruleset "${target.rulesetKey}", not "${rulesetKey}"`);
+    } else {
+      target = await this.versionByNumberIn(db, ruleset, to!);
+    }
+    return { from, to: target.number, fromHash: contentHash(fromContent), toHash: target.contentHash, draftId: draftId ?? null, changes: diffContent(fromContent, target.content) };
   }
 }

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { Logger } from '../common/logger';
 import { ConflictError } from '../common/errors';
 import { readRulesetDir } from './ruleset-files';
+import { systemContext } from '../common/request-context';
+import { PublishingService } from './publishing.service';
 import { RulesetService } from './ruleset.service';
 
 export const SEED_RULESET_DIR = path.resolve(__dirname, '../../../rulesets/ccc-access');
@@ -16,11 +18,15 @@ export function seedRulesetDir(): string {
  * On first start the seed ruleset is imported and published as version 1 by `system`.
  * Restarts (and a second process starting at the same time) never duplicate it.
  */
-export async function ensureSeedRuleset(rulesets: RulesetService, logger: Logger, dir = seedRulesetDir()): Promise<void> {
+export async function ensureSeedRuleset(
+  services: { rulesets: RulesetService; publishing: PublishingService },
+  logger: Logger,
+  dir = seedRulesetDir(),
+): Promise<void> {
   const { content, ...meta } = readRulesetDir(dir);
-  if (await rulesets.findRuleset(meta.key)) return;
+  if (await services.rulesets.findRuleset(meta.key)) return;
   try {
-    const version = await rulesets.importRuleset('system', meta, content, 'Initial import of the business access specification');
+    const version = await services.publishing.importRuleset(systemContext('system'), meta, content, 'Initial import of the business access specification');
     logger.info({ ruleset: meta.key, version: version.number, contentHash: version.contentHash }, 'seed ruleset published');
   } catch (error) {
     const lostRace = error instanceof ConflictError || (error as { code?: string }).code === '23505';

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import 'reflect-metadata';
-import { createDataSource } from '../../src/db/data-source';
+import { createDataSource } from '../../src/composition/data-source';
 import { ensureDatabase } from '../../src/db/ensure-database';
 import { startEmbeddedDatabase } from '../../src/db/embedded-database';
 import { createLogger } from '../../src/common/logger';
-import { RulesetService } from '../../src/rulesets/ruleset.service';
+import { createAuthoringServices } from '../../src/composition/services';
 import { ensureSeedRuleset } from '../../src/rulesets/seed';
 import { TestState } from './test-state';
 
@@ -30,7 +30,7 @@ export default async function globalSetup(): Promise<void> {
   const dataSource = createDataSource(templateUrl, 2);
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
-  await ensureSeedRuleset(new RulesetService(dataSource), createLogger('silent'));
+  await ensureSeedRuleset(createAuthoringServices(dataSource), createLogger('silent'));
   await dataSource.destroy();
 
   const state: TestState = { serverUrl, templateName, runId, embeddedDir };

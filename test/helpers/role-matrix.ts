@@ -1,4 +1,4 @@
-import { Role } from '../../src/api-keys/roles';
+import { Role } from '../../src/common/roles';
 
 /**
  * Who may call each Query and Mutation field: the one table the role-matrix test walks

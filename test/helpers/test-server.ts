@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createApp, App } from '../../src/app';
-import { Role } from '../../src/api-keys/roles';
+import { Role } from '../../src/common/roles';
 import { createLogger, Logger } from '../../src/common/logger';
+import { systemContext } from '../../src/common/request-context';
 import { loadConfig } from '../../src/config/config';
-import { createDataSource } from '../../src/db/data-source';
+import { createDataSource } from '../../src/composition/data-source';
 import { ensureDatabase } from '../../src/db/ensure-database';
 import { readTestState } from './test-state';
 
@@ -59,7 +60,7 @@ export async function startTestServer(options: { databaseUrl?: string; env?: Nod
   const url = `http://127.0.0.1:${port}`;
   const keys = {} as Record<Role, string>;
   for (const role of ['admin', 'editor', 'publisher', 'evaluator', 'auditor'] as Role[]) {
-    keys[role] = (await app.services.apiKeys.create('test', `test-${role}`, [role])).key;
+    keys[role] = (await app.services.apiKeys.create(systemContext('test'), `test-${role}`, [role])).key;
   }
   return {
     url,

@@ -1,7 +1,6 @@
 import { getIntrospectionQuery } from 'graphql';
 import { ABUSE_LIMITS } from '../../src/graphql/abuse-limits';
-import { INPUT_LIMITS } from '../../src/evaluations/input-validation';
-import { AUTHORING_TEXT_LIMITS } from '../../src/rulesets/draft.service';
+import { AUTHORING_TEXT_LIMITS, INPUT_LIMITS, MAX_EVALUATIONS_PER_REQUEST } from '../../src/common/limits';
 import { rowCounts } from '../helpers/row-counts';
 import { postGraphQL, startTestServer, TestServer } from '../helpers/test-server';
 
@@ -77,9 +76,9 @@ describe('abuse limits refuse before any work is done', () => {
     const batchAndSingle = `query($a: [NumberApplicationInput!]!) { a: evaluateNumberApplications(inputs: $a) { decisionId } ${EVALUATE} }`;
     refused(await server.gql(batchAndSingle, { a: inputs(1000) }, server.keys.evaluator), 400, /1001/);
     const one = `query($a: [NumberApplicationInput!]!) { evaluateNumberApplications(inputs: $a) { decisionId } }`;
-    refused(await server.gql(one, { a: inputs(INPUT_LIMITS.batchSize + 1) }, server.keys.evaluator), 400, /at most 1000/);
+    refused(await server.gql(one, { a: inputs(MAX_EVALUATIONS_PER_REQUEST + 1) }, server.keys.evaluator), 400, /at most 1000/);
     await nothingWritten();
-    const full = await server.gql(one, { a: inputs(INPUT_LIMITS.batchSize) }, server.keys.evaluator);
+    const full = await server.gql(one, { a: inputs(MAX_EVALUATIONS_PER_REQUEST) }, server.keys.evaluator);
     expect(full.errors).toBeUndefined();
     expect(full.data.evaluateNumberApplications).toHaveLength(1000);
   });

@@ -10,7 +10,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function record(description: string, createdAt = new Date()): DecisionContent {
   const output = { decision: 'REVIEW', message: '其他未明确业务以最终申请号码审核为准', matches: [] };
   return newDecision(
-    { requestId: 'test', caller: { keyId: 'k', name: 'writer-test', roles: ['evaluator'] }, receivedDecisionIds: new Set() },
+    { requestId: 'test', caller: { keyId: 'k', name: 'writer-test', roles: ['evaluator'] }, now: createdAt, receivedDecisionIds: new Set() },
     { rulesetKey: 'ccc-access', number: 1, contentHash: '0'.repeat(64) },
     'NUMBER_APPLICATION',
     { enterpriseId: null, decision: 'REVIEW', severity: null, input: { description }, output, state: { enterprise: null } },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RulesetContent } from '../../src/engine';
 import { startTestServer, TestServer } from '../helpers/test-server';
 import { publishBySql, retireBySql, seedContent } from '../helpers/policy-versions';
+import { systemContext } from '../../src/common/request-context';
 
 const EVALUATE = `query($key: ID!, $version: Int, $contentHash: String, $asOf: DateTime, $input: NumberApplicationInput!) {
   evaluateNumberApplication(rulesetKey: $key, version: $version, contentHash: $contentHash, asOf: $asOf, input: $input) {
@@ -24,7 +25,7 @@ describe('evaluations are pinned to a version', () => {
   /** A ruleset of its own (a copy of the seed as version 1), so tests do not share "in effect now". */
   async function newRuleset(): Promise<{ key: string; v1: { number: number; contentHash: string; id: string } }> {
     const key = `pin-${randomBytes(4).toString('hex')}`;
-    const view = await server.app.services.rulesets.importRuleset('test', { key, name: key, description: null, makerChecker: false }, seed, 'copy');
+    const view = await server.app.services.publishing.importRuleset(systemContext('test'), { key, name: key, description: null, makerChecker: false }, seed, 'copy');
     return { key, v1: { number: 1, contentHash: view.contentHash, id: view.id } };
   }
   const variant = (message: string): RulesetContent => ({ ...seed, defaultMessage: message });

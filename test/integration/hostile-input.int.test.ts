@@ -8,7 +8,7 @@ import {
   isNonNullType,
   isScalarType,
 } from 'graphql';
-import { buildPolicySchema } from '../../src/graphql/schema';
+import { buildPolicySchema } from '../../src/composition/schema';
 import { rowCounts } from '../helpers/row-counts';
 import { buildOperation, dummyValue, rootFields, RootField } from '../helpers/schema-operations';
 import { GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';

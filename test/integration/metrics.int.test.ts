@@ -1,4 +1,4 @@
-import { MAX_OPERATION_LABELS } from '../../src/graphql/request-observer';
+import { MAX_OPERATION_LABELS } from '../../src/common/limits';
 import { startTestServer, TestServer } from '../helpers/test-server';
 
 async function metricsText(server: TestServer): Promise<string> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
-import { createDataSource } from '../../src/db/data-source';
+import { createDataSource } from '../../src/composition/data-source';
 import { migrate } from '../../src/db/database';
 import { ensureDatabase } from '../../src/db/ensure-database';
 import { readTestState } from '../helpers/test-state';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildPolicySchema } from '../../src/graphql/schema';
+import { buildPolicySchema } from '../../src/composition/schema';
 import { isAllowed, MATRIX_ROLES, ROLE_MATRIX, roleMatrixMarkdown } from '../helpers/role-matrix';
 import { buildOperation, rootFields, RootField } from '../helpers/schema-operations';
 import { postGraphQL, startTestServer, TestServer } from '../helpers/test-server';

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { canonicalJson } from '../../../src/common/canonical-json';
 import { BadInputError } from '../../../src/common/errors';
 import { unstorableText } from '../../../src/common/text';
-import { INPUT_LIMITS, validateApplication, validateApplications, validateViolation } from '../../../src/evaluations/input-validation';
+import { INPUT_LIMITS } from '../../../src/common/limits';
+import { validateApplication, validateApplications, validateViolation } from '../../../src/evaluations/input-validation';
 
 const hostileText = fc.oneof(
   fc.string({ unit: 'binary' }),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parse, validate } from 'graphql';
 import { exampleTabs } from '../../../src/graphiql/example-operations';
-import { buildPolicySchema } from '../../../src/graphql/schema';
+import { buildPolicySchema } from '../../../src/composition/schema';
 
 describe('the GraphiQL example operations', () => {
   it('are valid against the current schema, so the policy team can run them as they are', async () => {

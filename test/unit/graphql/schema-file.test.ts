@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import 'reflect-metadata';
-import { buildPolicySchema, printSortedSchema } from '../../../src/graphql/schema';
+import { buildPolicySchema, printSortedSchema } from '../../../src/composition/schema';
 
 describe('the committed schema.graphql', () => {
   it('is exactly what the type-graphql code emits (run `npm run schema` after changing the API)', async () => {

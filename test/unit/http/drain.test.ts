@@ -1,8 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import pino from 'pino';
-import { GraphQLContext } from '../../../src/graphql/context';
+import { RequestContext, systemClock } from '../../../src/common/request-context';
 import { createHttpServer, HttpDependencies } from '../../../src/http/http-server';
-import { Services } from '../../../src/services';
 
 const activeTimeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
@@ -11,8 +10,11 @@ describe('http drain', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const deps: HttpDependencies = {
-      apollo: {} as ApolloServer<GraphQLContext>,
-      services: {} as Services,
+      apollo: {} as ApolloServer<RequestContext>,
+      authenticate: () => {
+        throw new Error('not used');
+      },
+      clock: systemClock,
       logger: pino({ level: 'silent' }),
       maxBodyBytes: 1024,
       graphiqlPage: () => {

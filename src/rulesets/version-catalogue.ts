@@ -3,7 +3,8 @@ import { BadInputError, NotFoundError, ValidationFailedError } from '../common/e
 import { isUuid } from '../common/ids';
 import { compileRuleset, CompiledRuleset, ConditionError, RulesetContent } from '../engine';
 import { PolicyMetrics } from '../metrics/metrics';
-import { contentHash } from '../rulesets/content-hash';
+import { contentHash } from './content-hash';
+import { VersionStatus } from './ruleset-version.view';
 
 /** How a client pins the version an evaluation uses; all absent means "in effect now". */
 export interface VersionPins {
@@ -12,8 +13,6 @@ export interface VersionPins {
   asOf?: Date | null;
 }
 
-export type ResolvedStatus = 'PUBLISHED' | 'RETIRED' | 'DRAFT';
-
 export interface ResolvedVersion {
   rulesetId: string;
   rulesetKey: string;
@@ -21,7 +20,7 @@ export interface ResolvedVersion {
   /** null for drafts */
   number: number | null;
   contentHash: string;
-  status: ResolvedStatus;
+  status: VersionStatus;
   compiled: CompiledRuleset;
 }
 
@@ -77,7 +76,7 @@ const COMPILED_CACHE_LIMIT = 64;
  * is cached. "In effect now" is computed from that list, so scheduled versions switch on
  * time without a notification.
  */
-export class VersionResolver {
+export class VersionCatalogue {
   private readonly rulesets = new Map<string, RulesetVersions>();
   private readonly compiled = new Map<string, Promise<CompiledRuleset>>();
   private generation = 0;
@@ -96,7 +95,7 @@ export class VersionResolver {
     else this.rulesets.clear();
   }
 
-  async resolve(rulesetKey: string, pins: VersionPins): Promise<ResolvedVersion> {
+  async resolveVersion(rulesetKey: string, pins: VersionPins): Promise<ResolvedVersion> {
     const ruleset = await this.rulesetVersions(rulesetKey);
     const chosen: { by: string; version: PublishedVersionMeta }[] = [];
 
@@ -148,16 +147,11 @@ export class VersionResolver {
     };
   }
 
-  /** A published version by number, for replay of a logged decision. */
-  async byNumber(rulesetKey: string, number: number): Promise<ResolvedVersion> {
-    return this.resolve(rulesetKey, { version: number });
-  }
-
   /**
    * Any version row by id, drafts included (drafts are compiled afresh each time: they change).
    * `rulesetKey`, when given, must be the version's ruleset.
    */
-  async byId(versionId: string, rulesetKey?: string): Promise<ResolvedVersion> {
+  async versionById(versionId: string, rulesetKey?: string): Promise<ResolvedVersion> {
     if (!isUuid(versionId)) throw new NotFoundError(`no ruleset version with id "${versionId}"`);
     const rows: {
       id: string;

@@ -1,4 +1,4 @@
-import { nextSwitchAfter, PublishedVersionMeta, versionInEffect } from '../../../src/evaluations/version-resolver';
+import { nextSwitchAfter, PublishedVersionMeta, versionInEffect } from '../../../src/rulesets/version-catalogue';
 import { validateApplication, validateApplications, validateViolation } from '../../../src/evaluations/input-validation';
 
 const v = (number: number, effectiveFrom: number, retiredAt: number | null = null): PublishedVersionMeta => ({

@@ -1,0 +1,15 @@
+import { DataSource } from 'typeorm';
+import { Config } from '../config/config';
+import { buildDataSource } from '../db/data-source';
+import { Database, openDatabase } from '../db/database';
+import { entities } from './entities';
+
+/** The service's data source: PostgreSQL at `url` with every entity and migration. */
+export function createDataSource(url: string, poolSize = 20): DataSource {
+  return buildDataSource(url, entities, poolSize);
+}
+
+/** The embedded server or DATABASE_URL, migrated, with the service's data source. */
+export function openPolicyDatabase(config: Config, log: (line: string) => void): Promise<Database> {
+  return openDatabase(config, entities, log);
+}

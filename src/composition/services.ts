@@ -1,0 +1,90 @@
+import { DataSource } from 'typeorm';
+import { ApiKeyResolver } from '../api-keys/api-key.resolver';
+import { ApiKeyService } from '../api-keys/api-key.service';
+import { AuditResolver } from '../audit/audit.resolver';
+import { AuditService } from '../audit/audit.service';
+import { poolOf } from '../db/data-source';
+import { NotificationListener } from '../db/notification-listener';
+import { DecisionLogService } from '../decisions/decision-log.service';
+import { DecisionLogWriter } from '../decisions/decision-log.writer';
+import { DecisionResolver } from '../decisions/decision.resolver';
+import { ReplayService } from '../decisions/replay.service';
+import { EnterpriseResolver } from '../enterprises/enterprise.resolver';
+import { EnterpriseStore } from '../enterprises/enterprise.store';
+import { EvaluationResolver } from '../evaluations/evaluation.resolver';
+import { EvaluationService } from '../evaluations/evaluation.service';
+import { PolicyMetrics } from '../metrics/metrics';
+import { AuthoringResolver } from '../rulesets/authoring.resolver';
+import { AuthoringService } from '../rulesets/authoring.service';
+import { PublishingService } from '../rulesets/publishing.service';
+import { RulesetResolver } from '../rulesets/ruleset.resolver';
+import { RulesetService } from '../rulesets/ruleset.service';
+import { VersionCatalogue } from '../rulesets/version-catalogue';
+
+/** The service layer, built once per process by the composition root. */
+export interface Services {
+  apiKeys: ApiKeyService;
+  audit: AuditService;
+  rulesets: RulesetService;
+  authoring: AuthoringService;
+  publishing: PublishingService;
+  versions: VersionCatalogue;
+  logWriter: DecisionLogWriter;
+  decisionLog: DecisionLogService;
+  enterprises: EnterpriseStore;
+  evaluations: EvaluationService;
+  replay: ReplayService;
+}
+
+/** Group commit of the decision log (Config.logBatchWindowMs / logBatchMaxSize). */
+export interface DecisionLogOptions {
+  logBatchWindowMs: number;
+  logBatchMaxSize: number;
+}
+
+/** Services that need no listener or metrics: the CLIs and start-up work (seed import, keys). */
+export function createAuthoringServices(
+  dataSource: DataSource,
+  keyCacheEnabled: () => boolean = () => false,
+): Pick<Services, 'apiKeys' | 'audit' | 'rulesets' | 'authoring' | 'publishing'> {
+  const audit = new AuditService(dataSource);
+  const rulesets = new RulesetService(dataSource);
+  const authoring = new AuthoringService(dataSource, rulesets, audit);
+  return { apiKeys: new ApiKeyService(dataSource, keyCacheEnabled), audit, rulesets, authoring, publishing: new PublishingService(dataSource, rulesets, authoring, audit) };
+}
+
+export function createServices(
+  dataSource: DataSource,
+  metrics: PolicyMetrics,
+  notifications: NotificationListener,
+  logOptions: DecisionLogOptions = { logBatchWindowMs: 2, logBatchMaxSize: 500 },
+): Services {
+  const pool = poolOf(dataSource);
+  const authoring = createAuthoringServices(dataSource, () => notifications.listening);
+  const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics);
+  const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
+  const decisionLog = new DecisionLogService(dataSource);
+  const enterprises = new EnterpriseStore(pool);
+  return {
+    ...authoring,
+    versions,
+    logWriter,
+    decisionLog,
+    enterprises,
+    evaluations: new EvaluationService(dataSource, versions, enterprises, logWriter, metrics),
+    replay: new ReplayService(dataSource, decisionLog, versions),
+  };
+}
+
+/** Each resolver class with its instance, wired to the services it needs (type-graphql's container). */
+export function resolverInstances(services: Services): Map<Function, object> {
+  return new Map<Function, object>([
+    [RulesetResolver, new RulesetResolver(services.rulesets)],
+    [AuthoringResolver, new AuthoringResolver(services.authoring, services.publishing, services.rulesets)],
+    [AuditResolver, new AuditResolver(services.audit)],
+    [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
+    [EvaluationResolver, new EvaluationResolver(services.evaluations)],
+    [EnterpriseResolver, new EnterpriseResolver(services.enterprises, services.decisionLog)],
+    [DecisionResolver, new DecisionResolver(services.decisionLog, services.replay)],
+  ]);
+}

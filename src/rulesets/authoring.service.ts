@@ -1,0 +1,200 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { uuidv7 } from 'uuidv7';
+import { AuditService } from '../audit/audit.service';
+import { BadInputError, ConflictError, NotFoundError } from '../common/errors';
+import { Issues } from '../common/issues';
+import { AUTHORING_TEXT_LIMITS } from '../common/limits';
+import { actorOf, RequestContext } from '../common/request-context';
+import { inTransaction } from '../db/transaction';
+import type { BusinessRuleContent, Decision, PenaltyMappingContent, RulesetContent, ViolationRuleContent } from '../engine';
+import { contentHash, orderContent } from './content-hash';
+import * as edits from './draft-edits';
+import { RulesetVersionView } from './ruleset-version.view';
+import { RulesetEntity } from './ruleset.entity';
+import { DEFAULT_MESSAGES, RulesetService } from './ruleset.service';
+import { emptyContent } from './version-diff';
+import * as versions from './version.store';
+
+/** Ruleset keys appear in URLs, file names and CLI arguments: lower-case, digits and dashes. */
+export const RULESET_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+export interface CreateRulesetInput {
+  key: string;
+  name: string;
+  description?: string | null;
+  defaultDecision: Decision;
+  defaultMessage?: string | null;
+  makerChecker?: boolean;
+}
+
+/** The version a ruleset's first draft is made from when the caller names none. */
+function firstContent(ruleset: RulesetEntity): RulesetContent {
+  return emptyContent({ defaultDecision: ruleset.defaultDecision, defaultMessage: ruleset.defaultMessage ?? DEFAULT_MESSAGES[ruleset.defaultDecision] });
+}
+
+/** Stale or no longer a draft: says which, so the editor knows to reload or to start a new draft. */
+export function assertEditable(version: RulesetVersionView, expectedRevision: number | null): void {
+  if (version.status !== 'DRAFT') {
+    throw new ConflictError(`version ${version.number} of "${version.rulesetKey}" is ${version.status.toLowerCase()} and immutable; create a draft (createDraft) to change it`);
+  }
+  if (expectedRevision != null && version.revision !== expectedRevision) throw staleRevision(version, expectedRevision);
+}
+
+export function staleRevision(version: RulesetVersionView, expectedRevision: number): ConflictError {
+  return new ConflictError(
+    `stale revision: draft ${version.id} is at revision ${version.revision}, not ${expectedRevision}; reload it and reapply your change`,
+    { currentRevision: version.revision },
+  );
+}
+
+/**
+ * Authoring: rulesets, drafts and their edits with optimistic concurrency. Each edit is a
+ * pure function of the draft's content (draft-edits.ts) run inside one transaction that
+ * also appends its audit event.
+ */
+export class AuthoringService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rulesets: RulesetService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async createRuleset(context: RequestContext, input: CreateRulesetInput): Promise<RulesetEntity> {
+    if (!RULESET_KEY_PATTERN.test(input.key)) {
+      throw new BadInputError(`ruleset key "${input.key}" must match ${RULESET_KEY_PATTERN.source} (lower case, digits, dashes)`);
+    }
+    if (input.name.trim() === '') throw new BadInputError('ruleset name is empty');
+    const issues = new Issues();
+    issues.text('name', input.name, AUTHORING_TEXT_LIMITS.name, true);
+    issues.text('description', input.description, AUTHORING_TEXT_LIMITS.description, false);
+    issues.text('defaultMessage', input.defaultMessage, AUTHORING_TEXT_LIMITS.message, false);
+    issues.throwIfAny();
+    return inTransaction(this.dataSource, `ruleset "${input.key}" already exists`, (tx) =>
+      this.insertRuleset(tx, context, { ...input, description: input.description ?? null, defaultMessage: input.defaultMessage?.trim() ? input.defaultMessage : null, makerChecker: input.makerChecker ?? true }),
+    );
+  }
+
+  /** Inserts the ruleset row and its RULESET_CREATED event (also the first step of an import). */
+  async insertRuleset(tx: EntityManager, context: RequestContext, settings: Required<CreateRulesetInput>): Promise<RulesetEntity> {
+    if (await this.rulesets.findRulesetIn(tx, settings.key)) throw new ConflictError(`ruleset "${settings.key}" already exists`);
+    const { key, name, description, makerChecker, defaultDecision, defaultMessage } = settings;
+    const entity: RulesetEntity = { id: uuidv7(), key, name, description, makerChecker, defaultDecision, defaultMessage, createdBy: actorOf(context), createdAt: context.now };
+    await tx.getRepository(RulesetEntity).insert(entity);
+    await this.audit.append(tx, context, {
+      type: 'RULESET_CREATED',
+      rulesetKey: key,
+      versionId: null,
+      revision: null,
+      before: null,
+      after: { key, name, description, makerChecker, defaultDecision, defaultMessage },
+    });
+    return entity;
+  }
+
+  /**
+   * A new draft copying version `fromVersion`, by default the version in effect now (or the
+   * newest published one when none is in effect yet); empty when the ruleset has none.
+   */
+  async createDraft(context: RequestContext, rulesetKey: string, fromVersion: number | null): Promise<RulesetVersionView> {
+    return inTransaction(this.dataSource, 'draft creation', async (tx) => {
+      const ruleset = await this.rulesets.getRulesetIn(tx, rulesetKey);
+      const source = fromVersion != null ? await this.rulesets.versionByNumberIn(tx, ruleset, fromVersion) : await versions.findDraftSource(tx, ruleset.id, context.now);
+      return this.insertDraft(tx, context, ruleset, source?.content ?? firstContent(ruleset), source?.number ?? null);
+    });
+  }
+
+  /** A draft holding the given content (the CLI's import into an existing ruleset). */
+  async createDraftWithContent(context: RequestContext, rulesetKey: string, content: RulesetContent): Promise<RulesetVersionView> {
+    return inTransaction(this.dataSource, 'draft creation', async (tx) => {
+      const ruleset = await this.rulesets.getRulesetIn(tx, rulesetKey);
+      const parent = await versions.findDraftSource(tx, ruleset.id, context.now);
+      return this.insertDraft(tx, context, ruleset, content, parent?.number ?? null);
+    });
+  }
+
+  async discardDraft(context: RequestContext, draftId: string, expectedRevision: number | null): Promise<boolean> {
+    return inTransaction(this.dataSource, 'discard', async (tx) => {
+      const draft = await versions.lockVersion(tx, draftId);
+      if (!draft) throw new NotFoundError(`no draft or version with id "${draftId}" (it may have been discarded)`);
+      if (draft.status !== 'DRAFT') {
+        throw new ConflictError(`version ${draft.number} of "${draft.rulesetKey}" is published and cannot be discarded; retire it with retireVersion instead`);
+      }
+      assertEditable(draft, expectedRevision);
+      await versions.deleteDraft(tx, draftId);
+      await this.audit.append(tx, context, {
+        type: 'DRAFT_DISCARDED',
+        rulesetKey: draft.rulesetKey,
+        versionId: draft.id,
+        revision: draft.revision,
+        before: { parentNumber: draft.parentNumber, contentHash: draft.contentHash, editors: draft.editors, content: draft.content },
+        after: null,
+      });
+      return true;
+    });
+  }
+
+  async setDefaultDecision(context: RequestContext, draftId: string, expectedRevision: number, decision: Decision, message: string | null): Promise<RulesetVersionView> {
+    if (message != null && message.trim() === '') throw new BadInputError('the default message is empty');
+    const issues = new Issues();
+    issues.text('message', message, AUTHORING_TEXT_LIMITS.message, false);
+    issues.throwIfAny();
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.setDefaultDecision(content, decision, message));
+  }
+
+  async upsertBusinessRule(context: RequestContext, draftId: string, expectedRevision: number, rule: BusinessRuleContent): Promise<RulesetVersionView> {
+    const checked = edits.checkRuleCondition(rule, 'business');
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.upsertBusinessRule(content, checked));
+  }
+
+  async upsertViolationRule(context: RequestContext, draftId: string, expectedRevision: number, rule: ViolationRuleContent): Promise<RulesetVersionView> {
+    const checked = edits.checkRuleCondition(rule, 'violation');
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.upsertViolationRule(content, checked));
+  }
+
+  async upsertPenaltyMapping(context: RequestContext, draftId: string, expectedRevision: number, penalty: PenaltyMappingContent): Promise<RulesetVersionView> {
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.upsertPenaltyMapping(content, penalty));
+  }
+
+  async removeRule(context: RequestContext, draftId: string, expectedRevision: number, key: string, kind: edits.RemovableKind | null): Promise<RulesetVersionView> {
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.removeRule(content, key, kind));
+  }
+
+  /** Inserts a draft row and its DRAFT_CREATED event. */
+  private async insertDraft(tx: EntityManager, context: RequestContext, ruleset: RulesetEntity, content: RulesetContent, parentNumber: number | null): Promise<RulesetVersionView> {
+    const id = uuidv7();
+    const ordered = orderContent(content);
+    await versions.insertDraft(tx, { id, rulesetId: ruleset.id, parentNumber, content: ordered, actor: actorOf(context), at: context.now });
+    await this.audit.append(tx, context, {
+      type: 'DRAFT_CREATED',
+      rulesetKey: ruleset.key,
+      versionId: id,
+      revision: 0,
+      before: null,
+      after: { parentNumber, contentHash: contentHash(ordered) },
+    });
+    return (await versions.findVersionById(tx, id))!;
+  }
+
+  /** One edit transaction: read the draft, apply the pure edit, save it at the next revision, append the event. */
+  private async editDraft(
+    context: RequestContext,
+    draftId: string,
+    expectedRevision: number,
+    edit: (content: RulesetContent) => edits.ContentEdit,
+  ): Promise<RulesetVersionView> {
+    return inTransaction(this.dataSource, 'edit', async (tx) => {
+      const draft = await this.rulesets.getVersionIn(tx, draftId);
+      assertEditable(draft, expectedRevision);
+      const { content, ...change } = edit(draft.content);
+      const revision = await versions.updateDraftContent(tx, draftId, expectedRevision, orderContent(content), actorOf(context));
+      if (revision === null) {
+        // Someone else edited, published or discarded it since we read it: say which.
+        const now = await this.rulesets.getVersionIn(tx, draftId);
+        assertEditable(now, expectedRevision);
+        throw staleRevision(now, expectedRevision);
+      }
+      await this.audit.append(tx, context, { ...change, rulesetKey: draft.rulesetKey, versionId: draftId, revision });
+      return (await versions.findVersionById(tx, draftId))!;
+    });
+  }
+}

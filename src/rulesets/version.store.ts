@@ -1,0 +1,206 @@
+import { EntityManager } from 'typeorm';
+import { isUuid } from '../common/ids';
+import { RulesetContent } from '../engine/content';
+import { contentHash } from './content-hash';
+import { RulesetVersionView } from './ruleset-version.view';
+
+/**
+ * The typed SQL of `ruleset_version` and `version_retirement` (see docs/architecture.md:
+ * versions are read by hot and multi-table paths, so they go through SQL, not an entity).
+ * Every function takes the manager it runs on: the data source's outside a transaction, the
+ * transaction's inside one.
+ */
+interface VersionRow {
+  id: string;
+  ruleset_id: string;
+  ruleset_key: string;
+  status: 'DRAFT' | 'PUBLISHED';
+  number: number | null;
+  revision: number;
+  parent_number: number | null;
+  content: RulesetContent;
+  content_hash: string | null;
+  changelog: string | null;
+  effective_from: Date | null;
+  editors: string[];
+  created_by: string;
+  created_at: Date;
+  published_by: string | null;
+  published_at: Date | null;
+  retired_at: Date | null;
+}
+
+const VERSION_SELECT = `
+  SELECT v.*, r.key AS ruleset_key, vr.retired_at
+  FROM ruleset_version v
+  JOIN ruleset r ON r.id = v.ruleset_id
+  LEFT JOIN version_retirement vr ON vr.version_id = v.id`;
+
+function toVersionView(row: VersionRow): RulesetVersionView {
+  return {
+    id: row.id,
+    rulesetId: row.ruleset_id,
+    rulesetKey: row.ruleset_key,
+    number: row.number,
+    status: row.status === 'DRAFT' ? 'DRAFT' : row.retired_at ? 'RETIRED' : 'PUBLISHED',
+    revision: row.revision,
+    contentHash: row.content_hash ?? contentHash(row.content),
+    parentNumber: row.parent_number,
+    changelog: row.changelog,
+    effectiveFrom: row.effective_from,
+    editors: row.editors,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    publishedBy: row.published_by,
+    publishedAt: row.published_at,
+    retiredAt: row.retired_at,
+    content: row.content,
+  };
+}
+
+async function selectOne(db: EntityManager, where: string, params: unknown[]): Promise<RulesetVersionView | null> {
+  const rows: VersionRow[] = await db.query(`${VERSION_SELECT} ${where}`, params);
+  return rows[0] ? toVersionView(rows[0]) : null;
+}
+
+/** The affected rows of an UPDATE/DELETE through TypeORM's postgres driver: `[rows, rowCount]`. */
+function affectedRows<T>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
+export function findVersionById(db: EntityManager, id: string): Promise<RulesetVersionView | null> {
+  return isUuid(id) ? selectOne(db, 'WHERE v.id = $1', [id]) : Promise.resolve(null);
+}
+
+/** The version row locked until the transaction ends. */
+export function lockVersion(tx: EntityManager, id: string): Promise<RulesetVersionView | null> {
+  return isUuid(id) ? selectOne(tx, 'WHERE v.id = $1 FOR UPDATE OF v', [id]) : Promise.resolve(null);
+}
+
+export function findVersionByNumber(db: EntityManager, rulesetId: string, number: number): Promise<RulesetVersionView | null> {
+  return selectOne(db, 'WHERE v.ruleset_id = $1 AND v.number = $2', [rulesetId, number]);
+}
+
+/** The published, unretired version with the latest effective-from at or before `at`. */
+export function findVersionInEffect(db: EntityManager, rulesetId: string, at: Date): Promise<RulesetVersionView | null> {
+  return selectOne(
+    db,
+    `WHERE v.ruleset_id = $1 AND v.status = 'PUBLISHED' AND vr.version_id IS NULL AND v.effective_from <= $2
+     ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`,
+    [rulesetId, at],
+  );
+}
+
+/** What a new draft copies by default: the version in effect at `at`, or the newest scheduled one when none is in effect yet. */
+export function findDraftSource(db: EntityManager, rulesetId: string, at: Date): Promise<RulesetVersionView | null> {
+  return selectOne(
+    db,
+    `WHERE v.ruleset_id = $1 AND v.status = 'PUBLISHED' AND vr.version_id IS NULL
+     ORDER BY (v.effective_from <= $2) DESC, v.effective_from DESC, v.number DESC LIMIT 1`,
+    [rulesetId, at],
+  );
+}
+
+/** Drafts first, then published versions, newest first. */
+export async function listVersions(db: EntityManager, rulesetId: string): Promise<RulesetVersionView[]> {
+  const rows: VersionRow[] = await db.query(
+    `${VERSION_SELECT} WHERE v.ruleset_id = $1 ORDER BY (v.status = 'DRAFT') DESC, v.number DESC NULLS FIRST, v.created_at DESC`,
+    [rulesetId],
+  );
+  return rows.map(toVersionView);
+}
+
+export interface NewDraft {
+  id: string;
+  rulesetId: string;
+  parentNumber: number | null;
+  content: RulesetContent;
+  actor: string;
+  at: Date;
+}
+
+export async function insertDraft(tx: EntityManager, draft: NewDraft): Promise<void> {
+  await tx.query(
+    `INSERT INTO ruleset_version (id, ruleset_id, status, revision, parent_number, content, editors, created_by, created_at)
+     VALUES ($1, $2, 'DRAFT', 0, $3, $4, $5, $6, $7)`,
+    [draft.id, draft.rulesetId, draft.parentNumber, draft.content, [draft.actor], draft.actor, draft.at],
+  );
+}
+
+/** Saves edited content if the draft is still at `expectedRevision`; the new revision, or null when it moved on. */
+export async function updateDraftContent(
+  tx: EntityManager,
+  draftId: string,
+  expectedRevision: number,
+  content: RulesetContent,
+  editor: string,
+): Promise<number | null> {
+  const updated = affectedRows<{ revision: number }>(
+    await tx.query(
+      `UPDATE ruleset_version
+       SET content = $3, revision = revision + 1,
+           editors = CASE WHEN $4 = ANY(editors) THEN editors ELSE array_append(editors, $4) END
+       WHERE id = $1 AND status = 'DRAFT' AND revision = $2 RETURNING revision`,
+      [draftId, expectedRevision, content, editor],
+    ),
+  );
+  return updated[0]?.revision ?? null;
+}
+
+export async function deleteDraft(tx: EntityManager, draftId: string): Promise<void> {
+  await tx.query(`DELETE FROM ruleset_version WHERE id = $1 AND status = 'DRAFT'`, [draftId]);
+}
+
+/** The published version of a ruleset whose content has this hash, if any. */
+export async function findPublishedNumberByHash(tx: EntityManager, rulesetId: string, hash: string): Promise<number | null> {
+  const [twin]: { number: number }[] = await tx.query(
+    `SELECT number FROM ruleset_version WHERE ruleset_id = $1 AND status = 'PUBLISHED' AND content_hash = $2`,
+    [rulesetId, hash],
+  );
+  return twin?.number ?? null;
+}
+
+export async function nextVersionNumber(tx: EntityManager, rulesetId: string): Promise<number> {
+  const [{ next }]: { next: number }[] = await tx.query('SELECT coalesce(max(number), 0) + 1 AS next FROM ruleset_version WHERE ruleset_id = $1', [rulesetId]);
+  return next;
+}
+
+export interface Publication {
+  draftId: string;
+  expectedRevision: number;
+  number: number;
+  content: RulesetContent;
+  contentHash: string;
+  changelog: string;
+  effectiveFrom: Date;
+  publishedBy: string;
+  publishedAt: Date;
+}
+
+/** Freezes the draft as a published version; false when it was no longer the draft at that revision. */
+export async function markPublished(tx: EntityManager, publication: Publication): Promise<boolean> {
+  const updated = affectedRows(
+    await tx.query(
+      `UPDATE ruleset_version
+       SET status = 'PUBLISHED', number = $3, content = $4, content_hash = $5, changelog = $6, effective_from = $7,
+           published_by = $8, published_at = $9
+       WHERE id = $1 AND status = 'DRAFT' AND revision = $2 RETURNING id`,
+      [
+        publication.draftId,
+        publication.expectedRevision,
+        publication.number,
+        publication.content,
+        publication.contentHash,
+        publication.changelog,
+        publication.effectiveFrom,
+        publication.publishedBy,
+        publication.publishedAt,
+      ],
+    ),
+  );
+  return updated.length === 1;
+}
+
+export async function insertRetirement(tx: EntityManager, versionId: string, retiredBy: string, at: Date): Promise<void> {
+  await tx.query('INSERT INTO version_retirement (version_id, retired_by, retired_at) VALUES ($1, $2, $3)', [versionId, retiredBy, at]);
+}
