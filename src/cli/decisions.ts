@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/config';
 import { openPolicyDatabase } from '../composition/data-source';
 import { ExportHeader, ExportVerifier } from '../decisions/decision-export';
-import { RECORD_COLUMNS, RecordRow, toRecord } from '../decisions/decision-log.service';
+import * as store from '../decisions/decision-log.store';
 import { parseArgs, UsageError } from './args';
 
 const USAGE = `usage: npm run decisions -- <command>
@@ -49,12 +49,8 @@ async function exportLog(io: DecisionsCliIo, options: Map<string, string>): Prom
   const progressTty = outPath ? io.stdout.isTTY || io.stderr.isTTY : io.stderr.isTTY;
   let bar: SingleBar | null = null;
   try {
-    const where = `($1::timestamptz IS NULL OR created_at >= $1) AND ($2::timestamptz IS NULL OR created_at < $2) AND ($3::text IS NULL OR ruleset_key = $3)`;
-    const params = [from, to, rulesetKey];
-    const [{ total, last }] = await database.dataSource.query(
-      `SELECT count(*)::int AS total, max(seq) AS last FROM decision_log WHERE ${where}`,
-      params,
-    );
+    const db = database.dataSource.manager;
+    const { count: total, lastSeq: last } = await store.rangeSummary(db, { rulesetKey, from, to });
     const header: ExportHeader = {
       type: 'ccc-policy-decision-log-export',
       version: 1,
@@ -69,19 +65,12 @@ async function exportLog(io: DecisionsCliIo, options: Map<string, string>): Prom
       bar = new SingleBar({ format: 'export [{bar}] {percentage}% | {value}/{total} decisions | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic);
       bar.start(total, 0);
     }
-    let after = 0;
     let written = 0;
-    while (written < total) {
-      const rows: RecordRow[] = await database.dataSource.query(
-        `SELECT ${RECORD_COLUMNS} FROM decision_log WHERE ${where} AND seq > $4 AND seq <= $5 ORDER BY seq LIMIT ${CHUNK}`,
-        [...params, after, last],
-      );
-      if (rows.length === 0) break;
+    for await (const records of store.walkLog(db, { afterSeq: 0, lastSeq: last, rulesetKey, from, to }, CHUNK)) {
       let text = '';
-      for (const row of rows) text += `${JSON.stringify(toRecord(row))}\n`;
+      for (const record of records) text += `${JSON.stringify(record)}\n`;
       await write(target, text);
-      written += rows.length;
-      after = Number(rows[rows.length - 1].seq);
+      written += records.length;
       bar?.update(written);
     }
     bar?.stop();

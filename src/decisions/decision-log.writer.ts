@@ -1,9 +1,8 @@
 import type { Pool } from 'pg';
 import { EntityManager } from 'typeorm';
-import { canonicalJson } from '../common/canonical-json';
 import { DomainError } from '../common/errors';
 import { PolicyMetrics } from '../metrics/metrics';
-import { ChainedDecision, DecisionContent, SerialisedDecision, serialiseDecision } from './decision-record';
+import { ChainedDecision, DecisionContent, insertJson, SerialisedDecision, serialiseDecision } from './decision-record';
 
 /** The decision could not be made durable, so it was not made: no id is returned for it. */
 export class DecisionNotLoggedError extends DomainError {
@@ -68,13 +67,8 @@ function nextMonth(month: string): string {
  */
 function appendParameters(records: PendingRecord[]): [string, string[]] {
   let json = '[';
-  records.forEach(({ content: r, serialised }, index) => {
-    json +=
-      `${index === 0 ? '' : ','}{"id":${canonicalJson(r.id)},"kind":${canonicalJson(r.kind)},"ruleset_key":${canonicalJson(r.rulesetKey)}` +
-      `,"version_number":${r.versionNumber},"content_hash":${canonicalJson(r.contentHash)},"enterprise_id":${canonicalJson(r.enterpriseId)}` +
-      `,"decision":${canonicalJson(r.decision)},"severity":${canonicalJson(r.severity)},"input":${serialised.input},"output":${serialised.output}` +
-      `,"state":${serialised.state},"caller":${canonicalJson(r.caller)},"request_id":${canonicalJson(r.requestId)},"engine_version":${canonicalJson(r.engineVersion)}` +
-      `,"created_at":${canonicalJson(r.createdAt)}}`;
+  records.forEach(({ content, serialised }, index) => {
+    json += `${index === 0 ? '' : ','}${insertJson(content, serialised)}`;
   });
   return [`${json}]`, records.map(({ serialised }) => serialised.recordHash)];
 }

@@ -48,23 +48,55 @@ export interface SerialisedDecision {
   recordHash: string;
 }
 
+type JsonDocument = 'input' | 'output' | 'state';
+
+/**
+ * The one field list of a decision record, in the code-unit order of the keys (RFC 8785's
+ * member order): the serialiser, the batch parameter of append_decision_batch, the column
+ * list read back and the row mapper are all derived from it. `document` fields are JSON
+ * documents, canonicalised once per record; `time` fields are timestamptz columns.
+ */
+export const DECISION_FIELDS: readonly { key: keyof DecisionContent; column: string; document?: true; time?: true }[] = [
+  { key: 'caller', column: 'caller' },
+  { key: 'contentHash', column: 'content_hash' },
+  { key: 'createdAt', column: 'created_at', time: true },
+  { key: 'decision', column: 'decision' },
+  { key: 'engineVersion', column: 'engine_version' },
+  { key: 'enterpriseId', column: 'enterprise_id' },
+  { key: 'id', column: 'id' },
+  { key: 'input', column: 'input', document: true },
+  { key: 'kind', column: 'kind' },
+  { key: 'output', column: 'output', document: true },
+  { key: 'requestId', column: 'request_id' },
+  { key: 'rulesetKey', column: 'ruleset_key' },
+  { key: 'severity', column: 'severity' },
+  { key: 'state', column: 'state', document: true },
+  { key: 'versionNumber', column: 'version_number' },
+];
+
+/** The record's fields as one JSON object, named by key (the hashed record) or by column (the INSERT). */
+function recordJson(content: DecisionContent, documents: Record<JsonDocument, string>, name: 'key' | 'column'): string {
+  let json = '';
+  for (const field of DECISION_FIELDS) {
+    const value = field.document ? documents[field.key as JsonDocument] : canonicalJson(content[field.key]);
+    json += `${json === '' ? '{' : ','}"${field[name]}":${value}`;
+  }
+  return `${json}}`;
+}
+
 /**
  * Canonicalises the three JSON documents once: the record hash is built from them and the
- * log writer sends the same text to PostgreSQL, so nothing is serialised twice. The record
- * is small and its members fixed, so its RFC 8785 form is written out with the members in
- * code-unit order (caller < contentHash < ... < versionNumber) around the canonical parts;
- * a property test holds it equal to canonicalJson of the whole record.
+ * log writer sends the same text to PostgreSQL (`insertJson`), so nothing is serialised
+ * twice. A property test holds the hashed text equal to canonicalJson of the whole record.
  */
 export function serialiseDecision(content: DecisionContent): SerialisedDecision {
-  const input = canonicalJson(content.input);
-  const output = canonicalJson(content.output);
-  const state = canonicalJson(content.state);
-  const record =
-    `{"caller":${canonicalJson(content.caller)},"contentHash":${canonicalJson(content.contentHash)},"createdAt":${canonicalJson(content.createdAt)}` +
-    `,"decision":${canonicalJson(content.decision)},"engineVersion":${canonicalJson(content.engineVersion)},"enterpriseId":${canonicalJson(content.enterpriseId)}` +
-    `,"id":${canonicalJson(content.id)},"input":${input},"kind":${canonicalJson(content.kind)},"output":${output},"requestId":${canonicalJson(content.requestId)}` +
-    `,"rulesetKey":${canonicalJson(content.rulesetKey)},"severity":${canonicalJson(content.severity)},"state":${state},"versionNumber":${canonicalJson(content.versionNumber)}}`;
-  return { input, output, state, recordHash: sha256Hex(record) };
+  const documents = { input: canonicalJson(content.input), output: canonicalJson(content.output), state: canonicalJson(content.state) };
+  return { ...documents, recordHash: sha256Hex(recordJson(content, documents, 'key')) };
+}
+
+/** The record as one row of append_decision_batch's JSON parameter (keys are column names). */
+export function insertJson(content: DecisionContent, serialised: SerialisedDecision): string {
+  return recordJson(content, serialised, 'column');
 }
 
 export function recordHashOf(content: DecisionContent): string {

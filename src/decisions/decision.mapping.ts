@@ -1,23 +1,7 @@
 import { ChainedDecision } from './decision-record';
 import { DecisionRecord } from './decision.types';
 
+/** A logged record as its GraphQL object: every record field, plus the chain position as a decimal string. */
 export function toDecisionRecord(record: ChainedDecision): DecisionRecord {
-  return {
-    id: record.id,
-    kind: record.kind,
-    rulesetKey: record.rulesetKey,
-    versionNumber: record.versionNumber,
-    contentHash: record.contentHash,
-    input: record.input,
-    output: record.output,
-    state: record.state,
-    caller: record.caller,
-    requestId: record.requestId,
-    engineVersion: record.engineVersion,
-    createdAt: new Date(record.createdAt),
-    sequence: String(record.seq),
-    recordHash: record.recordHash,
-    hash: record.hash,
-    prevHash: record.prevHash,
-  };
+  return { ...record, createdAt: new Date(record.createdAt), sequence: String(record.seq) };
 }

@@ -14,7 +14,8 @@ import {
 } from '../engine';
 import { ResolvedVersion, VersionCatalogue } from '../rulesets/version-catalogue';
 import { ChainedDecision, DecisionKind } from './decision-record';
-import { DecisionLogService, RecordRow, toRecord, RECORD_COLUMNS } from './decision-log.service';
+import { DecisionLogService } from './decision-log.service';
+import * as store from './decision-log.store';
 import { describeDifferences, outcomeOf } from './replay-diff';
 
 export interface ReplayResultView {
@@ -106,18 +107,11 @@ export class ReplayService {
     const transitions = new Map<string, { from: string; to: string; count: number }>();
     const samples: ReplayResultView[] = [];
     // The log grows while we read: stop at the newest record that existed when we started.
-    const [{ last }] = (await this.dataSource.query('SELECT seq::text AS last FROM decision_log_head')) as { last: string }[];
-    let after = 0;
-    for (;;) {
-      const rows: RecordRow[] = await this.dataSource.query(
-        `SELECT ${RECORD_COLUMNS} FROM decision_log
-         WHERE ruleset_key = $1 AND seq > $2 AND seq <= $3
-           AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
-         ORDER BY seq LIMIT ${IMPACT_CHUNK}`,
-        [args.rulesetKey, after, Number(last), args.from ?? null, args.to ?? null],
-      );
-      for (const row of rows) {
-        const record = toRecord(row);
+    const db = this.dataSource.manager;
+    const head = await store.chainHead(db);
+    const range = { afterSeq: 0, lastSeq: head.seq, rulesetKey: args.rulesetKey, from: args.from, to: args.to };
+    for await (const records of store.walkLog(db, range, IMPACT_CHUNK)) {
+      for (const record of records) {
         const replayed = asStored(reevaluate(record.kind, candidate.compiled, record.input, record.state));
         evaluated += 1;
         const from = outcomeOf(record.kind, record.output);
@@ -133,8 +127,6 @@ export class ReplayService {
           samples.push(args.samplesWithLoggedContent ? sample : withoutLoggedContent(record.kind, sample));
         }
       }
-      if (rows.length < IMPACT_CHUNK) break;
-      after = Number(rows[rows.length - 1].seq);
     }
     return {
       evaluated,

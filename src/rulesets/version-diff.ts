@@ -61,28 +61,44 @@ const businessLabel = (rule: BusinessRuleContent) => `${rule.industry}/${rule.sc
 const violationLabel = (rule: ViolationRuleContent) => `${rule.behavior} ${rule.title}`;
 const penaltyLabel = (penalty: PenaltyMappingContent) => `${penalty.severity} ${penalty.label}`;
 
-function businessRuleChanges(before: BusinessRuleContent, after: BusinessRuleContent): string[] {
-  return [
-    valueChange('industry', before.industry, after.industry),
-    valueChange('scenario', before.scenario, after.scenario),
-    codeChange('effect', before.effect, after.effect),
-    setChange('keywords', before.keywords, after.keywords),
-    setChange('excludeKeywords', before.excludeKeywords, after.excludeKeywords),
-    valueChange('condition', before.condition, after.condition),
-    valueChange('message', before.message, after.message),
-    valueChange('source', before.source, after.source),
-  ].filter((part): part is string => part !== null);
-}
+/** One field's change between two versions of a rule, in words; null when unchanged. */
+type FieldChange<T> = (before: T, after: T) => string | null;
 
-function violationRuleChanges(before: ViolationRuleContent, after: ViolationRuleContent): string[] {
-  return [
-    codeChange('behavior', before.behavior, after.behavior),
-    valueChange('title', before.title, after.title),
-    codeChange('severity', before.severity, after.severity),
-    valueChange('condition', before.condition, after.condition),
-    valueChange('source', before.source, after.source),
-  ].filter((part): part is string => part !== null);
-}
+type Field<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T] & string;
+
+const value =
+  <T>(field: Field<T, string | number | null>): FieldChange<T> =>
+  (before, after) =>
+    valueChange(field, before[field] as string | number | null, after[field] as string | number | null);
+const code =
+  <T>(field: Field<T, string>): FieldChange<T> =>
+  (before, after) =>
+    codeChange(field, before[field] as string, after[field] as string);
+const set =
+  <T>(field: Field<T, string[]>): FieldChange<T> =>
+  (before, after) =>
+    setChange(field, before[field] as string[], after[field] as string[]);
+
+/** How each kind of rule is compared: the fields a policy owner reads, in the order they read them. */
+const BUSINESS_RULE_FIELDS: FieldChange<BusinessRuleContent>[] = [
+  value('industry'),
+  value('scenario'),
+  code('effect'),
+  set('keywords'),
+  set('excludeKeywords'),
+  value('condition'),
+  value('message'),
+  value('source'),
+];
+const VIOLATION_RULE_FIELDS: FieldChange<ViolationRuleContent>[] = [code('behavior'), value('title'), code('severity'), value('condition'), value('source')];
+
+const fieldChanges =
+  <T>(fields: FieldChange<T>[]) =>
+  (before: T, after: T): string[] =>
+    fields.map((change) => change(before, after)).filter((part): part is string => part !== null);
+
+const businessRuleChanges = fieldChanges(BUSINESS_RULE_FIELDS);
+const violationRuleChanges = fieldChanges(VIOLATION_RULE_FIELDS);
 
 function penaltyChanges(before: PenaltyMappingContent, after: PenaltyMappingContent): string[] {
   const parts = [

@@ -1,0 +1,153 @@
+import { EntityManager } from 'typeorm';
+import { isUuid } from '../common/ids';
+import { ChainedDecision, DECISION_FIELDS, DecisionContent } from './decision-record';
+
+/**
+ * The typed SQL of the decision log's reads (appends go through append_decision_batch, see
+ * DecisionLogWriter). Columns and the row mapper are derived from DECISION_FIELDS, so a new
+ * record field is declared once.
+ */
+export const RECORD_COLUMNS = ['seq', ...DECISION_FIELDS.map((field) => field.column), 'record_hash', 'prev_hash', 'hash'].join(', ');
+
+/** A decision_log row as pg returns it (bigint seq as text, timestamptz as Date, jsonb parsed). */
+export type RecordRow = Record<string, unknown> & { seq: string; record_hash: string; prev_hash: string | null; hash: string };
+
+export function toRecord(row: RecordRow): ChainedDecision {
+  const content: Record<string, unknown> = {};
+  for (const field of DECISION_FIELDS) {
+    const value = row[field.column];
+    content[field.key] = field.time ? (value as Date).toISOString() : value;
+  }
+  return { ...(content as unknown as DecisionContent), seq: Number(row.seq), recordHash: row.record_hash, prevHash: row.prev_hash, hash: row.hash };
+}
+
+/** What `decisions` can filter on; every condition is a parameter, never SQL text from the caller. */
+export interface DecisionFilterArgs {
+  rulesetKey?: string | null;
+  versionNumber?: number | null;
+  kind?: string | null;
+  enterpriseId?: string | null;
+  decision?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+function filterClause(filter: DecisionFilterArgs): { where: string[]; params: unknown[] } {
+  const where: string[] = ['TRUE'];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.rulesetKey) add('ruleset_key = ?', filter.rulesetKey);
+  if (filter.versionNumber !== undefined && filter.versionNumber !== null) add('version_number = ?', filter.versionNumber);
+  if (filter.kind) add('kind = ?', filter.kind);
+  if (filter.enterpriseId) add('enterprise_id = ?', filter.enterpriseId);
+  if (filter.decision) add('decision = ?', filter.decision);
+  if (filter.from) add('created_at >= ?', filter.from);
+  if (filter.to) add('created_at < ?', filter.to);
+  return { where, params };
+}
+
+export async function findDecision(db: EntityManager, id: string): Promise<ChainedDecision | null> {
+  if (!isUuid(id)) return null;
+  const rows: RecordRow[] = await db.query(`SELECT ${RECORD_COLUMNS} FROM decision_log WHERE id = $1`, [id]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** The recorded-violation decisions of an enterprise (those that changed its record), in log order. */
+export async function enterpriseViolations(db: EntityManager, enterpriseId: string): Promise<ChainedDecision[]> {
+  const rows: RecordRow[] = await db.query(
+    `SELECT ${RECORD_COLUMNS} FROM decision_log
+     WHERE enterprise_id = $1 AND kind = 'RECORDED_VIOLATION'
+       AND id IN (SELECT decision_id FROM enterprise_violation WHERE enterprise_id = $1)
+     ORDER BY seq`,
+    [enterpriseId],
+  );
+  return rows.map(toRecord);
+}
+
+/** Up to `limit` records matching the filter after sequence `afterSeq`, in log order. */
+export async function filteredPage(db: EntityManager, filter: DecisionFilterArgs, afterSeq: number, limit: number): Promise<ChainedDecision[]> {
+  const { where, params } = filterClause(filter);
+  const rows: RecordRow[] = await db.query(
+    `SELECT ${RECORD_COLUMNS} FROM decision_log WHERE ${[...where, `seq > $${params.length + 1}`].join(' AND ')}
+     ORDER BY seq LIMIT $${params.length + 2}`,
+    [...params, afterSeq, limit],
+  );
+  return rows.map(toRecord);
+}
+
+export async function countFiltered(db: EntityManager, filter: DecisionFilterArgs): Promise<number> {
+  const { where, params } = filterClause(filter);
+  const [{ count }]: { count: number }[] = await db.query(`SELECT count(*)::int AS count FROM decision_log WHERE ${where.join(' AND ')}`, params);
+  return count;
+}
+
+/** The chain head: the newest sequence and its hash (0 and null for an empty log). */
+export async function chainHead(db: EntityManager): Promise<{ seq: number; hash: string | null }> {
+  const [head]: { seq: string; hash: string | null }[] = await db.query('SELECT seq::text AS seq, hash FROM decision_log_head');
+  return { seq: Number(head.seq), hash: head.hash };
+}
+
+/** The first and last sequence of the records in [from, to), by time; null when the window holds none. */
+export async function sequenceWindow(db: EntityManager, from: Date | null, to: Date | null): Promise<{ first: number; last: number } | null> {
+  const [bounds]: { first: string | null; last: string | null }[] = await db.query(
+    `SELECT (SELECT min(seq) FROM decision_log WHERE $1::timestamptz IS NULL OR created_at >= $1)::text AS first,
+            (SELECT max(seq) FROM decision_log WHERE $2::timestamptz IS NULL OR created_at < $2)::text AS last`,
+    [from, to],
+  );
+  if (bounds.first === null || bounds.last === null || Number(bounds.first) > Number(bounds.last)) return null;
+  return { first: Number(bounds.first), last: Number(bounds.last) };
+}
+
+/** The record just before sequence `seq`, if any: the anchor of a window's chain. */
+export async function recordBefore(db: EntityManager, seq: number): Promise<{ seq: number; hash: string } | null> {
+  const rows: { seq: string; hash: string }[] = await db.query('SELECT seq, hash FROM decision_log WHERE seq < $1 ORDER BY seq DESC LIMIT 1', [seq]);
+  return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
+}
+
+export async function recordAt(db: EntityManager, seq: string): Promise<{ id: string; hash: string } | null> {
+  const rows: { id: string; hash: string }[] = await db.query('SELECT id, hash FROM decision_log WHERE seq = $1::bigint', [seq]);
+  return rows[0] ?? null;
+}
+
+/** What a walk over the log reads: a sequence range, optionally one ruleset and a time window. */
+export interface LogRange {
+  afterSeq: number;
+  lastSeq: number;
+  rulesetKey?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+/**
+ * Walks the records of a range in sequence order, `chunk` at a time (keyset pagination:
+ * constant memory whatever the log's size). Each chunk is handed over before the next is read.
+ */
+export async function* walkLog(db: EntityManager, range: LogRange, chunk: number): AsyncGenerator<ChainedDecision[]> {
+  let after = range.afterSeq;
+  for (;;) {
+    const rows: RecordRow[] = await db.query(
+      `SELECT ${RECORD_COLUMNS} FROM decision_log
+       WHERE seq > $1 AND seq <= $2 AND ($3::text IS NULL OR ruleset_key = $3)
+         AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
+       ORDER BY seq LIMIT ${chunk}`,
+      [after, range.lastSeq, range.rulesetKey ?? null, range.from ?? null, range.to ?? null],
+    );
+    if (rows.length === 0) return;
+    yield rows.map(toRecord);
+    if (rows.length < chunk) return;
+    after = Number(rows[rows.length - 1].seq);
+  }
+}
+
+/** How many records a range holds, and the newest one's sequence (0 when none): an export's header and bound. */
+export async function rangeSummary(db: EntityManager, range: Omit<LogRange, 'afterSeq' | 'lastSeq'>): Promise<{ count: number; lastSeq: number }> {
+  const [summary]: { count: number; last: string | null }[] = await db.query(
+    `SELECT count(*)::int AS count, max(seq)::text AS last FROM decision_log
+     WHERE ($1::text IS NULL OR ruleset_key = $1) AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)`,
+    [range.rulesetKey ?? null, range.from ?? null, range.to ?? null],
+  );
+  return { count: summary.count, lastSeq: Number(summary.last ?? 0) };
+}
