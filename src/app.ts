@@ -12,6 +12,7 @@ import { RequestContext, systemClock, Clock } from './common/request-context';
 import { buildPolicySchema } from './composition/schema';
 import { createServices, resolverInstances, Services } from './composition/services';
 import { poolOf } from './db/data-source';
+import { migrationState } from './db/database';
 import { EVALUATION_FIELDS } from './evaluations/evaluation-fields';
 import { GraphiQLPage, renderGraphiQLPage } from './graphiql/graphiql-page';
 import { createHttpServer, PolicyHttpServer } from './http/http-server';
@@ -82,8 +83,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
     graphiqlPage: () => (page ??= renderGraphiQLPage(developmentKey)),
     readiness: async () => {
       try {
-        const [{ applied }] = await dataSource.query('SELECT count(*)::int AS applied FROM migrations');
-        const expected = dataSource.migrations.length;
+        const { applied, expected } = await migrationState(dataSource);
         const migrated = applied >= expected;
         // Not listening only makes version and key caches stay off (every request reads the database): reported, not fatal.
         const listener = notifications.listening ? 'listening' : 'reconnecting';

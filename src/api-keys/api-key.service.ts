@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import { BadInputError, NotFoundError, UnauthenticatedError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { MAX_CACHED_KEYS } from '../common/limits';
-import { CHANNELS } from '../db/notification-listener';
+import { CHANNELS, notifyAtCommit } from '../db/notification-listener';
 import { actorOf, Caller, RequestContext } from '../common/request-context';
 import { ApiKeyEntity } from './api-key.entity';
 import { isRole, Role, ROLES } from '../common/roles';
@@ -114,7 +114,7 @@ export class ApiKeyService {
         return false;
       }
       // Every process drops the key from its cache when this commits.
-      await manager.query('SELECT pg_notify($1, $2)', [CHANNELS.apiKeys, id]);
+      await notifyAtCommit(manager, CHANNELS.apiKeys, id);
       return true;
     });
     this.forget(id);

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { AuditEventType } from './audit-event';
+import type { AuditChange, AuditEventType } from './audit-event';
 
 /** One authoring change, appended in the transaction that made it. Append-only (database triggers). */
 @Entity('audit_event')
@@ -28,8 +28,8 @@ export class AuditEventEntity {
   at: Date;
 
   @Column('jsonb', { nullable: true })
-  before: unknown;
+  before: AuditChange['before'];
 
   @Column('jsonb', { nullable: true })
-  after: unknown;
+  after: AuditChange['after'];
 }

@@ -16,20 +16,23 @@ export interface AuditEventFilter {
   first?: number;
 }
 
-/** jsonb parameters go as JSON text: the driver would send a bare string as text, not as a JSON string. */
-const toJsonb = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-
 /** The edit trail: appended by the authoring services inside their own transactions. */
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Appends one event with the caller's transaction manager, so it commits or rolls back with the change. */
   async append(tx: EntityManager, context: RequestContext, event: AuditEventInput): Promise<void> {
-    await tx.query(
-      `INSERT INTO audit_event (id, ruleset_key, version_id, revision, type, actor, at, before, after)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)`,
-      [uuidv7(), event.rulesetKey, event.versionId, event.revision, event.type, actorOf(context), context.now, toJsonb(event.before), toJsonb(event.after)],
-    );
+    await tx.getRepository(AuditEventEntity).insert({
+      id: uuidv7(),
+      rulesetKey: event.rulesetKey,
+      versionId: event.versionId,
+      revision: event.revision,
+      type: event.type,
+      actor: actorOf(context),
+      at: context.now,
+      before: event.before,
+      after: event.after,
+    });
   }
 
   /** Events newest first, per ruleset and/or per draft. */

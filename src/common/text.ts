@@ -3,7 +3,7 @@
  * surrogate is refused by `jsonb` (as a `\ud800` escape) and silently becomes U+FFFD in
  * `text`, so the stored value would no longer match its hash. Both are refused at the door.
  */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern must find
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why `value` cannot be stored, or null when it can. */

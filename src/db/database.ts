@@ -44,6 +44,18 @@ export async function openDatabase(config: Config, entities: EntityList, log: (l
   };
 }
 
+/** How many migrations the database has applied, and how many this code knows. */
+export async function migrationState(dataSource: DataSource): Promise<{ applied: number; expected: number }> {
+  const [{ applied }]: { applied: number }[] = await dataSource.query('SELECT count(*)::int AS applied FROM migrations');
+  return { applied, expected: dataSource.migrations.length };
+}
+
+/** The names of the applied migrations, oldest first. */
+export async function appliedMigrations(dataSource: DataSource): Promise<string[]> {
+  const rows: { name: string }[] = await dataSource.query('SELECT name FROM migrations ORDER BY id');
+  return rows.map((row) => row.name);
+}
+
 /**
  * Applies pending migrations while holding a session advisory lock on a connection of its
  * own, so several processes starting at once against one database migrate one at a time.

@@ -1,11 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
+import type { EntityManager } from 'typeorm';
 
 /** Channels other processes notify on, so per-process caches stay correct. */
 export const CHANNELS = {
   versions: 'ccc_policy_versions',
   apiKeys: 'ccc_policy_api_keys',
 } as const;
+
+/** Tells every process's listener, at commit of `tx`, that something on `channel` changed. */
+export async function notifyAtCommit(tx: EntityManager, channel: Channel, payload: string): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [channel, payload]);
+}
+
+export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
 export interface NotificationListenerEvents {
   notification: [channel: string, payload: string];

@@ -1,7 +1,6 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
 import { RequestContext } from '../common/request-context';
-import { hasRole } from '../common/roles';
 import { maySelectField } from '../graphql/selection';
 import { assertMayReadDecision } from './decision-access';
 import { DecisionLogService } from './decision-log.service';
@@ -43,8 +42,9 @@ export class DecisionResolver {
     @Arg('id', () => ID) id: string,
     @Arg('againstVersion', () => Int, { nullable: true }) againstVersion: number | null,
     @Arg('againstDraftId', () => ID, { nullable: true }) againstDraftId: string | null,
+    @Ctx() context: RequestContext,
   ): Promise<ReplayResult> {
-    return this.replay.replayDecision(id, againstVersion, againstDraftId);
+    return this.replay.replayDecision(context, id, againstVersion, againstDraftId);
   }
 
   @Authorized('auditor', 'editor', 'publisher')
@@ -59,10 +59,9 @@ export class DecisionResolver {
     @Arg('from', () => Date, { nullable: true }) from: Date | null,
     @Arg('to', () => Date, { nullable: true }) to: Date | null,
     @Arg('sampleSize', () => Int, { nullable: true, defaultValue: 20 }) sampleSize: number | null,
-    @Ctx() { caller }: RequestContext,
+    @Ctx() context: RequestContext,
   ): Promise<ImpactReport> {
-    const samplesWithLoggedContent = hasRole(caller!.roles, ['auditor']);
-    return this.replay.impactAnalysis({ rulesetKey, candidateVersion, candidateDraftId, from, to, sampleSize, samplesWithLoggedContent });
+    return this.replay.impactAnalysis(context, { rulesetKey, candidateVersion, candidateDraftId, from, to, sampleSize });
   }
 
   @Authorized('auditor')

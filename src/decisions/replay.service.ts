@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { canonicalJson } from '../common/canonical-json';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { MAX_IMPACT_SAMPLES } from '../common/limits';
+import { RequestContext } from '../common/request-context';
+import { hasRole } from '../common/roles';
 import {
   ApplicationState,
   CompiledRuleset,
@@ -41,8 +43,6 @@ export interface ImpactArgs {
   from?: Date | null;
   to?: Date | null;
   sampleSize?: number | null;
-  /** Auditors see samples in full; policy owners see outcomes and rule keys, not what applicants wrote. */
-  samplesWithLoggedContent: boolean;
 }
 
 const IMPACT_CHUNK = 1000;
@@ -74,7 +74,7 @@ export class ReplayService {
     private readonly versions: VersionCatalogue,
   ) {}
 
-  async replayDecision(id: string, againstVersion?: number | null, againstDraftId?: string | null): Promise<ReplayResultView> {
+  async replayDecision(_context: RequestContext, id: string, againstVersion?: number | null, againstDraftId?: string | null): Promise<ReplayResultView> {
     if (againstVersion != null && againstDraftId != null) {
       throw new BadInputError('give againstVersion or againstDraftId, not both');
     }
@@ -90,7 +90,7 @@ export class ReplayService {
    * Replays every logged decision of a ruleset in [from, to) against a candidate version
    * or draft, walking the log in keyset-paginated chunks (constant memory, any log size).
    */
-  async impactAnalysis(args: ImpactArgs): Promise<ImpactReportView> {
+  async impactAnalysis(context: RequestContext, args: ImpactArgs): Promise<ImpactReportView> {
     const hasVersion = args.candidateVersion != null;
     const hasDraft = args.candidateDraftId != null;
     if (hasVersion === hasDraft) throw new BadInputError('give exactly one of candidateVersion and candidateDraftId');
@@ -102,6 +102,8 @@ export class ReplayService {
       ? await this.versions.versionById(args.candidateDraftId!, args.rulesetKey)
       : await this.versions.resolveVersion(args.rulesetKey, { version: args.candidateVersion! });
 
+    // Auditors see samples in full; policy owners see outcomes and rule keys, not what applicants wrote.
+    const samplesWithLoggedContent = context.caller !== null && hasRole(context.caller.roles, ['auditor']);
     let evaluated = 0;
     let changed = 0;
     const transitions = new Map<string, { from: string; to: string; count: number }>();
@@ -124,7 +126,7 @@ export class ReplayService {
         transitions.set(key, transition);
         if (samples.length < sampleSize) {
           const sample = result(record, candidate, replayed);
-          samples.push(args.samplesWithLoggedContent ? sample : withoutLoggedContent(record.kind, sample));
+          samples.push(samplesWithLoggedContent ? sample : withoutLoggedContent(record.kind, sample));
         }
       }
     }

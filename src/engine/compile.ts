@@ -21,8 +21,6 @@ export interface CompiledBusinessRule {
   message: string;
   /** As written in the rule: evidence quotes these, not their normal form. */
   keywords: string[];
-  /** Rules without any usable keyword are candidates for every description (condition-only rules). */
-  hasKeywords: boolean;
   condition: CompiledCondition | null;
 }
 
@@ -34,13 +32,13 @@ export interface CompiledViolationRule {
   condition: CompiledCondition | null;
 }
 
-/** A ruleset version prepared for evaluation. Immutable once built; share it freely. */
 /** A rule reachable by declaring its industry and (a part of) its scenario, with the labels as written. */
 export interface DeclaredPair {
   ruleIndex: number;
   label: string;
 }
 
+/** A ruleset version prepared for evaluation. Immutable once built; share it freely. */
 export interface CompiledRuleset {
   defaultDecision: Decision;
   defaultMessage: string;
@@ -121,7 +119,6 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
       effect: rule.effect,
       message: rule.message,
       keywords: [...rule.keywords],
-      hasKeywords,
       condition,
     };
   });

@@ -5,7 +5,7 @@ import { BadInputError, ConflictError, ForbiddenError, NotFoundError, Validation
 import { Issues } from '../common/issues';
 import { AUTHORING_TEXT_LIMITS } from '../common/limits';
 import { actorOf, RequestContext } from '../common/request-context';
-import { CHANNELS } from '../db/notification-listener';
+import { CHANNELS, notifyAtCommit } from '../db/notification-listener';
 import { inTransaction } from '../db/transaction';
 import { RulesetContent, validateContent } from '../engine';
 import { AuthoringService, staleRevision } from './authoring.service';
@@ -22,8 +22,6 @@ export interface PublishInput {
   changelog: string;
   effectiveFrom?: Date | null;
 }
-
-type RulesetRow = { id: string; key: string; maker_checker: boolean };
 
 /**
  * Publishing: freezes drafts as numbered, immutable versions and retires versions. Imports
@@ -51,14 +49,15 @@ export class PublishingService {
     }
     return inTransaction(this.dataSource, 'publish', async (tx) => {
       const located = await this.rulesets.getVersionIn(tx, draftId);
-      const [ruleset]: RulesetRow[] = await tx.query('SELECT id, key, maker_checker FROM ruleset WHERE id = $1 FOR UPDATE', [located.rulesetId]);
+      // A version's ruleset always exists (foreign key): the lock is all that is asked of it.
+      const ruleset = (await this.rulesets.lockRuleset(tx, { id: located.rulesetId }))!;
       const draft = await versions.lockVersion(tx, draftId);
       if (!draft) throw new NotFoundError(`no draft or version with id "${draftId}" (it may have been discarded)`);
       if (draft.status !== 'DRAFT') throw new ConflictError(`draft ${draftId} is already published as version ${draft.number} of "${draft.rulesetKey}"`);
       if (draft.revision !== input.expectedRevision) throw staleRevision(draft, input.expectedRevision);
       const actor = actorOf(context);
       const makerChecker = () => {
-        if (ruleset.maker_checker && draft.editors.includes(actor)) {
+        if (ruleset.makerChecker && draft.editors.includes(actor)) {
           throw new ForbiddenError(
             `maker-checker: "${actor}" edited this draft and may not publish it; another publisher must review and publish it (editors: ${draft.editors.join(', ')})`,
           );
@@ -71,7 +70,7 @@ export class PublishingService {
   /** Takes a published version out of currentVersion/asOf resolution; its row stays, pinned evaluations keep working. */
   async retireVersion(context: RequestContext, rulesetKey: string, number: number): Promise<RulesetVersionView> {
     return inTransaction(this.dataSource, `retiring version ${number}`, async (tx) => {
-      const [ruleset]: RulesetRow[] = await tx.query('SELECT id, key, maker_checker FROM ruleset WHERE key = $1 FOR UPDATE', [rulesetKey]);
+      const ruleset = await this.rulesets.lockRuleset(tx, { key: rulesetKey });
       if (!ruleset) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
       const version = await versions.findVersionByNumber(tx, ruleset.id, number);
       if (!version) throw new NotFoundError(`ruleset "${rulesetKey}" has no version ${number}`);
@@ -168,6 +167,6 @@ function checkChangelog(changelog: string): string {
 }
 
 /** Delivered at commit: other processes' version caches reload this ruleset. */
-async function notifyVersionsChanged(tx: EntityManager, rulesetKey: string): Promise<void> {
-  await tx.query('SELECT pg_notify($1, $2)', [CHANNELS.versions, rulesetKey]);
+function notifyVersionsChanged(tx: EntityManager, rulesetKey: string): Promise<void> {
+  return notifyAtCommit(tx, CHANNELS.versions, rulesetKey);
 }

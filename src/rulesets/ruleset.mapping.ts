@@ -1,5 +1,5 @@
 import { RulesetVersionView } from './ruleset-version.view';
-import { DecisionEnum, RulesetVersion, VersionStatusEnum } from './ruleset.types';
+import { RulesetVersion } from './ruleset.types';
 
 /** A version view as its GraphQL object. */
 export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
@@ -8,7 +8,7 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     id: view.id,
     rulesetKey: view.rulesetKey,
     number: view.number,
-    status: view.status as VersionStatusEnum,
+    status: view.status,
     revision: view.revision,
     contentHash: view.contentHash,
     parentNumber: view.parentNumber,
@@ -20,9 +20,9 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     publishedAt: view.publishedAt,
     retiredAt: view.retiredAt,
     editors: view.editors,
-    defaultDecision: content.defaultDecision as DecisionEnum,
+    defaultDecision: content.defaultDecision,
     defaultMessage: content.defaultMessage,
-    businessRules: content.businessRules.map((rule) => ({ ...rule, effect: rule.effect as DecisionEnum })),
+    businessRules: content.businessRules,
     violationRules: content.violationRules,
     penalties: content.penalties,
     content,

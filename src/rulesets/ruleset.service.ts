@@ -60,6 +60,11 @@ export class RulesetService {
     return ruleset;
   }
 
+  /** The ruleset row locked until the transaction ends: publishes and retirements of one ruleset serialise on it. */
+  lockRuleset(tx: EntityManager, where: { id: string } | { key: string }): Promise<RulesetEntity | null> {
+    return tx.getRepository(RulesetEntity).findOne({ where, lock: { mode: 'pessimistic_write' } });
+  }
+
   /** Drafts first, then published versions, newest first. */
   listVersions(rulesetId: string): Promise<RulesetVersionView[]> {
     return versions.listVersions(this.dataSource.manager, rulesetId);

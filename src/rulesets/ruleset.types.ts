@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
+import type { Decision } from '../engine/content';
+import type { VersionStatus } from './ruleset-version.view';
 
 export enum DecisionEnum {
   ALLOW = 'ALLOW',
@@ -27,7 +29,7 @@ export class BusinessRule {
   scenario: string;
 
   @Field(() => DecisionEnum)
-  effect: DecisionEnum;
+  effect: Decision;
 
   @Field(() => [String])
   keywords: string[];
@@ -120,7 +122,7 @@ export class RulesetVersion {
   number: number | null;
 
   @Field(() => VersionStatusEnum)
-  status: VersionStatusEnum;
+  status: VersionStatus;
 
   @Field(() => Int, { description: '+1 on every draft edit' })
   revision: number;
@@ -156,7 +158,7 @@ export class RulesetVersion {
   editors: string[];
 
   @Field(() => DecisionEnum)
-  defaultDecision: DecisionEnum;
+  defaultDecision: Decision;
 
   @Field({ description: 'Message given when no rule matches.' })
   defaultMessage: string;

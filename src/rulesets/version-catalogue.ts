@@ -1,10 +1,12 @@
 import { DataSource } from 'typeorm';
 import { BadInputError, NotFoundError, ValidationFailedError } from '../common/errors';
-import { isUuid } from '../common/ids';
 import { compileRuleset, CompiledRuleset, ConditionError, RulesetContent } from '../engine';
 import { PolicyMetrics } from '../metrics/metrics';
-import { contentHash } from './content-hash';
 import { VersionStatus } from './ruleset-version.view';
+import * as versions from './version.store';
+import { PublishedVersionMeta } from './version.store';
+
+export type { PublishedVersionMeta } from './version.store';
 
 /** How a client pins the version an evaluation uses; all absent means "in effect now". */
 export interface VersionPins {
@@ -22,15 +24,6 @@ export interface ResolvedVersion {
   contentHash: string;
   status: VersionStatus;
   compiled: CompiledRuleset;
-}
-
-/** A published version's metadata: enough to resolve every pin in memory. */
-export interface PublishedVersionMeta {
-  id: string;
-  number: number;
-  contentHash: string;
-  effectiveFrom: number;
-  retiredAt: number | null;
 }
 
 interface RulesetVersions {
@@ -152,48 +145,19 @@ export class VersionCatalogue {
    * `rulesetKey`, when given, must be the version's ruleset.
    */
   async versionById(versionId: string, rulesetKey?: string): Promise<ResolvedVersion> {
-    if (!isUuid(versionId)) throw new NotFoundError(`no ruleset version with id "${versionId}"`);
-    const rows: {
-      id: string;
-      ruleset_id: string;
-      key: string;
-      status: string;
-      number: number | null;
-      content_hash: string | null;
-      retired: boolean;
-      draft_content: RulesetContent | null;
-    }[] = await this.dataSource.query(
-        `SELECT v.id, v.ruleset_id, r.key, v.status, v.number, v.content_hash, (vr.version_id IS NOT NULL) AS retired,
-                CASE WHEN v.status = 'DRAFT' THEN v.content END AS draft_content
-         FROM ruleset_version v JOIN ruleset r ON r.id = v.ruleset_id
-         LEFT JOIN version_retirement vr ON vr.version_id = v.id WHERE v.id = $1`,
-        [versionId],
-      );
-    const row = rows[0];
-    if (!row) throw new NotFoundError(`no ruleset version with id "${versionId}"`);
-    if (rulesetKey !== undefined && row.key !== rulesetKey) {
-      throw new BadInputError(`version ${versionId} belongs to ruleset "${row.key}", not "${rulesetKey}"`);
+    const version = await versions.findVersionById(this.dataSource.manager, versionId);
+    if (!version) throw new NotFoundError(`no ruleset version with id "${versionId}"`);
+    if (rulesetKey !== undefined && version.rulesetKey !== rulesetKey) {
+      throw new BadInputError(`version ${versionId} belongs to ruleset "${version.rulesetKey}", not "${rulesetKey}"`);
     }
-    if (row.status === 'PUBLISHED') {
-      return {
-        rulesetId: row.ruleset_id,
-        rulesetKey: row.key,
-        versionId: row.id,
-        number: row.number,
-        contentHash: row.content_hash!,
-        status: row.retired ? 'RETIRED' : 'PUBLISHED',
-        compiled: await this.compiledVersion(row.id),
-      };
-    }
-    const content = row.draft_content!;
     return {
-      rulesetId: row.ruleset_id,
-      rulesetKey: row.key,
-      versionId: row.id,
-      number: null,
-      contentHash: contentHash(content),
-      status: 'DRAFT',
-      compiled: compile(content, `draft ${versionId}`),
+      rulesetId: version.rulesetId,
+      rulesetKey: version.rulesetKey,
+      versionId: version.id,
+      number: version.number,
+      contentHash: version.contentHash,
+      status: version.status,
+      compiled: version.status === 'DRAFT' ? compile(version.content, `draft ${versionId}`) : await this.compiledVersion(version.id),
     };
   }
 
@@ -213,37 +177,9 @@ export class VersionCatalogue {
     }
     this.metrics?.versionCache.inc({ cache: 'ruleset', result: 'miss' });
     const generation = this.generation;
-    const rows: {
-      ruleset_id: string;
-      id: string | null;
-      number: number | null;
-      content_hash: string | null;
-      effective_from: Date | null;
-      retired_at: Date | null;
-    }[] = await this.dataSource.query(
-      `SELECT r.id AS ruleset_id, v.id, v.number, v.content_hash, v.effective_from, vr.retired_at
-       FROM ruleset r
-       LEFT JOIN ruleset_version v ON v.ruleset_id = r.id AND v.status = 'PUBLISHED'
-       LEFT JOIN version_retirement vr ON vr.version_id = v.id
-       WHERE r.key = $1
-       ORDER BY v.number`,
-      [rulesetKey],
-    );
-    if (rows.length === 0) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
-    const ruleset: RulesetVersions = {
-      rulesetId: rows[0].ruleset_id,
-      rulesetKey,
-      versions: rows
-        .filter((row) => row.id !== null)
-        .map((row) => ({
-          id: row.id!,
-          number: row.number!,
-          contentHash: row.content_hash!,
-          effectiveFrom: row.effective_from!.getTime(),
-          retiredAt: row.retired_at ? row.retired_at.getTime() : null,
-        })),
-      current: null,
-    };
+    const published = await versions.publishedVersionsOf(this.dataSource.manager, rulesetKey);
+    if (!published) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
+    const ruleset: RulesetVersions = { ...published, rulesetKey, current: null };
     // A notification that arrived while this was loading makes what was read suspect: use it once, do not keep it.
     if (generation === this.generation && this.cachingAllowed()) this.rulesets.set(rulesetKey, ruleset);
     return ruleset;
@@ -257,12 +193,9 @@ export class VersionCatalogue {
     }
     this.metrics?.versionCache.inc({ cache: 'compiled', result: 'miss' });
     const loading = (async () => {
-      const rows: { content: RulesetContent }[] = await this.dataSource.query(
-        `SELECT content FROM ruleset_version WHERE id = $1 AND status = 'PUBLISHED'`,
-        [versionId],
-      );
-      if (!rows[0]) throw new NotFoundError(`no published version with id "${versionId}"`);
-      return compile(rows[0].content, `version ${versionId}`);
+      const content = await versions.publishedContent(this.dataSource.manager, versionId);
+      if (!content) throw new NotFoundError(`no published version with id "${versionId}"`);
+      return compile(content, `version ${versionId}`);
     })();
     loading.catch(() => this.compiled.delete(versionId));
     if (this.compiled.size >= COMPILED_CACHE_LIMIT) this.compiled.delete(this.compiled.keys().next().value!);

@@ -204,3 +204,51 @@ export async function markPublished(tx: EntityManager, publication: Publication)
 export async function insertRetirement(tx: EntityManager, versionId: string, retiredBy: string, at: Date): Promise<void> {
   await tx.query('INSERT INTO version_retirement (version_id, retired_by, retired_at) VALUES ($1, $2, $3)', [versionId, retiredBy, at]);
 }
+
+/** A published version's metadata: enough to resolve every pin in memory. */
+export interface PublishedVersionMeta {
+  id: string;
+  number: number;
+  contentHash: string;
+  effectiveFrom: number;
+  retiredAt: number | null;
+}
+
+/** A ruleset's published versions (no content), by number; null when there is no such ruleset. */
+export async function publishedVersionsOf(db: EntityManager, rulesetKey: string): Promise<{ rulesetId: string; versions: PublishedVersionMeta[] } | null> {
+  const rows: {
+    ruleset_id: string;
+    id: string | null;
+    number: number | null;
+    content_hash: string | null;
+    effective_from: Date | null;
+    retired_at: Date | null;
+  }[] = await db.query(
+    `SELECT r.id AS ruleset_id, v.id, v.number, v.content_hash, v.effective_from, vr.retired_at
+     FROM ruleset r
+     LEFT JOIN ruleset_version v ON v.ruleset_id = r.id AND v.status = 'PUBLISHED'
+     LEFT JOIN version_retirement vr ON vr.version_id = v.id
+     WHERE r.key = $1
+     ORDER BY v.number`,
+    [rulesetKey],
+  );
+  if (rows.length === 0) return null;
+  return {
+    rulesetId: rows[0].ruleset_id,
+    versions: rows
+      .filter((row) => row.id !== null)
+      .map((row) => ({
+        id: row.id!,
+        number: row.number!,
+        contentHash: row.content_hash!,
+        effectiveFrom: row.effective_from!.getTime(),
+        retiredAt: row.retired_at ? row.retired_at.getTime() : null,
+      })),
+  };
+}
+
+/** A published version's content, or null when the id names no published version. */
+export async function publishedContent(db: EntityManager, versionId: string): Promise<RulesetContent | null> {
+  const rows: { content: RulesetContent }[] = await db.query(`SELECT content FROM ruleset_version WHERE id = $1 AND status = 'PUBLISHED'`, [versionId]);
+  return rows[0]?.content ?? null;
+}
