@@ -120,14 +120,17 @@ class Inputs {
   }
 }
 
-async function graphql(server: BenchServer, key: string, query: string, variables?: object): Promise<{ data?: any; errors?: any[] }> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON of several operations, read by field path
+type GraphQLBody = { data?: any; errors?: unknown[] };
+
+async function graphql(server: BenchServer, key: string, query: string, variables?: object): Promise<GraphQLBody> {
   const response = await fetch(`${server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(600_000),
   });
-  return (await response.json()) as { data?: any; errors?: any[] };
+  return (await response.json()) as GraphQLBody;
 }
 
 async function operations(server: BenchServer, key: string): Promise<Set<string>> {
@@ -377,7 +380,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
         const timer = setInterval(() => (rss = Math.max(rss, serverRssMb(server.pid).total)), 500);
         const before = cpuSnapshot(server.pid);
         const started = process.hrtime.bigint();
-        const response = await graphql(server, key, QUERIES.impact, { key: 'ccc-access', version: 1 }).catch((error) => ({ errors: [{ message: String(error) }] }) as { data?: any; errors?: any[] });
+        const response = await graphql(server, key, QUERIES.impact, { key: 'ccc-access', version: 1 }).catch((error): GraphQLBody => ({ errors: [{ message: String(error) }] }));
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         clearInterval(timer);
         const cpu = cpuDelta(before, cpuSnapshot(server.pid));

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineBenchResult } from './engine-bench';
-import { runHttpBench, type HttpBenchResult, type PhaseResult } from './http-bench';
+import { runHttpBench, type HttpBenchResult } from './http-bench';
 
 const env = (name: string, fallback: number) => {
   const value = Number(process.env[name]);

@@ -10,6 +10,7 @@ export interface ServerProcess {
   child: ChildProcess;
   output: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same untyped default as GraphQLResponse
   gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GraphQLResponse<T>>;
   /** SIGKILL if still running (cleanup). */
   kill(): void;

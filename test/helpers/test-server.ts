@@ -10,6 +10,7 @@ import { createDataSource } from '../../src/composition/data-source';
 import { ensureDatabase } from '../../src/db/ensure-database';
 import { readTestState } from './test-state';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped response JSON by default; tests read the fields they assert
 export interface GraphQLResponse<T = any> {
   status: number;
   data?: T;
@@ -23,6 +24,7 @@ export interface TestServer {
   app: App;
   /** An API key for each role (and admin). */
   keys: Record<Role, string>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same untyped default as GraphQLResponse
   gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
@@ -34,6 +36,7 @@ export async function createTestDatabase(): Promise<string> {
   return ensureDatabase(state.serverUrl, name, state.templateName);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- same untyped default as GraphQLResponse
 export async function postGraphQL<T = any>(
   url: string,
   query: string,

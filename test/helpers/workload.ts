@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TestServer } from './test-server';
+import { GraphQLResponse, TestServer } from './test-server';
 
 export const APPLY = `query($input: NumberApplicationInput!) { evaluateNumberApplication(input: $input) { decisionId decision } }`;
 export const APPLY_MANY = `query($inputs: [NumberApplicationInput!]!) { evaluateNumberApplications(inputs: $inputs) { decisionId decision } }`;
@@ -31,7 +31,7 @@ function pick<T>(items: T[], i: number): T {
 export async function runMixedWorkload(server: TestServer, rounds = 2): Promise<string[]> {
   const ids: string[] = [];
   const key = server.keys.evaluator;
-  const take = (response: { data?: any; errors?: unknown[] }, field: string): void => {
+  const take = (response: GraphQLResponse, field: string): void => {
     if (response.errors) throw new Error(JSON.stringify(response.errors));
     const value = response.data[field];
     for (const item of Array.isArray(value) ? value : [value]) ids.push(item.decisionId);

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { chainHash, recordHashOf } from '../../src/decisions/decision-record';
 import { RulesetContent } from '../../src/engine';
 import { insertDraftBySql, seedContent, withoutRule } from '../helpers/policy-versions';
-import { startTestServer, TestServer } from '../helpers/test-server';
+import { GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 import { APPLY, runMixedWorkload } from '../helpers/workload';
 
 const REPLAY = `query($id: ID!, $v: Int, $d: ID) { replayDecision(id: $id, againstVersion: $v, againstDraftId: $d) { decisionId againstVersion identical original replayed differences } }`;
@@ -23,7 +23,7 @@ async function allDecisionIds(server: TestServer, first = 100, filter: Record<st
   const ids: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const response: any = await server.gql(PAGE, { first, after, filter }, server.keys.auditor);
+    const response: GraphQLResponse = await server.gql(PAGE, { first, after, filter }, server.keys.auditor);
     if (response.errors) throw new Error(JSON.stringify(response.errors));
     ids.push(...response.data.decisions.edges.map((edge: { node: { id: string } }) => edge.node.id));
     if (!response.data.decisions.pageInfo.hasNextPage) return ids;
@@ -129,7 +129,7 @@ describe('the decision log', () => {
     let after: string | null = null;
     try {
       for (let page = 0; page < 200; page += 1) {
-        const response: any = await server.gql(PAGE, { first: 7, after }, server.keys.auditor);
+        const response: GraphQLResponse = await server.gql(PAGE, { first: 7, after }, server.keys.auditor);
         expect(response.errors).toBeUndefined();
         for (const edge of response.data.decisions.edges) {
           seen.push(edge.node.id);

@@ -3,9 +3,16 @@ import pino from 'pino';
 import { rowCounts } from '../helpers/row-counts';
 import { startTestServer, TestServer } from '../helpers/test-server';
 
+/** The fields of a pino JSON line that these tests read. */
+interface LogLine {
+  msg?: string;
+  requestId?: string;
+  err: { message: string };
+}
+
 /** Collects the app's JSON log lines. */
 function captureLogs() {
-  const lines: Record<string, any>[] = [];
+  const lines: LogLine[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
       for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));

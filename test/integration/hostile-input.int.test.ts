@@ -85,6 +85,7 @@ function withValue(args: Record<string, unknown>, rootField: RootField, target: 
   }
   const argType = rootField.field.args.find((arg) => arg.name === head)!.type;
   if (copy[head] === undefined || copy[head] === null) copy[head] = dummyValue(argType, head);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks and fills argument values of every input type along a path
   let node: any = copy[head];
   if (Array.isArray(node)) node = node[0];
   for (let i = 0; i < rest.length - 1; i++) {
