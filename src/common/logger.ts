@@ -1,7 +1,7 @@
 import pino, { Logger } from 'pino';
-import { LogLevel } from '../config/config';
-
 export type { Logger };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /**
  * JSON logs; secrets never reach them (authorization headers and keys are redacted).

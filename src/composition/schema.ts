@@ -9,6 +9,7 @@ import { EvaluationResolver } from '../evaluations/evaluation.resolver';
 import { authChecker } from '../graphql/auth-checker';
 import { AuthoringResolver } from '../rulesets/authoring.resolver';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
+import type { ResolverClass, ResolverInstances } from './services';
 
 export { printSortedSchema } from '../graphql/print-schema';
 
@@ -18,11 +19,11 @@ export const resolvers = [RulesetResolver, AuthoringResolver, AuditResolver, Api
  * The code-first schema. `instances` maps each resolver class to its wired instance; without
  * it (emitting schema.graphql) nothing can execute.
  */
-export async function buildPolicySchema(instances: Map<Function, object> = new Map()): Promise<GraphQLSchema> {
+export async function buildPolicySchema(instances: ResolverInstances = new Map()): Promise<GraphQLSchema> {
   const container: ContainerType = {
     get: (resolverClass) => {
-      const instance = instances.get(resolverClass as Function);
-      if (!instance) throw new Error(`no instance of ${(resolverClass as Function).name} was wired by the composition root`);
+      const instance = instances.get(resolverClass as ResolverClass);
+      if (!instance) throw new Error(`no instance of ${(resolverClass as ResolverClass).name} was wired by the composition root`);
       return instance;
     },
   };

@@ -21,6 +21,10 @@ import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import { RulesetService } from '../rulesets/ruleset.service';
 import { VersionCatalogue } from '../rulesets/version-catalogue';
 
+/** A resolver class, as type-graphql's container is asked for it. */
+export type ResolverClass = abstract new (...args: never[]) => object;
+export type ResolverInstances = ReadonlyMap<ResolverClass, object>;
+
 /** The service layer, built once per process by the composition root. */
 export interface Services {
   apiKeys: ApiKeyService;
@@ -77,8 +81,8 @@ export function createServices(
 }
 
 /** Each resolver class with its instance, wired to the services it needs (type-graphql's container). */
-export function resolverInstances(services: Services): Map<Function, object> {
-  return new Map<Function, object>([
+export function resolverInstances(services: Services): ResolverInstances {
+  return new Map<ResolverClass, object>([
     [RulesetResolver, new RulesetResolver(services.rulesets)],
     [AuthoringResolver, new AuthoringResolver(services.authoring, services.publishing, services.rulesets)],
     [AuditResolver, new AuditResolver(services.audit)],

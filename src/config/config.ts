@@ -1,6 +1,8 @@
 import path from 'node:path';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+import { LogLevel } from '../common/logger';
+
+export type { LogLevel };
 export type NodeEnv = 'development' | 'production' | 'test';
 
 /** Everything the service reads from its environment, parsed and validated once at start-up. */

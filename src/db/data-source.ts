@@ -1,10 +1,9 @@
-import { DataSource, EntitySchema } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import type { Pool } from 'pg';
 import { migrations } from '../../migrations';
 
-// TypeORM takes entity classes of any shape.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity targets
-export type EntityList = (Function | EntitySchema)[];
+/** Entity classes (or schemas), as TypeORM takes them. */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
 
 /** A TypeORM data source over PostgreSQL with the project's migrations; the entity list comes from the composition root. */
 export function buildDataSource(url: string, entities: EntityList, poolSize = 20): DataSource {

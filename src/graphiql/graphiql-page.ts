@@ -38,6 +38,7 @@ export function renderGraphiQLPage(developmentKey: string | null): GraphiQLPage 
  */
 function loadRenderer(): typeof RenderGraphiQL {
   const entry = require.resolve('@graphql-yoga/render-graphiql');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand and dropped after one render (60 MB resident)
   const render = (require(entry) as { renderGraphiQL: typeof RenderGraphiQL }).renderGraphiQL;
   return (options) => {
     try {

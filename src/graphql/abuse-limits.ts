@@ -1,4 +1,3 @@
-import { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, Kind, ValidationRule } from 'graphql';
 import { MAX_EVALUATIONS_PER_REQUEST } from '../common/limits';
