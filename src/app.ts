@@ -48,7 +48,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
   notifications.on('connected', () => services.versions.invalidate(null));
   notifications.on('error', (error) => logger.warn({ err: error }, 'notification connection lost; reconnecting'));
   await notifications.start();
-  await services.logWriter.start();
+  await services.logWriter.start(clock.now());
   const schema = await buildPolicySchema(resolverInstances(services));
   const protection = abuseProtection({
     fields: EVALUATION_FIELDS,

@@ -108,7 +108,7 @@ export class DecisionLogWriter {
   ) {}
 
   /** Creates this and next month's partitions (idempotent, safe across processes). */
-  async start(now = new Date()): Promise<void> {
+  async start(now: Date): Promise<void> {
     const month = monthOf(now.toISOString());
     await this.ensurePartitions([month, nextMonth(month)]);
   }

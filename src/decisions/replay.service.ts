@@ -74,7 +74,7 @@ export class ReplayService {
     private readonly versions: VersionCatalogue,
   ) {}
 
-  async replayDecision(_context: RequestContext, id: string, againstVersion?: number | null, againstDraftId?: string | null): Promise<ReplayResultView> {
+  async replayDecision(context: RequestContext, id: string, againstVersion?: number | null, againstDraftId?: string | null): Promise<ReplayResultView> {
     if (againstVersion != null && againstDraftId != null) {
       throw new BadInputError('give againstVersion or againstDraftId, not both');
     }
@@ -82,7 +82,7 @@ export class ReplayService {
     if (!record) throw new NotFoundError(`no decision with id "${id}"`);
     let candidate: ResolvedVersion;
     if (againstDraftId != null) candidate = await this.versions.versionById(againstDraftId, record.rulesetKey);
-    else candidate = await this.versions.resolveVersion(record.rulesetKey, { version: againstVersion ?? record.versionNumber });
+    else candidate = await this.versions.resolveVersion(context, record.rulesetKey, { version: againstVersion ?? record.versionNumber });
     return replayAgainst(record, candidate);
   }
 
@@ -100,7 +100,7 @@ export class ReplayService {
     }
     const candidate = hasDraft
       ? await this.versions.versionById(args.candidateDraftId!, args.rulesetKey)
-      : await this.versions.resolveVersion(args.rulesetKey, { version: args.candidateVersion! });
+      : await this.versions.resolveVersion(context, args.rulesetKey, { version: args.candidateVersion! });
 
     // Auditors see samples in full; policy owners see outcomes and rule keys, not what applicants wrote.
     const samplesWithLoggedContent = context.caller !== null && hasRole(context.caller.roles, ['auditor']);

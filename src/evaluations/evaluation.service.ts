@@ -89,7 +89,7 @@ export class EvaluationService {
           : spec.batchArgument
             ? validateApplications((args[spec.batchArgument] as NumberApplicationArgs[] | undefined) ?? [])
             : [validateApplication(args.input as NumberApplicationArgs)];
-      const version = await this.versions.resolveVersion(args.rulesetKey as string, pinsOf(args));
+      const version = await this.versions.resolveVersion(context, args.rulesetKey as string, pinsOf(args));
       prepared.set(responseKey, { version, input });
     }
     this.prepared.set(context, prepared);
@@ -159,7 +159,7 @@ export class EvaluationService {
     const kept = this.prepared.get(context)?.get(request.responseKey);
     if (kept) return kept as Prepared<Input>;
     const input = validate(request.args);
-    return { input, version: await this.versions.resolveVersion(request.rulesetKey, request.pins) };
+    return { input, version: await this.versions.resolveVersion(context, request.rulesetKey, request.pins) };
   }
 
   private async evaluateApplications(

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { BadInputError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { compileRuleset, CompiledRuleset, ConditionError, RulesetContent } from '../engine';
+import { RequestContext } from '../common/request-context';
 import { PolicyMetrics } from '../metrics/metrics';
 import { VersionStatus } from './ruleset-version.view';
 import * as versions from './version.store';
@@ -78,7 +79,6 @@ export class VersionCatalogue {
     private readonly dataSource: DataSource,
     private readonly cachingAllowed: () => boolean,
     private readonly metrics: PolicyMetrics | null = null,
-    private readonly clock: () => number = Date.now,
   ) {}
 
   /** A publish or retirement happened (payload: ruleset key), or notifications may have been missed (null). */
@@ -88,7 +88,8 @@ export class VersionCatalogue {
     else this.rulesets.clear();
   }
 
-  async resolveVersion(rulesetKey: string, pins: VersionPins): Promise<ResolvedVersion> {
+  /** The version the pins name, or the one in effect at the request's time; compiled. */
+  async resolveVersion(context: RequestContext, rulesetKey: string, pins: VersionPins): Promise<ResolvedVersion> {
     const ruleset = await this.rulesetVersions(rulesetKey);
     const chosen: { by: string; version: PublishedVersionMeta }[] = [];
 
@@ -114,7 +115,7 @@ export class VersionCatalogue {
 
     let version: PublishedVersionMeta;
     if (chosen.length === 0) {
-      const current = this.currentVersion(ruleset);
+      const current = this.currentVersion(ruleset, context.now.getTime());
       if (!current) throw new NotFoundError(`no version of ruleset "${rulesetKey}" is in effect now`);
       version = current;
     } else {
@@ -128,7 +129,7 @@ export class VersionCatalogue {
       }
     }
 
-    const now = this.clock();
+    const now = context.now.getTime();
     return {
       rulesetId: ruleset.rulesetId,
       rulesetKey: ruleset.rulesetKey,
@@ -161,8 +162,7 @@ export class VersionCatalogue {
     };
   }
 
-  private currentVersion(ruleset: RulesetVersions): PublishedVersionMeta | null {
-    const now = this.clock();
+  private currentVersion(ruleset: RulesetVersions, now: number): PublishedVersionMeta | null {
     if (ruleset.current && now < ruleset.current.validUntil) return ruleset.current.version;
     const version = versionInEffect(ruleset.versions, now);
     ruleset.current = { version, validUntil: nextSwitchAfter(ruleset.versions, now) };
