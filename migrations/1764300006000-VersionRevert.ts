@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * becomes a plain one (a hash pin then names the newest of them). A draft made by
  * revertToVersion remembers the version it restores.
  */
-export class VersionRevert1764300005000 implements MigrationInterface {
-  name = 'VersionRevert1764300005000';
+export class VersionRevert1764300006000 implements MigrationInterface {
+  name = 'VersionRevert1764300006000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
