@@ -1,5 +1,14 @@
 import type { Decision, PenaltyMappingContent, RulesetContent } from './content';
-import { checkCondition, compileConditionProgram, conditionVariables, planBusinessCondition, type ConditionKind, type ConditionProgram } from './conditions';
+import { MAX_EVALUATION_STEPS } from './condition-cost';
+import {
+  checkCondition,
+  compileConditionProgram,
+  conditionVariables,
+  describeEvaluationBudget,
+  planBusinessCondition,
+  type ConditionKind,
+  type ConditionProgram,
+} from './conditions';
 import { ConditionError } from './errors';
 import { KeywordMatcher, type KeywordPattern } from './keyword-matcher';
 import { normalizeText } from './normalize';
@@ -69,10 +78,21 @@ function byKey<T extends { key: string }>(a: T, b: T): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-function compileCondition(ruleKey: string, condition: string | null, kind: ConditionKind): CompiledCondition | null {
-  if (condition === null || condition.trim() === '') return null;
-  const check = checkCondition(condition, kind);
-  if (!check.ok) throw new ConditionError(ruleKey, check.message, check.position);
+/** Compiles conditions, adding up their cost bounds: every condition of a version may run in one evaluation. */
+class ConditionCompiler {
+  private evaluationSteps = 0;
+
+  compile(ruleKey: string, condition: string | null, kind: ConditionKind): CompiledCondition | null {
+    if (condition === null || condition.trim() === '') return null;
+    const check = checkCondition(condition, kind);
+    if (!check.ok) throw new ConditionError(ruleKey, check.message, check.position);
+    this.evaluationSteps += check.steps;
+    if (this.evaluationSteps > MAX_EVALUATION_STEPS) throw new ConditionError(ruleKey, describeEvaluationBudget(this.evaluationSteps), null);
+    return compileCondition(condition, kind);
+  }
+}
+
+function compileCondition(condition: string, kind: ConditionKind): CompiledCondition {
   const variables = conditionVariables(condition, kind);
   if (kind === 'business') return { expression: condition, variables, ...planBusinessCondition(condition) };
   return { expression: condition, program: compileConditionProgram(condition, kind), variables, wordGroups: [] };
@@ -84,6 +104,7 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
   const patterns: Array<readonly [string, KeywordPattern]> = [];
   const declaredPairs = new Map<string, DeclaredPair[]>();
   const keywordlessRules: number[] = [];
+  const conditions = new ConditionCompiler();
 
   const businessRules = sortedBusinessRules.map((rule, ruleIndex): CompiledBusinessRule => {
     let hasKeywords = false;
@@ -108,7 +129,7 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
       declaredPairs.set(pairKey, pairs);
     }
 
-    const condition = compileCondition(rule.key, rule.condition, 'business');
+    const condition = conditions.compile(rule.key, rule.condition, 'business');
     // Condition words are compared with the normalised description as written, so they enter the automaton unnormalised.
     condition?.wordGroups.forEach((words, group) => {
       for (const word of new Set(words)) patterns.push([word, { ruleIndex, kind: 'conditionWord', index: group }]);
@@ -133,7 +154,7 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
       behavior: rule.behavior,
       title: rule.title,
       severity: rule.severity,
-      condition: compileCondition(rule.key, rule.condition, 'violation'),
+      condition: conditions.compile(rule.key, rule.condition, 'violation'),
     };
     const rules = violationRulesByBehavior.get(rule.behavior) ?? [];
     rules.push(compiled);

@@ -1,4 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { ConditionCostError, conditionSteps, MAX_EVALUATION_STEPS } from './condition-cost';
 import type { EnterpriseStanding } from './types';
 
 /**
@@ -47,7 +48,13 @@ const environments: Record<ConditionKind, Environment> = {
     .registerVariable('priorViolations', 'int'),
 };
 
-export type ConditionCheck = { ok: true } | { ok: false; message: string; position: number | null };
+/**
+ * `invalid`: does not parse or type-check; `over-budget`: valid CEL whose cost bound is over a
+ * limit (condition-cost.ts). `steps`: the bound on one evaluation, summed over a version.
+ */
+export type ConditionCheck =
+  | { ok: true; steps: number }
+  | { ok: false; problem: 'invalid' | 'over-budget'; message: string; position: number | null };
 
 interface CelErrorLike {
   summary?: unknown;
@@ -62,19 +69,29 @@ function describeError(error: unknown): { message: string; position: number | nu
   return { message: summary, position: typeof start === 'number' ? start : null };
 }
 
-/** Parses and type-checks; a condition must be boolean (or dyn, checked again at runtime). */
+/** Parses, type-checks and bounds the cost; a condition must be boolean (or dyn, checked again at runtime). */
 export function checkCondition(condition: string, kind: ConditionKind): ConditionCheck {
   let result;
   try {
     result = environments[kind].check(condition);
   } catch (error) {
-    return { ok: false, ...describeError(error) };
+    return { ok: false, problem: 'invalid', ...describeError(error) };
   }
-  if (!result.valid) return { ok: false, ...describeError(result.error) };
+  if (!result.valid) return { ok: false, problem: 'invalid', ...describeError(result.error) };
   if (result.type !== 'bool' && result.type !== 'dyn') {
-    return { ok: false, message: `condition must be a bool, got ${String(result.type)}`, position: 0 };
+    return { ok: false, problem: 'invalid', message: `condition must be a bool, got ${String(result.type)}`, position: 0 };
   }
-  return { ok: true };
+  try {
+    return { ok: true, steps: conditionSteps(environments[kind].parse(condition).ast, kind) };
+  } catch (error) {
+    if (error instanceof ConditionCostError) return { ok: false, problem: 'over-budget', message: error.message, position: error.position };
+    throw error;
+  }
+}
+
+/** Why a version whose conditions are each within their limit is still refused. */
+export function describeEvaluationBudget(steps: number): string {
+  return `with the conditions before it, the version's conditions may take up to ${steps.toLocaleString('en-US')} steps per evaluation; the limit is ${MAX_EVALUATION_STEPS.toLocaleString('en-US')}`;
 }
 
 export type ConditionContext = Record<string, unknown>;

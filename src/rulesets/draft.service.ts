@@ -567,6 +567,11 @@ function assertCondition(path: string, condition: string | null, kind: Condition
   const check = checkCondition(condition, kind);
   if (check.ok) return;
   const where = check.position === null ? '' : ` at position ${check.position}`;
+  if (check.problem === 'over-budget') {
+    // Valid CEL that could stall an evaluation: the same refusal publishing would give.
+    const message = `condition over its cost limit${where}: ${check.message}`;
+    throw new ValidationFailedError(`${path}.condition: ${message}`, [{ path: `${path}.condition`, message }]);
+  }
   throw new BadInputError(`${path}.condition: invalid condition${where}: ${check.message}`, {
     path: `${path}.condition`,
     position: check.position,
