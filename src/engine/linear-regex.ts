@@ -48,7 +48,10 @@ export function checkLinearRegex(pattern: string): RegexCheck {
     previousWasGroup = false;
     if (char === '[') inClass = true;
     else if (char === '(') {
-      if (/^\(\?<?[=!]/.test(pattern.slice(i))) return { ok: false, message: 'regular expressions may not use lookahead or lookbehind' };
+      const group = pattern.slice(i);
+      if (/^\(\?<?[=!]/.test(group)) return { ok: false, message: 'regular expressions may not use lookahead or lookbehind' };
+      // `(?:` and `(?<name>` open a group like `(`; their `?` quantifies nothing.
+      i += (/^\(\?(?::|<[^>]*>)/.exec(group)?.[0].length ?? 1) - 1;
       alternationAt.push(false);
     } else if (char === ')') {
       if (alternationAt.pop()) alternations += 1;
