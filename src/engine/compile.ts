@@ -11,7 +11,7 @@ import {
 } from './conditions';
 import { ConditionError } from './errors';
 import { KeywordMatcher, type KeywordPattern } from './keyword-matcher';
-import { normalizeText } from './normalize';
+import { ENGINE_SEMANTICS, semantics } from './semantics';
 
 export interface CompiledCondition {
   expression: string;
@@ -51,6 +51,9 @@ export interface DeclaredPair {
 }
 
 export interface CompiledRuleset {
+  /** The semantics version it was compiled under, and so evaluates under. */
+  semantics: number;
+  normalizeText: (text: string) => string;
   defaultDecision: Decision;
   defaultMessage: string;
   /** Sorted by key, so that match order is the rule-key order. */
@@ -70,7 +73,7 @@ export interface CompiledRuleset {
 
 const SCENARIO_PART_SEPARATORS = /[、，,]/;
 
-export function declaredPairKey(industry: string, scenario: string): string {
+export function declaredPairKey(normalizeText: (text: string) => string, industry: string, scenario: string): string {
   return `${normalizeText(industry)}\u0000${normalizeText(scenario)}`;
 }
 
@@ -98,8 +101,12 @@ function compileCondition(condition: string, kind: ConditionKind): CompiledCondi
   return { expression: condition, program: compileConditionProgram(condition, kind), variables, wordGroups: [] };
 }
 
-/** Compiles once per version: normalises keywords, builds the keyword automaton, parses conditions. */
-export function compileRuleset(content: RulesetContent): CompiledRuleset {
+/**
+ * Compiles once per version: normalises keywords, builds the keyword automaton, parses conditions.
+ * Under the current semantics unless told otherwise (replay of a decision logged under an older one).
+ */
+export function compileRuleset(content: RulesetContent, semanticsVersion: number = ENGINE_SEMANTICS): CompiledRuleset {
+  const { normalizeText } = semantics(semanticsVersion);
   const sortedBusinessRules = [...content.businessRules].sort(byKey);
   const patterns: Array<readonly [string, KeywordPattern]> = [];
   const declaredPairs = new Map<string, DeclaredPair[]>();
@@ -123,7 +130,7 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
     const scenarios = new Set([rule.scenario, ...rule.scenario.split(SCENARIO_PART_SEPARATORS)]);
     for (const scenario of scenarios) {
       if (normalizeText(scenario) === '') continue;
-      const pairKey = declaredPairKey(rule.industry, scenario);
+      const pairKey = declaredPairKey(normalizeText, rule.industry, scenario);
       const pairs = declaredPairs.get(pairKey) ?? [];
       if (!pairs.some((pair) => pair.ruleIndex === ruleIndex)) pairs.push({ ruleIndex, label: `${rule.industry}/${scenario.trim()}` });
       declaredPairs.set(pairKey, pairs);
@@ -162,6 +169,8 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
   }
 
   return {
+    semantics: semanticsVersion,
+    normalizeText,
     defaultDecision: content.defaultDecision,
     defaultMessage: content.defaultMessage,
     businessRules,

@@ -1,7 +1,7 @@
 import { DECISIONS, type RulesetContent } from './content';
 import { CONDITION_INPUT_BOUNDS, MAX_EVALUATION_STEPS } from './condition-cost';
 import { checkCondition, describeEvaluationBudget, type ConditionCheck, type ConditionKind } from './conditions';
-import { normalizeText } from './normalize';
+import { normalizeText } from './semantics';
 import type { ValidationIssue } from './types';
 
 function isBlank(value: unknown): boolean {
