@@ -7,6 +7,7 @@ import { isUuid } from '../common/ids';
 import { CHANNELS } from '../db/notification-listener';
 import {
   checkCondition,
+  ENGINE_SEMANTICS,
   validateContent,
   type BusinessRuleContent,
   type ConditionKind,
@@ -338,9 +339,9 @@ export class DraftService {
         await manager.query(
           `UPDATE ruleset_version
            SET status = 'PUBLISHED', number = $3, content = $4, content_hash = $5, changelog = $6, effective_from = $7,
-               published_by = $8, published_at = $9
+               published_by = $8, published_at = $9, engine_semantics = $10
            WHERE id = $1 AND status = 'DRAFT' AND revision = $2 RETURNING id`,
-          [draftId, input.expectedRevision, next, content, hash, changelog, effectiveFrom, actor, now],
+          [draftId, input.expectedRevision, next, content, hash, changelog, effectiveFrom, actor, now, ENGINE_SEMANTICS],
         ),
       );
       if (updated.length !== 1) throw new ConflictError(`draft ${draftId} changed while publishing; reload it and retry`);

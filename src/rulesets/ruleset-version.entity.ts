@@ -52,6 +52,10 @@ export class RulesetVersionEntity {
 
   @Column('timestamptz', { name: 'published_at', nullable: true })
   publishedAt: Date | null;
+
+  /** The engine semantics it was published with; set at publish. */
+  @Column('integer', { name: 'engine_semantics' })
+  engineSemantics: number;
 }
 
 @Entity('version_retirement')

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { RulesetContent } from '../engine/content';
+import { ENGINE_SEMANTICS } from '../engine/semantics';
 import { contentHash, orderContent } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
 import { RulesetEntity } from './ruleset.entity';
@@ -32,6 +33,7 @@ export interface VersionRow {
   created_at: Date;
   published_by: string | null;
   published_at: Date | null;
+  engine_semantics: number;
   retired_at: Date | null;
 }
 
@@ -58,6 +60,7 @@ export function toVersionView(row: VersionRow): RulesetVersionView {
     createdAt: row.created_at,
     publishedBy: row.published_by,
     publishedAt: row.published_at,
+    engineSemantics: row.status === 'DRAFT' ? null : row.engine_semantics,
     retiredAt: row.retired_at,
     content: row.content,
   };
@@ -143,9 +146,9 @@ export class RulesetService {
       const versionId = uuidv7();
       await manager.query(
         `INSERT INTO ruleset_version (id, ruleset_id, status, number, revision, content, content_hash, changelog,
-           effective_from, editors, created_by, created_at, published_by, published_at)
-         VALUES ($1, $2, 'PUBLISHED', 1, 0, $3, $4, $5, $6, $7, $8, $6, $8, $6)`,
-        [versionId, rulesetId, ordered, hash, changelog, now, [actor], actor],
+           effective_from, editors, created_by, created_at, published_by, published_at, engine_semantics)
+         VALUES ($1, $2, 'PUBLISHED', 1, 0, $3, $4, $5, $6, $7, $8, $6, $8, $6, $9)`,
+        [versionId, rulesetId, ordered, hash, changelog, now, [actor], actor, ENGINE_SEMANTICS],
       );
       await this.audit.append(manager, { type: 'RULESET_CREATED', actor, rulesetKey: meta.key, versionId: null, revision: null, before: null, after: settings }, now);
       await this.audit.append(
