@@ -31,7 +31,7 @@ const ITERATION_STEPS = 10;
 /**
  * What the cost bounds assume about the variables. The service's input limits keep every
  * evaluation inside them (a unit test holds the two together): 2,000 characters of
- * description (4,000 UTF-16 units), whose normal form is at most NORMALISATION_GROWTH
+ * description (4,000 UTF-16 units), whose normal form is at most normalisationGrowth
  * times longer (U+FDFA ﷺ normalises to 15 letters); 200-character labels; 16 KiB of facts.
  */
 export const CONDITION_INPUT_BOUNDS = {
