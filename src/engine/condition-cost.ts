@@ -138,7 +138,7 @@ interface CelNode {
   start: number;
 }
 
-const READS = new Set(['id', '.', '.?', '[]', '[?]']);
+const READS = new Set(['id', '.', '[]']);
 const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 
 /** Functions whose cost is linear in their arguments and whose result is a scalar (number, bool, time). */
@@ -175,14 +175,12 @@ class CostWalker {
         const name = args as string;
         return { steps: 1, ...(scope.get(name) ?? this.variables[name] ?? FACTS) };
       }
-      case '.':
-      case '.?': {
+      case '.': {
         const [receiver, field] = args as [CelNode, string];
         const of = this.walk(receiver, scope);
         return { steps: of.steps + 1, ...(of.fields?.[field] ?? itemOf(of)) };
       }
-      case '[]':
-      case '[?]': {
+      case '[]': {
         const [receiver, index] = args as [CelNode, CelNode];
         const of = this.walk(receiver, scope);
         const at = this.walk(index, scope);
