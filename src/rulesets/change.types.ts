@@ -4,7 +4,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { RULE_LIMITS } from '../common/limits';
 import type { Decision } from '../engine/content';
 import type { MergeCollection, MergeSide } from './draft-merge';
-import { DecisionEnum, RulesetVersion } from './ruleset.types';
+import { BUSINESS_CONDITION_DOC, DecisionEnum, RulesetVersion } from './ruleset.types';
 
 /** GraphQL shapes of safe policy change: partial edits, rebasing stale drafts. */
 export enum MergeSideEnum {
@@ -59,7 +59,7 @@ export class BusinessRulePatchInput {
   @Field(() => DecisionEnum, { nullable: true })
   effect?: Decision | null;
 
-  @Field(() => String, { nullable: true, description: 'CEL; "" removes the condition.' })
+  @Field(() => String, { nullable: true, description: `${BUSINESS_CONDITION_DOC} "" removes the condition.` })
   @IsOptional()
   @MaxLength(RULE_LIMITS.text)
   condition?: string | null;

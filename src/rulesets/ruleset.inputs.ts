@@ -8,7 +8,7 @@ import type {
   ViolationRuleContent,
 } from '../engine/content';
 import { RULE_LIMITS } from '../common/limits';
-import { DecisionEnum } from './ruleset.types';
+import { BUSINESS_CONDITION_DOC, DecisionEnum, VIOLATION_CONDITION_DOC } from './ruleset.types';
 
 /** Rule keys: stable identifiers such as `finance.credit-card`. */
 export const RULE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -46,7 +46,7 @@ export class BusinessRuleInput {
   @MaxLength(SHORT, { each: true })
   excludeKeywords?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'CEL over input.* and enterprise.*; checked when saved.' })
+  @Field(() => String, { nullable: true, description: BUSINESS_CONDITION_DOC })
   @IsOptional()
   @MaxLength(TEXT)
   condition?: string | null;
@@ -81,7 +81,7 @@ export class ViolationRuleInput {
   @Matches(CODE, { message: 'severity must be an upper-case code such as CRITICAL' })
   severity: string;
 
-  @Field(() => String, { nullable: true, description: 'CEL over input.*, actual.*, enterprise.*, priorViolations.' })
+  @Field(() => String, { nullable: true, description: VIOLATION_CONDITION_DOC })
   @IsOptional()
   @MaxLength(TEXT)
   condition?: string | null;

@@ -17,6 +17,10 @@ export enum VersionStatusEnum {
 }
 registerEnumType(VersionStatusEnum, { name: 'VersionStatus' });
 
+/** What a condition can read, shown in GraphiQL's docs beside every condition field. */
+export const BUSINESS_CONDITION_DOC = 'CEL, true for the rule to apply. input.description (string, NORMALISED: lower case, simplified, half-width, no spaces or punctuation; literals compared with it must be normalised too), input.rawDescription (as sent), input.industry, input.scenario, input.callDirection ("" when omitted), input.facts (map); enterprise.status (ACTIVE, OFFLINE or NONE), enterprise.violationCount, enterprise.seriousViolationCount (int). No clock. Checked (syntax, types, cost, literals) when saved.';
+export const VIOLATION_CONDITION_DOC = "CEL, true for the rule to apply. input.behavior, input.verified, input.declaredBusiness, input.actualBusiness, input.facts; actual.decision, actual.prohibited, actual.ruleKeys (this version's verdict on the actual business); enterprise.*; priorViolations (int). No clock.";
+
 @ObjectType({ description: 'A rule of the number-application table: keywords, exclusions and an optional CEL condition.' })
 export class BusinessRule {
   @Field(() => ID, { description: 'Stable across versions.' })
@@ -37,7 +41,7 @@ export class BusinessRule {
   @Field(() => [String])
   excludeKeywords: string[];
 
-  @Field(() => String, { nullable: true, description: 'CEL expression over input and enterprise.' })
+  @Field(() => String, { nullable: true, description: BUSINESS_CONDITION_DOC })
   condition: string | null;
 
   @Field()
@@ -61,7 +65,7 @@ export class ViolationRule {
   @Field({ description: 'A severity defined by a PenaltyMapping.' })
   severity: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: VIOLATION_CONDITION_DOC })
   condition: string | null;
 
   @Field(() => String, { nullable: true })
