@@ -6,6 +6,7 @@ import { ensureDevelopmentKey } from './api-keys/development-key';
 import { createLogger, flushLogs, Logger } from './common/logger';
 import { Config, ConfigError, isLocalDevelopment, loadConfig } from './config/config';
 import { Database, openDatabase } from './db/database';
+import { EmbeddedDatabaseError } from './db/embedded-database';
 import { ensureSeedRuleset } from './rulesets/seed';
 import { RulesetService } from './rulesets/ruleset.service';
 
@@ -36,9 +37,12 @@ async function prepare(config: Config, logger: Logger): Promise<{ database: Data
   return { database, developmentKey };
 }
 
-function printReady(config: Config, port: number, developmentKey: string | null): void {
+function printReady(config: Config, port: number, developmentKey: string | null, database: Database): void {
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   console.log(`\nccc-policy is ready.\n  GraphQL:  ${base}/graphql\n  GraphiQL: ${base}/graphiql`);
+  if (database.embedded) {
+    console.log(`  PostgreSQL (embedded, port ${database.embedded.port}): data in ${database.embedded.dataDir}, programs in ${database.embedded.binDir}`);
+  }
   if (developmentKey) console.log(`  Development admin key (stored in ${config.dataDir}): ${developmentKey}\n`);
 }
 
@@ -65,7 +69,7 @@ async function serve(config: Config, logger: Logger, database: Database, develop
   const app = await createApp({ config, dataSource: database.dataSource, logger, developmentKey });
   const port = await app.listen(config.port, config.host);
   logger.info({ port, pid: process.pid, startupMs: Date.now() - startedAt }, 'ccc-policy listening');
-  if (announce) printReady(config, port, developmentKey);
+  if (announce) printReady(config, port, developmentKey, database);
   onSignals(logger, async (signal) => {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     await app.close();
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < config.workers; i++) {
     const worker = cluster.fork(env);
     worker.once('listening', (address) => {
-      if (++listening === config.workers) printReady(config, address.port, developmentKey);
+      if (++listening === config.workers) printReady(config, address.port, developmentKey, database);
     });
   }
   cluster.on('exit', (worker, code, signal) => {
@@ -119,6 +123,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error('ccc-policy failed to start:', error);
+  // A cause a person can fix is one message; anything else keeps its stack for a bug report.
+  if (error instanceof EmbeddedDatabaseError) console.error(`ccc-policy failed to start: ${error.message}`);
+  else console.error('ccc-policy failed to start:', error);
   process.exit(1);
 });
