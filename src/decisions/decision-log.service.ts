@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { BadInputError } from '../common/errors';
 import { isUuid } from '../common/ids';
-import { ChainedDecision, ChainVerifier, DecisionKind } from './decision-record';
+import { ChainedDecision, ChainVerifier, DECISION_KINDS, DecisionKind } from './decision-record';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export interface DecisionFilterArgs {
@@ -10,6 +10,7 @@ export interface DecisionFilterArgs {
   kind?: string | null;
   enterpriseId?: string | null;
   decision?: string | null;
+  severity?: string | null;
   from?: Date | null;
   to?: Date | null;
 }
@@ -227,9 +228,16 @@ function filterClause(filter: DecisionFilterArgs): { where: string[]; params: un
   };
   if (filter.rulesetKey) add('ruleset_key = ?', filter.rulesetKey);
   if (filter.versionNumber !== undefined && filter.versionNumber !== null) add('version_number = ?', filter.versionNumber);
-  if (filter.kind) add('kind = ?', filter.kind);
+  if (filter.kind != null) {
+    // An unknown kind would match nothing, which reads as "no such decisions" rather than a typo.
+    if (!DECISION_KINDS.includes(filter.kind as DecisionKind)) {
+      throw new BadInputError(`unknown decision kind "${filter.kind}"; expected one of ${DECISION_KINDS.join(', ')}`);
+    }
+    add('kind = ?', filter.kind);
+  }
   if (filter.enterpriseId) add('enterprise_id = ?', filter.enterpriseId);
   if (filter.decision) add('decision = ?', filter.decision);
+  if (filter.severity) add('severity = ?', filter.severity);
   if (filter.from) add('created_at >= ?', filter.from);
   if (filter.to) add('created_at < ?', filter.to);
   return { where, params };
