@@ -61,6 +61,11 @@ export class BusinessRuleInput {
   @IsOptional()
   @MaxLength(TEXT)
   source?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; omit for none.' })
+  @IsOptional()
+  @MaxLength(TEXT)
+  note?: string | null;
 }
 
 @InputType({ description: 'A violation rule to add, or to replace the one with the same key.' })
@@ -91,6 +96,11 @@ export class ViolationRuleInput {
   @IsOptional()
   @MaxLength(TEXT)
   source?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; omit for none.' })
+  @IsOptional()
+  @MaxLength(TEXT)
+  note?: string | null;
 }
 
 @InputType()
@@ -165,6 +175,7 @@ export function toBusinessRuleContent(input: BusinessRuleInput): BusinessRuleCon
     condition: input.condition ?? null,
     message: input.message,
     source: input.source ?? null,
+    ...(input.note ? { note: input.note } : {}),
   };
 }
 
@@ -176,6 +187,7 @@ export function toViolationRuleContent(input: ViolationRuleInput): ViolationRule
     severity: input.severity,
     condition: input.condition ?? null,
     source: input.source ?? null,
+    ...(input.note ? { note: input.note } : {}),
   };
 }
 

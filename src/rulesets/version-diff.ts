@@ -71,6 +71,7 @@ function businessRuleChanges(before: BusinessRuleContent, after: BusinessRuleCon
     valueChange('condition', before.condition, after.condition),
     valueChange('message', before.message, after.message),
     valueChange('source', before.source, after.source),
+    valueChange('note', before.note ?? null, after.note ?? null),
   ].filter((part): part is string => part !== null);
 }
 
@@ -81,6 +82,7 @@ function violationRuleChanges(before: ViolationRuleContent, after: ViolationRule
     codeChange('severity', before.severity, after.severity),
     valueChange('condition', before.condition, after.condition),
     valueChange('source', before.source, after.source),
+    valueChange('note', before.note ?? null, after.note ?? null),
   ].filter((part): part is string => part !== null);
 }
 
