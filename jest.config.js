@@ -9,6 +9,9 @@ const shared = {
   setupFiles: ['reflect-metadata'],
 };
 module.exports = {
+  // The per-project timeouts below are not always applied by jest's runner (a fault test once
+  // failed at the 5 s default on a loaded machine); this is the floor for every project.
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
