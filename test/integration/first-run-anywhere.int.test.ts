@@ -113,6 +113,30 @@ describe('embedded PostgreSQL failures a person can fix', () => {
     }
   }, 120_000);
 
+  it('a full disk is named, with the fix', async () => {
+    // A 2 MB file system is far too small for initdb; mounting one needs CAP_SYS_ADMIN.
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { stdio: 'pipe' });
+    } catch (error) {
+      console.warn(`not testing a full disk: cannot mount a small tmpfs here (${String((error as { stderr?: Buffer }).stderr ?? error).trim()})`);
+      return;
+    }
+    try {
+      fs.chmodSync(dir, 0o755);
+      const failure = await startEmbeddedDatabase(dir).then(
+        async (database) => {
+          await database.stop();
+          throw new Error('PostgreSQL initialised on a full disk');
+        },
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(EmbeddedDatabaseError);
+      expect((failure as Error).message).toMatch(new RegExp(`the disk holding ${dir}/pg is full \\(initdb failed\\)\\. Fix: free disk space there`));
+    } finally {
+      execFileSync('umount', [dir]);
+    }
+  }, 120_000);
+
   it('a stale postmaster.pid whose pid is now another program does not block the start', async () => {
     // First start initialises the directory; a crash then leaves a lock naming a pid that is reused.
     const first = await startEmbeddedDatabase(dir);
