@@ -57,12 +57,15 @@ class YamlFile {
   private readonly lineCounter = new LineCounter();
   private readonly document: Document;
   readonly value: unknown;
+  /** False when the text is not valid YAML: its problems are reported, its fields are not checked. */
+  readonly parsed: boolean;
 
   constructor(
     readonly path: string,
     text: string,
     private readonly problems: string[],
   ) {
+    const problemsBefore = problems.length;
     this.document = YAML.parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
     for (const error of this.document.errors) problems.push(`${this.position(error.pos[0])}: ${firstLine(error.message)}`);
     let value: unknown = null;
@@ -75,6 +78,7 @@ class YamlFile {
       }
     }
     this.value = value;
+    this.parsed = this.problems.length === problemsBefore;
   }
 
   private position(offset: number): string {
@@ -220,7 +224,7 @@ function readYaml(dir: string, file: string, optional: boolean, problems: string
 /** The entries of a list file, each with its reader position; wrong entries are recorded and skipped. */
 function readList(dir: string, file: string, problems: string[]): { file: YamlFile; entry: YamlMap; index: number }[] {
   const yamlFile = readYaml(dir, file, true, problems);
-  if (!yamlFile || yamlFile.value === null || yamlFile.value === undefined) return [];
+  if (!yamlFile || !yamlFile.parsed || yamlFile.value === null || yamlFile.value === undefined) return [];
   if (!Array.isArray(yamlFile.value)) {
     yamlFile.problem([], 'expected a list at the top level');
     return [];
@@ -319,11 +323,11 @@ export function readRulesetDir(dir: string): RulesetDir {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new RulesetFileError([`${dir}: no such directory`]);
   const rulesetFile = readYaml(dir, RULESET_FILE, false, problems);
   let top: YamlMap = {};
-  if (rulesetFile && rulesetFile.value !== null) {
+  if (rulesetFile?.parsed && rulesetFile.value !== null) {
     if (isYamlMap(rulesetFile.value)) top = rulesetFile.value;
     else rulesetFile.problem([], 'expected a mapping at the top level');
   }
-  const fields = rulesetFile ? new FieldReader(rulesetFile, [], '', top) : null;
+  const fields = rulesetFile?.parsed ? new FieldReader(rulesetFile, [], '', top) : null;
   fields?.only(RULESET_FIELDS);
   const result: RulesetDir = {
     key: fields?.string('key') ?? '',

@@ -160,6 +160,14 @@ describe('npm run rulesets: validate, import, export, diff', () => {
       expect(result.err.startsWith(path.join(broken, 'business-rules.yaml'))).toBe(true);
       expect(result.err).not.toMatch(/node_modules|\n\s+at /);
     }
+    // A file that is not YAML is reported once, not again as a list of missing fields.
+    const brokenTop = dir('yaml-top');
+    fs.cpSync(dir('v1'), brokenTop, { recursive: true });
+    fs.writeFileSync(path.join(brokenTop, 'ruleset.yaml'), 'key: x\nname: [unclosed\n');
+    const top = await cli('validate', brokenTop);
+    expect(top.code).toBe(1);
+    expect(top.err).toMatch(new RegExp(`^${path.join(brokenTop, 'ruleset.yaml')}:3:1: Flow sequence in block collection`));
+    expect(top.err.split('\n')).toHaveLength(1);
   });
 
   it('reports every problem of every file at once, each with its path and position', async () => {
