@@ -36,6 +36,9 @@ describeAsRoot('first run from a checkout in a 0700 directory, as root', () => {
   }, 180_000);
   afterAll(() => {
     for (const cleanup of cleanups.reverse()) cleanup();
+    // The relocated data (see dataDirectory), also when a start failed before its banner.
+    const link = path.join(checkout, '.data', 'pg');
+    if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.rmSync(path.dirname(fs.readlinkSync(link)), { recursive: true, force: true });
     fs.rmSync(parent, { recursive: true, force: true });
   });
 
@@ -45,7 +48,6 @@ describeAsRoot('first run from a checkout in a 0700 directory, as root', () => {
     const banner = await server.ready;
     const dataDir = /data in (\S+),/.exec(banner)![1];
     const binDir = /programs in (\S+)/.exec(banner)![1];
-    cleanups.push(() => fs.rmSync(path.dirname(dataDir), { recursive: true, force: true }));
     expect(dataDir.startsWith(parent)).toBe(false);
     expect(binDir.startsWith(parent)).toBe(false);
     expect(fs.realpathSync(path.join(checkout, '.data', 'pg'))).toBe(dataDir);
