@@ -45,7 +45,10 @@ export class AuditService {
     if (filter.rulesetKey != null) query.andWhere('e.ruleset_key = :rulesetKey', { rulesetKey: filter.rulesetKey });
     if (filter.versionId != null) query.andWhere('e.version_id = :versionId', { versionId: filter.versionId });
     if (filter.type != null) query.andWhere('e.type = :type', { type: filter.type });
-    const first = Math.min(Math.max(filter.first ?? 50, 1), MAX_AUDIT_PAGE);
+    const first = filter.first ?? 50;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_AUDIT_PAGE) {
+      throw new BadInputError(`first must be between 1 and ${MAX_AUDIT_PAGE}, got ${first}`);
+    }
     return query.orderBy('e.at', 'DESC').addOrderBy('e.id', 'DESC').take(first).getMany();
   }
 }

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { BadInputError } from '../common/errors';
 import { MAX_DECISION_PAGE } from '../common/limits';
-import { ChainedDecision, ChainVerifier } from './decision-record';
+import { ChainedDecision, ChainVerifier, DECISION_KINDS, DecisionKind } from './decision-record';
 import * as store from './decision-log.store';
 import { DecisionFilterArgs } from './decision-log.store';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -51,6 +51,10 @@ export class DecisionLogService {
   async listDecisions(filter: DecisionFilterArgs, first: number, after: string | null, countTotal = true): Promise<DecisionPage> {
     if (!Number.isInteger(first) || first < 0 || first > MAX_DECISION_PAGE) {
       throw new BadInputError(`first must be between 0 and ${MAX_DECISION_PAGE}`);
+    }
+    if (filter.kind != null && !DECISION_KINDS.includes(filter.kind as DecisionKind)) {
+      // An unknown kind would match nothing, which reads as "no such decisions" rather than a typo.
+      throw new BadInputError(`unknown decision kind "${filter.kind}"; expected one of ${DECISION_KINDS.join(', ')}`);
     }
     const afterSeq = after ? decodeCursor(after) : 0;
     const db = this.dataSource.manager;

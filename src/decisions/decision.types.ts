@@ -96,7 +96,7 @@ export class DecisionFilter {
   @Field(() => Int, { nullable: true })
   versionNumber?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'NUMBER_APPLICATION, VIOLATION or RECORDED_VIOLATION; anything else is BAD_USER_INPUT.' })
   kind?: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -104,6 +104,9 @@ export class DecisionFilter {
 
   @Field(() => DecisionEnum, { nullable: true })
   decision?: DecisionEnum | null;
+
+  @Field(() => String, { nullable: true, description: 'Violations of this severity (as the ruleset names them, after escalation).' })
+  severity?: string | null;
 
   @Field(() => Date, { nullable: true, description: 'Inclusive.' })
   from?: Date | null;

@@ -15,6 +15,8 @@ export interface BusinessRuleContent {
   condition: string | null;
   message: string;
   source: string | null;
+  /** Why the rule is as it is; absent rather than null, so content without notes keeps its hash. */
+  note?: string;
 }
 
 export interface ViolationRuleContent {
@@ -24,6 +26,8 @@ export interface ViolationRuleContent {
   severity: string;
   condition: string | null;
   source: string | null;
+  /** Why the rule is as it is; absent rather than null, so content without notes keeps its hash. */
+  note?: string;
 }
 
 export interface PenaltyActionContent {

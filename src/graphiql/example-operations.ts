@@ -8,8 +8,8 @@ query CurrentPolicy {
     name
     currentVersion {
       id number status contentHash effectiveFrom defaultDecision
-      businessRules { key industry scenario effect keywords excludeKeywords condition message source }
-      violationRules { key behavior title severity condition }
+      businessRules { key industry scenario effect keywords excludeKeywords condition message source note }
+      violationRules { key behavior title severity condition source note }
       penalties { severity label rank message actions { code label } escalation { count withinDays toSeverity } }
     }
     versions { id number status revision publishedBy }

@@ -60,6 +60,11 @@ export class BusinessRuleInput {
   @IsOptional()
   @MaxLength(TEXT)
   source?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; omit for none.' })
+  @IsOptional()
+  @MaxLength(TEXT)
+  note?: string | null;
 }
 
 @InputType({ description: 'A violation rule to add, or to replace the one with the same key.' })
@@ -90,6 +95,11 @@ export class ViolationRuleInput {
   @IsOptional()
   @MaxLength(TEXT)
   source?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; omit for none.' })
+  @IsOptional()
+  @MaxLength(TEXT)
+  note?: string | null;
 }
 
 @InputType()
@@ -164,6 +174,7 @@ export function toBusinessRuleContent(input: BusinessRuleInput): BusinessRuleCon
     condition: input.condition ?? null,
     message: input.message,
     source: input.source ?? null,
+    ...(input.note ? { note: input.note } : {}),
   };
 }
 
@@ -175,6 +186,7 @@ export function toViolationRuleContent(input: ViolationRuleInput): ViolationRule
     severity: input.severity,
     condition: input.condition ?? null,
     source: input.source ?? null,
+    ...(input.note ? { note: input.note } : {}),
   };
 }
 

@@ -35,10 +35,10 @@ export class BusinessRule {
   @Field(() => DecisionEnum)
   effect: Decision;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Substrings of the normalised description (simplified, half-width, lower case, no spaces or punctuation); any one fires the rule. See docs/writing-business-rules.md.' })
   keywords: string[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Any one of these in the normalised description stops the rule (legitimate look-alikes).' })
   excludeKeywords: string[];
 
   @Field(() => String, { nullable: true, description: BUSINESS_CONDITION_DOC })
@@ -49,6 +49,9 @@ export class BusinessRule {
 
   @Field(() => String, { nullable: true, description: 'Where in the source policy the rule comes from.' })
   source: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is (what it catches, what it fences off); part of the content, kept by export.' })
+  note?: string;
 }
 
 @ObjectType({ description: 'A violation behaviour and the severity it carries.' })
@@ -68,8 +71,11 @@ export class ViolationRule {
   @Field(() => String, { nullable: true, description: VIOLATION_CONDITION_DOC })
   condition: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Where in the source policy the rule comes from.' })
   source: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; part of the content, kept by export.' })
+  note?: string;
 }
 
 @ObjectType()

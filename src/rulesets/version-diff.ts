@@ -68,9 +68,9 @@ type FieldChange<T> = (before: T, after: T) => string | null;
 type Field<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T] & string;
 
 const value =
-  <T>(field: Field<T, string | number | null>): FieldChange<T> =>
+  <T>(field: Field<T, string | number | null | undefined>): FieldChange<T> =>
   (before, after) =>
-    valueChange(field, before[field] as string | number | null, after[field] as string | number | null);
+    valueChange(field, (before[field] ?? null) as string | number | null, (after[field] ?? null) as string | number | null);
 const code =
   <T>(field: Field<T, string>): FieldChange<T> =>
   (before, after) =>
@@ -90,8 +90,9 @@ const BUSINESS_RULE_FIELDS: FieldChange<BusinessRuleContent>[] = [
   value('condition'),
   value('message'),
   value('source'),
+  value('note'),
 ];
-const VIOLATION_RULE_FIELDS: FieldChange<ViolationRuleContent>[] = [code('behavior'), value('title'), code('severity'), value('condition'), value('source')];
+const VIOLATION_RULE_FIELDS: FieldChange<ViolationRuleContent>[] = [code('behavior'), value('title'), code('severity'), value('condition'), value('source'), value('note')];
 
 const fieldChanges =
   <T>(fields: FieldChange<T>[]) =>
