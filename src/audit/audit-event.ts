@@ -58,7 +58,12 @@ export type AuditChange =
       after: PublishedState & { changelog: string; effectiveFrom: string };
     }
   | { type: 'DRAFT_DISCARDED'; before: { parentNumber: number | null; contentHash: string; editors: string[]; content: unknown }; after: null }
-  | { type: 'VERSION_RETIRED'; before: PublishedState; after: { status: 'RETIRED'; number: number; contentHash: string } };
+  | {
+      type: 'VERSION_RETIRED';
+      before: PublishedState;
+      /** `forced`: an admin retired the version in effect with no other to take over (absent otherwise). */
+      after: { status: 'RETIRED'; number: number; contentHash: string; forced?: true };
+    };
 
 /** What a service appends: which ruleset and draft changed, and how; the actor and time come from the request. */
 export type AuditEventInput = AuditChange & {

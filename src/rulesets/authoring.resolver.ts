@@ -135,13 +135,21 @@ export class AuthoringResolver {
   }
 
   @Authorized('publisher')
-  @Mutation(() => RulesetVersion, { description: 'Takes a published version out of currentVersion/asOf resolution without deleting it.' })
+  @Mutation(() => RulesetVersion, {
+    description:
+      'Takes a published version out of currentVersion/asOf resolution without deleting it. Retiring the version in effect now is CONFLICT unless another published version would be in effect after it.',
+  })
   async retireVersion(
     @Arg('rulesetKey', () => ID) rulesetKey: string,
     @Arg('number', () => Int) number: number,
+    @Arg('force', () => Boolean, {
+      defaultValue: false,
+      description: 'Admins only (FORBIDDEN otherwise): retire the version in effect even though none would be in effect after it; the trail records it as forced.',
+    })
+    force: boolean,
     @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await this.publishing.retireVersion(context, rulesetKey, number));
+    return toRulesetVersion(await this.publishing.retireVersion(context, rulesetKey, number, { force }));
   }
 
   @Authorized()
