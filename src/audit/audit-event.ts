@@ -12,6 +12,8 @@ export const AUDIT_EVENT_TYPES = [
   'DRAFT_PUBLISHED',
   'DRAFT_DISCARDED',
   'VERSION_RETIRED',
+  'REINSTATEMENT_POLICY_SET',
+  'ENTERPRISE_REINSTATED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -27,6 +29,10 @@ export interface RulesetSettings {
 interface DefaultDecisionState {
   defaultDecision: Decision;
   defaultMessage: string;
+}
+
+interface ReinstatementPolicy {
+  violationsCountAfterReinstatement: boolean;
 }
 
 interface PublishedState {
@@ -63,11 +69,21 @@ export type AuditChange =
       before: PublishedState;
       /** `forced`: an admin retired the version in effect with no other to take over (absent otherwise). */
       after: { status: 'RETIRED'; number: number; contentHash: string; forced?: true };
-    };
+    }
+  | { type: 'REINSTATEMENT_POLICY_SET'; before: ReinstatementPolicy; after: ReinstatementPolicy };
 
-/** What a service appends: which ruleset and draft changed, and how; the actor and time come from the request. */
-export type AuditEventInput = AuditChange & {
-  rulesetKey: string;
-  versionId: string | null;
-  revision: number | null;
+/** Changes to an enterprise rather than to a ruleset: the event names the enterprise, and no ruleset or draft. */
+export type EnterpriseChange = {
+  type: 'ENTERPRISE_REINSTATED';
+  before: { status: 'OFFLINE'; reinstatedAt: string | null };
+  after: { status: 'ACTIVE'; reinstatedAt: string; reason: string };
 };
+
+/** What a service appends: which ruleset and draft (or which enterprise) changed, and how; the actor and time come from the request. */
+export type AuditEventInput =
+  | (AuditChange & {
+      rulesetKey: string;
+      versionId: string | null;
+      revision: number | null;
+    })
+  | (EnterpriseChange & { enterpriseId: string });

@@ -55,6 +55,8 @@ export interface CompiledRuleset {
   /** Behaviours whose rules tell rows apart by the verdict on the actual business (`actual.*`): a verified report must name it. */
   behaviorsJudgedOnActualBusiness: ReadonlySet<string>;
   penalties: Map<string, PenaltyMappingContent>;
+  /** false: escalation counts only violations after the enterprise's last reinstatement. */
+  violationsCountAfterReinstatement: boolean;
 }
 
 const SCENARIO_PART_SEPARATORS = /[、，,]/;
@@ -150,5 +152,6 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
       [...violationRulesByBehavior].filter(([, rules]) => rules.some((rule) => rule.condition?.variables.has('actual'))).map(([behavior]) => behavior),
     ),
     penalties: new Map(content.penalties.map((penalty) => [penalty.severity, penalty])),
+    violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false,
   };
 }

@@ -52,4 +52,10 @@ export interface RulesetContent {
   businessRules: BusinessRuleContent[];
   violationRules: ViolationRuleContent[];
   penalties: PenaltyMappingContent[];
+  /**
+   * Whether violations recorded before an enterprise's last reinstatement still count toward
+   * escalation. Absent means true (they count); only `false` is stored, so that content
+   * written before this setting existed keeps its hash.
+   */
+  violationsCountAfterReinstatement?: boolean;
 }

@@ -66,6 +66,20 @@ export class AuthoringResolver {
   }
 
   @Authorized('editor')
+  @Mutation(() => RulesetVersion, {
+    description:
+      "Whether an enterprise's violations from before its last reinstatement (reinstateEnterprise) still count toward escalation. Default true (they count).",
+  })
+  async setReinstatementPolicy(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('violationsCountAfterReinstatement', () => Boolean) violationsCountAfterReinstatement: boolean,
+    @Ctx() context: RequestContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await this.authoring.setReinstatementPolicy(context, draftId, expectedRevision, violationsCountAfterReinstatement));
+  }
+
+  @Authorized('editor')
   @Mutation(() => RulesetVersion, { description: 'Adds the rule, or replaces the one with the same key. The condition is checked now.' })
   async upsertBusinessRule(
     @Arg('draftId', () => ID) draftId: string,

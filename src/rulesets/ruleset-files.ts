@@ -14,7 +14,8 @@ import {
 
 /**
  * A ruleset as human-editable YAML, one directory per ruleset:
- *   ruleset.yaml          key, name, description, makerChecker, defaultDecision, defaultMessage
+ *   ruleset.yaml          key, name, description, makerChecker, defaultDecision, defaultMessage,
+ *                         violationsCountAfterReinstatement (optional, default true)
  *   business-rules.yaml   list of business rules
  *   violation-rules.yaml  list of violation rules
  *   penalties.yaml        list of penalty mappings
@@ -209,6 +210,7 @@ export function readRulesetDir(dir: string): RulesetDir {
       businessRules: readList(dir, BUSINESS_RULES_FILE).map(readBusinessRule),
       violationRules: readList(dir, VIOLATION_RULES_FILE).map(readViolationRule),
       penalties: readList(dir, PENALTIES_FILE).map(readPenalty),
+      ...(top.violationsCountAfterReinstatement === undefined ? {} : { violationsCountAfterReinstatement: fields.boolean('violationsCountAfterReinstatement') }),
     },
   };
 }
@@ -237,6 +239,7 @@ export function writeRulesetDir(dir: string, meta: RulesetMeta, content: Ruleset
     makerChecker: meta.makerChecker,
     defaultDecision: content.defaultDecision,
     defaultMessage: content.defaultMessage,
+    ...(content.violationsCountAfterReinstatement === false ? { violationsCountAfterReinstatement: false } : {}),
   });
   writeYaml(dir, BUSINESS_RULES_FILE, content.businessRules.map(withoutDefaults));
   writeYaml(dir, VIOLATION_RULES_FILE, content.violationRules.map(withoutDefaults));

@@ -25,6 +25,7 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     businessRules: content.businessRules,
     violationRules: content.violationRules,
     penalties: content.penalties,
+    violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false,
     content,
   };
 }

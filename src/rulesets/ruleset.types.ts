@@ -172,6 +172,9 @@ export class RulesetVersion {
   @Field(() => [PenaltyMapping])
   penalties: PenaltyMapping[];
 
+  @Field({ description: "Whether an enterprise's violations from before its last reinstatement still count toward escalation (the content leaves out the default, true)." })
+  violationsCountAfterReinstatement: boolean;
+
   @Field(() => GraphQLJSON, { description: 'The hashed content document itself.' })
   content: unknown;
 }
