@@ -3,6 +3,7 @@ import { DecisionLog1764300001000 } from './1764300001000-DecisionLog';
 import { RulesetDefaults1764300002000 } from './1764300002000-RulesetDefaults';
 import { DecisionLogAppendFunction1764300003000 } from './1764300003000-DecisionLogAppendFunction';
 import { DecisionLogAppendBatch1764300004000 } from './1764300004000-DecisionLogAppendBatch';
+import { VersionRevert1764300006000 } from './1764300006000-VersionRevert';
 import { EnterpriseReinstatement1764300010000 } from './1764300010000-EnterpriseReinstatement';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs compiled and under ts-jest. */
@@ -12,5 +13,6 @@ export const migrations = [
   RulesetDefaults1764300002000,
   DecisionLogAppendFunction1764300003000,
   DecisionLogAppendBatch1764300004000,
+  VersionRevert1764300006000,
   EnterpriseReinstatement1764300010000,
 ];

@@ -1,4 +1,4 @@
-import type { BusinessRuleContent, Decision, PenaltyMappingContent, ViolationRuleContent } from '../engine/content';
+import type { BusinessRuleContent, Decision, PenaltyMappingContent, TestCaseContent, ViolationRuleContent } from '../engine/content';
 
 /** Every kind of authoring change the edit trail records. */
 export const AUDIT_EVENT_TYPES = [
@@ -12,6 +12,9 @@ export const AUDIT_EVENT_TYPES = [
   'DRAFT_PUBLISHED',
   'DRAFT_DISCARDED',
   'VERSION_RETIRED',
+  'TEST_CASE_UPSERTED',
+  'TEST_CASE_REMOVED',
+  'DRAFT_REBASED',
   'REINSTATEMENT_POLICY_SET',
   'ENTERPRISE_REINSTATED',
 ] as const;
@@ -48,7 +51,12 @@ interface PublishedState {
  */
 export type AuditChange =
   | { type: 'RULESET_CREATED'; before: null; after: RulesetSettings }
-  | { type: 'DRAFT_CREATED'; before: null; after: { parentNumber: number | null; contentHash: string } }
+  | {
+      type: 'DRAFT_CREATED';
+      before: null;
+      /** A rollback draft also names the version it restores and why. */
+      after: { parentNumber: number | null; contentHash: string; revertsTo?: number; changelog?: string };
+    }
   | { type: 'DEFAULT_DECISION_SET'; before: DefaultDecisionState; after: DefaultDecisionState }
   | { type: 'BUSINESS_RULE_UPSERTED'; before: BusinessRuleContent | null; after: BusinessRuleContent }
   | { type: 'VIOLATION_RULE_UPSERTED'; before: ViolationRuleContent | null; after: ViolationRuleContent }
@@ -64,6 +72,9 @@ export type AuditChange =
       after: PublishedState & { changelog: string; effectiveFrom: string };
     }
   | { type: 'DRAFT_DISCARDED'; before: { parentNumber: number | null; contentHash: string; editors: string[]; content: unknown }; after: null }
+  | { type: 'TEST_CASE_UPSERTED'; before: TestCaseContent | null; after: TestCaseContent }
+  | { type: 'TEST_CASE_REMOVED'; before: TestCaseContent; after: null }
+  | { type: 'DRAFT_REBASED'; before: { parentNumber: number | null; contentHash: string }; after: { parentNumber: number; contentHash: string } }
   | {
       type: 'VERSION_RETIRED';
       before: PublishedState;

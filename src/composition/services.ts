@@ -15,7 +15,9 @@ import { EnterpriseStore } from '../enterprises/enterprise.store';
 import { EvaluationResolver } from '../evaluations/evaluation.resolver';
 import { EvaluationService } from '../evaluations/evaluation.service';
 import { PolicyMetrics } from '../metrics/metrics';
+import { TestCaseResolver } from '../draft-testing/test-case.resolver';
 import { AuthoringResolver } from '../rulesets/authoring.resolver';
+import { PolicyChangeResolver } from '../rulesets/policy-change.resolver';
 import { AuthoringService } from '../rulesets/authoring.service';
 import { PublishingService } from '../rulesets/publishing.service';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
@@ -78,7 +80,7 @@ export function createServices(
     decisionLog,
     enterprises,
     enterpriseChanges: new EnterpriseService(dataSource, enterprises, authoring.audit),
-    evaluations: new EvaluationService(dataSource, versions, enterprises, logWriter, metrics),
+    evaluations: new EvaluationService(dataSource, versions, authoring.rulesets, enterprises, logWriter, metrics),
     replay: new ReplayService(dataSource, decisionLog, versions),
   };
 }
@@ -88,6 +90,8 @@ export function resolverInstances(services: Services): ResolverInstances {
   return new Map<ResolverClass, object>([
     [RulesetResolver, new RulesetResolver(services.rulesets)],
     [AuthoringResolver, new AuthoringResolver(services.authoring, services.publishing, services.rulesets)],
+    [PolicyChangeResolver, new PolicyChangeResolver(services.authoring, services.publishing, services.rulesets)],
+    [TestCaseResolver, new TestCaseResolver(services.authoring, services.rulesets)],
     [AuditResolver, new AuditResolver(services.audit)],
     [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
     [EvaluationResolver, new EvaluationResolver(services.evaluations)],

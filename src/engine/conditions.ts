@@ -1,4 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { normalizeText } from './normalize';
 import type { EnterpriseStanding } from './types';
 
 /**
@@ -209,4 +210,44 @@ export function enterpriseVariable(enterprise: EnterpriseStanding | null): Recor
     seriousViolationCount: BigInt(Math.trunc(enterprise.seriousViolationCount)),
     violationCount: BigInt(Math.trunc(enterprise.violationCount)),
   };
+}
+
+/** The methods by which a condition tests text for a piece of text. */
+const TEXT_TESTS = new Set(['contains', 'startsWith', 'endsWith']);
+
+const isDescription = (node: CelSpan | undefined): boolean => {
+  const args = node?.args as [CelSpan | undefined, unknown] | undefined;
+  return node?.op === '.' && args?.[0]?.op === 'id' && args[0].args === 'input' && args[1] === 'description';
+};
+
+const stringLiteral = (node: CelSpan | undefined): string | null => (node?.op === 'value' && typeof node.args === 'string' ? node.args : null);
+
+/**
+ * String literals a business condition tests `input.description` against that can never
+ * match it: the description is normalised (see normalizeText), so a literal with upper case,
+ * traditional characters, full-width forms, spaces or punctuation never occurs in it.
+ * Covers `input.description.contains("…")` (and startsWith/endsWith), `== "…"`, and the word
+ * lists of `[...].exists(w, input.description.contains(w))`.
+ */
+export function unmatchableLiterals(condition: string): { literal: string; normalised: string }[] {
+  const found: string[] = [];
+  walkCel(environments.business.parse(condition).ast, (node) => {
+    const words = containsAnyWords(node);
+    if (words) {
+      found.push(...words);
+      return false;
+    }
+    const args = node.args as unknown[] | undefined;
+    if (node.op === 'rcall' && Array.isArray(args) && TEXT_TESTS.has(args[0] as string) && isDescription(args[1] as CelSpan)) {
+      const literal = stringLiteral((args[2] as CelSpan[] | undefined)?.[0]);
+      if (literal !== null) found.push(literal);
+    }
+    if ((node.op === '==' || node.op === '!=') && Array.isArray(args)) {
+      const [left, right] = args as [CelSpan, CelSpan];
+      const literal = isDescription(left) ? stringLiteral(right) : isDescription(right) ? stringLiteral(left) : null;
+      if (literal !== null) found.push(literal);
+    }
+    return true;
+  });
+  return [...new Set(found)].map((literal) => ({ literal, normalised: normalizeText(literal) })).filter(({ literal, normalised }) => literal !== normalised);
 }

@@ -131,5 +131,30 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
     }
   }
 
+  checkTestCases(content, seenKeys, severities, report);
   return issues;
+}
+
+/** Test cases are well-formed: unique keys, one thing decided, an expectation that can hold, rule keys that exist. */
+function checkTestCases(content: RulesetContent, ruleKeys: ReadonlySet<string>, severities: ReadonlySet<string>, report: (path: string, message: string) => void): void {
+  const seen = new Set<string>();
+  (content.testCases ?? []).forEach((testCase, index) => {
+    const path = rulePath('testCases', testCase.key, index);
+    if (isBlank(testCase.key)) report(`${path}.key`, 'key is empty');
+    else if (seen.has(testCase.key)) report(`${path}.key`, `duplicate test case key "${testCase.key}"`);
+    seen.add(testCase.key);
+    if ((testCase.application === null) === (testCase.violation === null)) {
+      report(path, 'a test case decides exactly one thing: an application or a violation');
+    } else if (testCase.application) {
+      if (isBlank(testCase.application.description)) report(`${path}.application.description`, 'description is empty');
+      if (testCase.expectedDecision === null || !DECISIONS.includes(testCase.expectedDecision)) {
+        report(`${path}.expectedDecision`, `an application test case needs an expected decision, one of ${DECISIONS.join(', ')}`);
+      }
+    } else if (testCase.expectedSeverity !== null && !severities.has(testCase.expectedSeverity)) {
+      report(`${path}.expectedSeverity`, `severity "${testCase.expectedSeverity}" has no penalty mapping (null expects no penalty)`);
+    }
+    (testCase.expectedRuleKeys ?? []).forEach((key, i) => {
+      if (!ruleKeys.has(key)) report(`${path}.expectedRuleKeys[${i}]`, `no rule has the key "${key}"`);
+    });
+  });
 }

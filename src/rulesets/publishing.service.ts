@@ -5,9 +5,10 @@ import { BadInputError, ConflictError, ForbiddenError, NotFoundError, Validation
 import { Issues } from '../common/issues';
 import { AUTHORING_TEXT_LIMITS } from '../common/limits';
 import { actorOf, RequestContext } from '../common/request-context';
+import { hasRole } from '../common/roles';
 import { CHANNELS, notifyAtCommit } from '../db/notification-listener';
 import { inTransaction } from '../db/transaction';
-import { RulesetContent, validateContent } from '../engine';
+import { RulesetContent, testCaseIssues, validateContent } from '../engine';
 import { AuthoringService, staleRevision } from './authoring.service';
 import { contentHash, orderContent } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
@@ -56,6 +57,7 @@ export class PublishingService {
       if (!draft) throw new NotFoundError(`no draft or version with id "${draftId}" (it may have been discarded)`);
       if (draft.status !== 'DRAFT') throw new ConflictError(`draft ${draftId} is already published as version ${draft.number} of "${draft.rulesetKey}"`);
       if (draft.revision !== input.expectedRevision) throw staleRevision(draft, input.expectedRevision);
+      await assertBasedOnLatest(tx, draft);
       const actor = actorOf(context);
       const makerChecker = () => {
         if (ruleset.makerChecker && draft.editors.includes(actor)) {
@@ -113,6 +115,39 @@ export class PublishingService {
   }
 
   /**
+   * Rollback: a draft whose content is version `number`'s, based on the latest published
+   * version, so history stays linear (vN+1 "reverts to version 2"). Published at once when the
+   * caller may publish and the ruleset has no maker-checker; otherwise another publisher
+   * reviews and publishes the draft like any other.
+   */
+  async revertToVersion(context: RequestContext, rulesetKey: string, number: number, changelog: string): Promise<RulesetVersionView> {
+    const note = checkChangelog(changelog);
+    return inTransaction(this.dataSource, `reverting to version ${number}`, async (tx) => {
+      const ruleset = await this.rulesets.lockRuleset(tx, { key: rulesetKey });
+      if (!ruleset) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
+      const target = await versions.findVersionByNumber(tx, ruleset.id, number);
+      if (!target || target.status === 'DRAFT') throw new NotFoundError(`ruleset "${rulesetKey}" has no published version ${number}`);
+      const latest = await versions.findLatestPublished(tx, ruleset.id);
+      if (latest?.contentHash === target.contentHash) {
+        throw new ConflictError(`version ${latest.number}, the latest of "${rulesetKey}", already has version ${number}'s content; nothing to revert`);
+      }
+      const draftId = uuidv7();
+      await versions.insertDraft(tx, { id: draftId, rulesetId: ruleset.id, parentNumber: latest?.number ?? null, revertsTo: number, content: target.content, actor: actorOf(context), at: context.now });
+      await this.audit.append(tx, context, {
+        type: 'DRAFT_CREATED',
+        rulesetKey,
+        versionId: draftId,
+        revision: 0,
+        before: null,
+        after: { parentNumber: latest?.number ?? null, contentHash: target.contentHash, revertsTo: number, changelog: note },
+      });
+      const draft = (await versions.lockVersion(tx, draftId))!;
+      const mayPublish = context.caller !== null && hasRole(context.caller.roles, ['publisher']) && !ruleset.makerChecker;
+      return mayPublish ? this.publishLocked(tx, context, draft, { changelog: note, effectiveFrom: context.now, review: null }) : draft;
+    });
+  }
+
+  /**
    * Creates a ruleset and publishes `content` as its version 1, in one transaction, through
    * the same publication step as publishDraft (validation, hashing, numbering, edit trail).
    * Used for the seed and for importing ruleset files into an empty database.
@@ -138,19 +173,23 @@ export class PublishingService {
     draft: RulesetVersionView,
     options: { changelog: string; effectiveFrom: Date; review: (() => void) | null },
   ): Promise<RulesetVersionView> {
-    const issues = validateContent(draft.content);
+    const invalid = validateContent(draft.content);
+    const issues = invalid.length > 0 ? invalid : testCaseIssues(draft.content);
     if (issues.length > 0) {
       throw new ValidationFailedError(`the draft has ${issues.length} problem(s); fix them before publishing (see extensions.issues)`, issues);
     }
     options.review?.();
     const content = orderContent(draft.content);
     const hash = contentHash(content);
-    const twin = await versions.findPublishedNumberByHash(tx, draft.rulesetId, hash);
-    if (twin !== null) {
+    const twins = await versions.findPublishedNumbersByHash(tx, draft.rulesetId, hash);
+    const reverting = draft.revertsTo !== null && twins.includes(draft.revertsTo);
+    if (twins.length > 0 && !reverting) {
       throw new ConflictError(
-        `the draft's content is identical to version ${twin} of "${draft.rulesetKey}" (content hash ${hash}); nothing to publish — to return to that version, retire the versions after it`,
+        `the draft's content is identical to version ${twins[0]} of "${draft.rulesetKey}" (content hash ${hash}); nothing to publish — to return to an older version, use revertToVersion`,
       );
     }
+    // A rollback says so in its changelog, whoever writes the rest of it.
+    const changelog = reverting && !options.changelog.startsWith(revertNote(draft.revertsTo!)) ? `${revertNote(draft.revertsTo!)}: ${options.changelog}` : options.changelog;
     const number = await versions.nextVersionNumber(tx, draft.rulesetId);
     const published = await versions.markPublished(tx, {
       draftId: draft.id,
@@ -158,7 +197,7 @@ export class PublishingService {
       number,
       content,
       contentHash: hash,
-      changelog: options.changelog,
+      changelog,
       effectiveFrom: options.effectiveFrom,
       publishedBy: actorOf(context),
       publishedAt: context.now,
@@ -171,11 +210,27 @@ export class PublishingService {
       revision: draft.revision,
       // An import's draft existed only inside this transaction: there is no reviewed draft state to record.
       before: options.review ? { status: 'DRAFT', parentNumber: draft.parentNumber, editors: draft.editors } : null,
-      after: { status: 'PUBLISHED', number, contentHash: hash, changelog: options.changelog, effectiveFrom: options.effectiveFrom.toISOString() },
+      after: { status: 'PUBLISHED', number, contentHash: hash, changelog, effectiveFrom: options.effectiveFrom.toISOString() },
     });
     await notifyVersionsChanged(tx, draft.rulesetKey);
     return (await versions.findVersionById(tx, draft.id))!;
   }
+}
+
+const revertNote = (number: number): string => `reverts to version ${number}`;
+
+/**
+ * A draft copied from an older version would silently undo what was published since: it must
+ * be rebased onto the latest published version first (rebaseDraft keeps both sides' changes).
+ */
+async function assertBasedOnLatest(tx: EntityManager, draft: RulesetVersionView): Promise<void> {
+  const latest = await versions.findLatestPublished(tx, draft.rulesetId);
+  if (latest === null || latest.number === draft.parentNumber) return;
+  const basedOn = draft.parentNumber === null ? 'no version' : `version ${draft.parentNumber}`;
+  throw new ConflictError(
+    `draft ${draft.id} is based on ${basedOn}, but the latest published version of "${draft.rulesetKey}" is ${latest.number}: publishing it would undo version ${latest.number}'s changes; rebase it (rebaseDraft) and review the result first`,
+    { basedOn: draft.parentNumber, latest: latest.number },
+  );
 }
 
 function checkChangelog(changelog: string): string {

@@ -12,6 +12,8 @@ export interface RulesetVersionView {
   revision: number;
   contentHash: string;
   parentNumber: number | null;
+  /** A rollback draft: the version whose content it restores. */
+  revertsTo: number | null;
   changelog: string | null;
   effectiveFrom: Date | null;
   editors: string[];

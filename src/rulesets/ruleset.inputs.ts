@@ -11,7 +11,7 @@ import { RULE_LIMITS } from '../common/limits';
 import { DecisionEnum } from './ruleset.types';
 
 /** Rule keys: stable identifiers such as `finance.credit-card`. */
-const RULE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const RULE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Severities and behaviour codes: `CRITICAL`, `FRAUD_COMPLAINT`. */
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const { text: TEXT, short: SHORT, keywords: MAX_KEYWORDS } = RULE_LIMITS;

@@ -12,6 +12,7 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     revision: view.revision,
     contentHash: view.contentHash,
     parentNumber: view.parentNumber,
+    revertsTo: view.revertsTo,
     changelog: view.changelog,
     effectiveFrom: view.effectiveFrom,
     createdBy: view.createdBy,
@@ -25,6 +26,7 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     businessRules: content.businessRules,
     violationRules: content.violationRules,
     penalties: content.penalties,
+    testCases: content.testCases ?? [],
     violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false,
     content,
   };

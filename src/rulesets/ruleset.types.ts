@@ -130,8 +130,11 @@ export class RulesetVersion {
   @Field({ description: 'sha256 hex of the RFC 8785 canonical JSON of the content' })
   contentHash: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'The published version this draft was copied from (or last rebased onto).' })
   parentNumber: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'A rollback (revertToVersion): the version whose content this restores.' })
+  revertsTo: number | null;
 
   @Field(() => String, { nullable: true })
   changelog: string | null;
@@ -171,6 +174,9 @@ export class RulesetVersion {
 
   @Field(() => [PenaltyMapping])
   penalties: PenaltyMapping[];
+
+  @Field(() => GraphQLJSON, { description: 'Test cases of this version (input, expected outcome, rule keys that must match); publishing runs them.' })
+  testCases: unknown[];
 
   @Field({ description: "Whether an enterprise's violations from before its last reinstatement still count toward escalation (the content leaves out the default, true)." })
   violationsCountAfterReinstatement: boolean;

@@ -106,7 +106,8 @@ export class VersionCatalogue {
     if (pins.contentHash !== undefined && pins.contentHash !== null) {
       const hash = pins.contentHash.trim().toLowerCase();
       if (!HASH.test(hash)) throw new BadInputError('contentHash must be 64 hexadecimal characters (sha256)');
-      const version = ruleset.versions.find((candidate) => candidate.contentHash === hash);
+      // A rollback publishes older content again: the hash then names the newest version holding it.
+      const version = ruleset.versions.filter((candidate) => candidate.contentHash === hash).pop();
       if (!version) throw new NotFoundError(`ruleset "${rulesetKey}" has no published version with content hash ${hash}`);
       chosen.push({ by: `contentHash ${hash.slice(0, 12)}…`, version });
     }
@@ -167,7 +168,7 @@ export class VersionCatalogue {
       number: version.number,
       contentHash: version.contentHash,
       status: version.status,
-      compiled: version.status === 'DRAFT' ? compile(version.content, `draft ${versionId}`) : await this.compiledVersion(version.id),
+      compiled: version.status === 'DRAFT' ? compileVersion(version.content, `draft ${versionId}`) : await this.compiledVersion(version.id),
     };
   }
 
@@ -204,7 +205,7 @@ export class VersionCatalogue {
     const loading = (async () => {
       const content = await versions.publishedContent(this.dataSource.manager, versionId);
       if (!content) throw new NotFoundError(`no published version with id "${versionId}"`);
-      return compile(content, `version ${versionId}`);
+      return compileVersion(content, `version ${versionId}`);
     })();
     loading.catch(() => this.compiled.delete(versionId));
     if (this.compiled.size >= COMPILED_CACHE_LIMIT) this.compiled.delete(this.compiled.keys().next().value!);
@@ -213,7 +214,8 @@ export class VersionCatalogue {
   }
 }
 
-function compile(content: RulesetContent, what: string): CompiledRuleset {
+/** Compiles content, reporting a condition that does not compile as VALIDATION_FAILED naming `what`. */
+export function compileVersion(content: RulesetContent, what: string): CompiledRuleset {
   try {
     return compileRuleset(content);
   } catch (error) {

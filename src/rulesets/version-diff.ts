@@ -5,6 +5,7 @@ import type {
   PenaltyActionContent,
   PenaltyMappingContent,
   RulesetContent,
+  TestCaseContent,
   ViolationRuleContent,
 } from '../engine/content';
 
@@ -12,7 +13,7 @@ import type {
  * What changed between two versions' content, in the policy owner's terms:
  * `金融/信用卡: keywords +办卡 -刷卡; effect REVIEW -> REJECT`. Pure: no database.
  */
-export type ChangeKind = 'DEFAULT' | 'BUSINESS_RULE' | 'VIOLATION_RULE' | 'PENALTY';
+export type ChangeKind = 'DEFAULT' | 'BUSINESS_RULE' | 'VIOLATION_RULE' | 'PENALTY' | 'TEST_CASE';
 export type ChangeAction = 'ADDED' | 'REMOVED' | 'CHANGED';
 
 export interface ContentChange {
@@ -98,6 +99,18 @@ const fieldChanges =
     fields.map((change) => change(before, after)).filter((part): part is string => part !== null);
 
 const businessRuleChanges = fieldChanges(BUSINESS_RULE_FIELDS);
+
+const expectationOf = (testCase: TestCaseContent): string =>
+  testCase.application ? (testCase.expectedDecision ?? 'nothing') : `severity ${testCase.expectedSeverity ?? 'none'}`;
+const testCaseLabel = (testCase: TestCaseContent): string =>
+  testCase.application ? `test ${quote(testCase.application.description)}` : `test ${testCase.violation?.behavior ?? ''}`;
+
+const TEST_CASE_FIELDS: FieldChange<TestCaseContent>[] = [
+  (before, after) => (same([before.application, before.violation, before.enterprise], [after.application, after.violation, after.enterprise]) ? null : 'input changed'),
+  (before, after) => (expectationOf(before) === expectationOf(after) ? null : `expects ${expectationOf(before)} -> ${expectationOf(after)}`),
+  (before, after) => setChange('expectedRuleKeys', before.expectedRuleKeys ?? [], after.expectedRuleKeys ?? []),
+];
+const testCaseChanges = fieldChanges(TEST_CASE_FIELDS);
 const violationRuleChanges = fieldChanges(VIOLATION_RULE_FIELDS);
 
 function penaltyChanges(before: PenaltyMappingContent, after: PenaltyMappingContent): string[] {
@@ -202,6 +215,15 @@ export function diffContent(unorderedBefore: RulesetContent, unorderedAfter: Rul
       violationRuleChanges,
       before.violationRules,
       after.violationRules,
+    ),
+    ...diffCollection<TestCaseContent>(
+      'TEST_CASE',
+      (testCase) => testCase.key,
+      testCaseLabel,
+      (testCase) => `expects ${expectationOf(testCase)}`,
+      testCaseChanges,
+      before.testCases ?? [],
+      after.testCases ?? [],
     ),
     ...diffCollection<PenaltyMappingContent>(
       'PENALTY',
