@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { contentHash, orderContent } from '../../../src/rulesets/content-hash';
 import { setReinstatementPolicy } from '../../../src/rulesets/draft-edits';
+import { mergeDraft } from '../../../src/rulesets/draft-merge';
 import { readRulesetDir, writeRulesetDir } from '../../../src/rulesets/ruleset-files';
 import { diffContent } from '../../../src/rulesets/version-diff';
 
@@ -53,5 +54,15 @@ describe('the reinstatement policy of a ruleset', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('survives a rebase: a draft that changed it keeps the change, and a latest version that changed it brings it', () => {
+    const forgiving = { ...seed.content, violationsCountAfterReinstatement: false };
+    const otherEdit = { ...seed.content, defaultMessage: '其他业务以人工审核为准' };
+    const ours = mergeDraft(seed.content, forgiving, otherEdit);
+    expect(ours.conflicts).toEqual([]);
+    expect(ours.content).toMatchObject({ violationsCountAfterReinstatement: false, defaultMessage: '其他业务以人工审核为准' });
+    expect(mergeDraft(seed.content, otherEdit, forgiving).content.violationsCountAfterReinstatement).toBe(false);
+    expect(mergeDraft(forgiving, forgiving, seed.content).content).not.toHaveProperty('violationsCountAfterReinstatement');
   });
 });
