@@ -82,6 +82,14 @@ describe('reinstating an enterprise that was put OFFLINE', () => {
     expect(trail[0].before).toEqual({ status: 'OFFLINE', reinstatedAt: first });
   });
 
+  it('reinstates once when two reinstatements arrive at the same moment; the other gets CONFLICT', async () => {
+    const id = await offlineEnterprise();
+    const results = await Promise.all([reinstate(id, '整改完成（甲）'), reinstate(id, '整改完成（乙）')]);
+    const codes = results.map((response) => response.errors?.[0].extensions?.code ?? 'OK').sort();
+    expect(codes).toEqual(['CONFLICT', 'OK']);
+    expect((await server.gql(TRAIL, { id }, server.keys.auditor)).data.auditEvents).toHaveLength(1);
+  });
+
   it('refuses an unknown enterprise and an empty or overlong reason as BAD_USER_INPUT, an ACTIVE one as CONFLICT, writing nothing', async () => {
     const offline = await offlineEnterprise();
     const active = enterpriseId();
