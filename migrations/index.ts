@@ -3,6 +3,7 @@ import { DecisionLog1764300001000 } from './1764300001000-DecisionLog';
 import { RulesetDefaults1764300002000 } from './1764300002000-RulesetDefaults';
 import { DecisionLogAppendFunction1764300003000 } from './1764300003000-DecisionLogAppendFunction';
 import { DecisionLogAppendBatch1764300004000 } from './1764300004000-DecisionLogAppendBatch';
+import { RulesetVersionEngineSemantics1764300005000 } from './1764300005000-RulesetVersionEngineSemantics';
 import { VersionRevert1764300006000 } from './1764300006000-VersionRevert';
 import { EnterpriseReinstatement1764300010000 } from './1764300010000-EnterpriseReinstatement';
 
@@ -13,6 +14,7 @@ export const migrations = [
   RulesetDefaults1764300002000,
   DecisionLogAppendFunction1764300003000,
   DecisionLogAppendBatch1764300004000,
+  RulesetVersionEngineSemantics1764300005000,
   VersionRevert1764300006000,
   EnterpriseReinstatement1764300010000,
 ];

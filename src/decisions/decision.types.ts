@@ -131,6 +131,13 @@ export class ReplayResult {
 
   @Field(() => [String], { description: 'In domain terms: "decision REVIEW -> REJECT", "match +finance.credit-card".' })
   differences: string[];
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The engine semantics version the replay ran under: replayDecision uses the one the decision was logged with (its engineVersion). Null when that is not one this engine has: identical is then false and the first difference says why.",
+  })
+  engineSemantics: number | null;
 }
 
 @ObjectType()

@@ -1,5 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
-import { normalizeText } from './normalize';
+import { ConditionCostError, conditionSteps, MAX_EVALUATION_STEPS } from './condition-cost';
+import { normalizeText } from './semantics';
 import type { EnterpriseStanding } from './types';
 
 /**
@@ -48,7 +49,13 @@ const environments: Record<ConditionKind, Environment> = {
     .registerVariable('priorViolations', 'int'),
 };
 
-export type ConditionCheck = { ok: true } | { ok: false; message: string; position: number | null };
+/**
+ * `invalid`: does not parse or type-check; `over-budget`: valid CEL whose cost bound is over a
+ * limit (condition-cost.ts). `steps`: the bound on one evaluation, summed over a version.
+ */
+export type ConditionCheck =
+  | { ok: true; steps: number }
+  | { ok: false; problem: 'invalid' | 'over-budget'; message: string; position: number | null };
 
 interface CelErrorLike {
   summary?: unknown;
@@ -63,19 +70,29 @@ function describeError(error: unknown): { message: string; position: number | nu
   return { message: summary, position: typeof start === 'number' ? start : null };
 }
 
-/** Parses and type-checks; a condition must be boolean (or dyn, checked again at runtime). */
+/** Parses, type-checks and bounds the cost; a condition must be boolean (or dyn, checked again at runtime). */
 export function checkCondition(condition: string, kind: ConditionKind): ConditionCheck {
   let result;
   try {
     result = environments[kind].check(condition);
   } catch (error) {
-    return { ok: false, ...describeError(error) };
+    return { ok: false, problem: 'invalid', ...describeError(error) };
   }
-  if (!result.valid) return { ok: false, ...describeError(result.error) };
+  if (!result.valid) return { ok: false, problem: 'invalid', ...describeError(result.error) };
   if (result.type !== 'bool' && result.type !== 'dyn') {
-    return { ok: false, message: `condition must be a bool, got ${String(result.type)}`, position: 0 };
+    return { ok: false, problem: 'invalid', message: `condition must be a bool, got ${String(result.type)}`, position: 0 };
   }
-  return { ok: true };
+  try {
+    return { ok: true, steps: conditionSteps(environments[kind].parse(condition).ast, kind) };
+  } catch (error) {
+    if (error instanceof ConditionCostError) return { ok: false, problem: 'over-budget', message: error.message, position: error.position };
+    throw error;
+  }
+}
+
+/** Why a version whose conditions are each within their limit is still refused. */
+export function describeEvaluationBudget(steps: number): string {
+  return `with the conditions before it, the version's conditions may take up to ${steps.toLocaleString('en-US')} steps per evaluation; the limit is ${MAX_EVALUATION_STEPS.toLocaleString('en-US')}`;
 }
 
 export type ConditionContext = Record<string, unknown>;
@@ -210,6 +227,18 @@ export function enterpriseVariable(enterprise: EnterpriseStanding | null): Recor
     seriousViolationCount: BigInt(Math.trunc(enterprise.seriousViolationCount)),
     violationCount: BigInt(Math.trunc(enterprise.violationCount)),
   };
+}
+
+/**
+ * Why a business condition would silently never match, or null: a literal it compares with the
+ * normalised description that normalisation would change. Checked when a condition is saved and
+ * when a version is validated (not when compiling: published versions keep working as written).
+ */
+export function literalProblem(condition: string): string | null {
+  const unmatchable = unmatchableLiterals(condition);
+  if (unmatchable.length === 0) return null;
+  const listed = unmatchable.map(({ literal, normalised }) => `${JSON.stringify(literal)} (write ${JSON.stringify(normalised)})`).join(', ');
+  return `${listed} can never match input.description, which is normalised (lower case, simplified characters, half-width, no spaces or punctuation); compare with the normalised text, or test input.rawDescription`;
 }
 
 /** The methods by which a condition tests text for a piece of text. */

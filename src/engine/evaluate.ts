@@ -3,7 +3,6 @@ import type { CompiledRuleset } from './compile';
 import { declaredPairKey } from './compile';
 import { enterpriseVariable, toCelValue, WORD_GROUP_HITS, type ConditionContext } from './conditions';
 import { InvalidEvaluationInputError, UnknownBehaviorError } from './errors';
-import { normalizeText } from './normalize';
 import type {
   ApplicationState,
   NumberApplicationInput,
@@ -31,12 +30,12 @@ export function evaluateNumberApplication(
   input: NumberApplicationInput,
   state: ApplicationState,
 ): NumberApplicationOutcome {
-  const description = normalizeText(input.description);
+  const description = compiled.normalizeText(input.description);
   const hits = compiled.keywordMatcher.search(description);
 
   // rule index -> the rule's own industry/scenario labels that the declaration named
   const declaredRules = new Map<number, string>(
-    (input.industry && input.scenario ? compiled.declaredPairs.get(declaredPairKey(input.industry, input.scenario)) ?? [] : []).map(
+    (input.industry && input.scenario ? compiled.declaredPairs.get(declaredPairKey(compiled.normalizeText, input.industry, input.scenario)) ?? [] : []).map(
       (pair) => [pair.ruleIndex, pair.label],
     ),
   );
@@ -127,7 +126,7 @@ export function evaluateViolation(
 
   const actualBusiness = input.actualBusiness ?? '';
   const actualOutcome =
-    normalizeText(actualBusiness) === ''
+    compiled.normalizeText(actualBusiness) === ''
       ? null
       : evaluateNumberApplication(
           compiled,

@@ -1,6 +1,7 @@
 import { DECISIONS, type RulesetContent } from './content';
-import { checkCondition, type ConditionKind } from './conditions';
-import { normalizeText } from './normalize';
+import { CONDITION_INPUT_BOUNDS, MAX_EVALUATION_STEPS } from './condition-cost';
+import { checkCondition, describeEvaluationBudget, literalProblem, type ConditionCheck, type ConditionKind } from './conditions';
+import { normalizeText } from './semantics';
 import type { ValidationIssue } from './types';
 
 function isBlank(value: unknown): boolean {
@@ -12,8 +13,9 @@ function rulePath(collection: string, key: string, index: number): string {
   return isBlank(key) ? `${collection}[#${index}]` : `${collection}[${key}]`;
 }
 
-function describeCondition(message: string, position: number | null): string {
-  return position === null ? `invalid condition: ${message}` : `invalid condition at position ${position}: ${message}`;
+function describeCondition(check: Exclude<ConditionCheck, { ok: true }>): string {
+  const what = check.problem === 'over-budget' ? 'condition over its cost limit' : 'invalid condition';
+  return check.position === null ? `${what}: ${check.message}` : `${what} at position ${check.position}: ${check.message}`;
 }
 
 /**
@@ -25,11 +27,20 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
   const report = (path: string, message: string): void => {
     issues.push({ path, message });
   };
+  // Every condition of a version may run in one evaluation (a violation runs the business rules on the actual business too).
+  let evaluationSteps = 0;
   const checkRuleCondition = (path: string, condition: string | null, kind: ConditionKind): void => {
     if (condition === null) return;
     if (isBlank(condition)) return report(`${path}.condition`, 'condition is blank; use null for none');
     const check = checkCondition(condition, kind);
-    if (!check.ok) report(`${path}.condition`, describeCondition(check.message, check.position));
+    if (!check.ok) return report(`${path}.condition`, describeCondition(check));
+    const literals = kind === 'business' ? literalProblem(condition) : null;
+    if (literals) report(`${path}.condition`, literals);
+    const before = evaluationSteps;
+    evaluationSteps += check.steps;
+    if (before <= MAX_EVALUATION_STEPS && evaluationSteps > MAX_EVALUATION_STEPS) {
+      report(`${path}.condition`, `condition over its cost limit: ${describeEvaluationBudget(evaluationSteps)}`);
+    }
   };
 
   if (!DECISIONS.includes(content.defaultDecision)) {
@@ -48,6 +59,9 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
     seenKeys.add(key);
   };
 
+  if (content.businessRules.length > CONDITION_INPUT_BOUNDS.businessRules) {
+    report('businessRules', `a version may hold at most ${CONDITION_INPUT_BOUNDS.businessRules} business rules (conditions' cost limits assume it); this one holds ${content.businessRules.length}`);
+  }
   content.businessRules.forEach((rule, index) => {
     const path = rulePath('businessRules', rule.key, index);
     checkKey(path, rule.key);

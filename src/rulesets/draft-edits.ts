@@ -1,6 +1,7 @@
-import { BadInputError, NotFoundError } from '../common/errors';
+import { BadInputError, NotFoundError, ValidationFailedError } from '../common/errors';
 import {
   checkCondition,
+  literalProblem,
   type BusinessRuleContent,
   type ConditionKind,
   type Decision,
@@ -37,8 +38,15 @@ function blankToNull(value: string | null | undefined): string | null {
 function assertCondition(path: string, condition: string | null, kind: ConditionKind): void {
   if (condition === null) return;
   const check = checkCondition(condition, kind);
+  const literals = check.ok && kind === 'business' ? literalProblem(condition) : null;
+  if (literals) throw new BadInputError(`${path}.condition: ${literals}`, { path: `${path}.condition` });
   if (check.ok) return;
   const where = check.position === null ? '' : ` at position ${check.position}`;
+  if (check.problem === 'over-budget') {
+    // Valid CEL that could stall an evaluation: the same refusal publishing would give.
+    const message = `condition over its cost limit${where}: ${check.message}`;
+    throw new ValidationFailedError(`${path}.condition: ${message}`, [{ path: `${path}.condition`, message }]);
+  }
   throw new BadInputError(`${path}.condition: invalid condition${where}: ${check.message}`, { path: `${path}.condition`, position: check.position });
 }
 

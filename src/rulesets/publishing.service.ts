@@ -8,7 +8,7 @@ import { actorOf, RequestContext } from '../common/request-context';
 import { hasRole } from '../common/roles';
 import { CHANNELS, notifyAtCommit } from '../db/notification-listener';
 import { inTransaction } from '../db/transaction';
-import { RulesetContent, testCaseIssues, validateContent } from '../engine';
+import { ENGINE_SEMANTICS, RulesetContent, testCaseIssues, validateContent } from '../engine';
 import { AuthoringService, staleRevision } from './authoring.service';
 import { contentHash, orderContent } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
@@ -201,6 +201,7 @@ export class PublishingService {
       effectiveFrom: options.effectiveFrom,
       publishedBy: actorOf(context),
       publishedAt: context.now,
+      engineSemantics: ENGINE_SEMANTICS,
     });
     if (!published) throw new ConflictError(`draft ${draft.id} changed while publishing; reload it and retry`);
     await this.audit.append(tx, context, {

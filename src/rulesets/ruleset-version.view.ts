@@ -21,6 +21,8 @@ export interface RulesetVersionView {
   createdAt: Date;
   publishedBy: string | null;
   publishedAt: Date | null;
+  /** The engine semantics it was published with; null while DRAFT. */
+  engineSemantics: number | null;
   retiredAt: Date | null;
   content: RulesetContent;
 }

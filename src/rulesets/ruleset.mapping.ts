@@ -19,6 +19,7 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     createdAt: view.createdAt,
     publishedBy: view.publishedBy,
     publishedAt: view.publishedAt,
+    engineSemantics: view.engineSemantics,
     retiredAt: view.retiredAt,
     editors: view.editors,
     defaultDecision: content.defaultDecision,

@@ -154,6 +154,9 @@ export class RulesetVersion {
   @Field(() => Date, { nullable: true })
   publishedAt: Date | null;
 
+  @Field(() => Int, { nullable: true, description: 'The engine semantics version it was published with (decisions record theirs as engineVersion); null while DRAFT.' })
+  engineSemantics: number | null;
+
   @Field(() => Date, { nullable: true })
   retiredAt: Date | null;
 

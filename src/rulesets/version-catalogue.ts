@@ -172,6 +172,13 @@ export class VersionCatalogue {
     };
   }
 
+  /** A version's stored content, for compiling it under another engine semantics (replay of older decisions). */
+  async contentOf(versionId: string): Promise<RulesetContent> {
+    const version = await versions.findVersionById(this.dataSource.manager, versionId);
+    if (!version) throw new NotFoundError(`no ruleset version with id "${versionId}"`);
+    return version.content;
+  }
+
   private currentVersion(ruleset: RulesetVersions, now: number): PublishedVersionMeta | null {
     if (ruleset.current && now < ruleset.current.validUntil) return ruleset.current.version;
     const version = versionInEffect(ruleset.versions, now, now);

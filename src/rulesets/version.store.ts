@@ -28,6 +28,7 @@ interface VersionRow {
   created_at: Date;
   published_by: string | null;
   published_at: Date | null;
+  engine_semantics: number;
   retired_at: Date | null;
 }
 
@@ -55,6 +56,7 @@ function toVersionView(row: VersionRow): RulesetVersionView {
     createdAt: row.created_at,
     publishedBy: row.published_by,
     publishedAt: row.published_at,
+    engineSemantics: row.status === 'DRAFT' ? null : row.engine_semantics,
     retiredAt: row.retired_at,
     content: row.content,
   };
@@ -189,6 +191,8 @@ export interface Publication {
   effectiveFrom: Date;
   publishedBy: string;
   publishedAt: Date;
+  /** The engine semantics the version is published with (and replayed under). */
+  engineSemantics: number;
 }
 
 /** Freezes the draft as a published version; false when it was no longer the draft at that revision. */
@@ -197,7 +201,7 @@ export async function markPublished(tx: EntityManager, publication: Publication)
     await tx.query(
       `UPDATE ruleset_version
        SET status = 'PUBLISHED', number = $3, content = $4, content_hash = $5, changelog = $6, effective_from = $7,
-           published_by = $8, published_at = $9
+           published_by = $8, published_at = $9, engine_semantics = $10
        WHERE id = $1 AND status = 'DRAFT' AND revision = $2 RETURNING id`,
       [
         publication.draftId,
@@ -209,6 +213,7 @@ export async function markPublished(tx: EntityManager, publication: Publication)
         publication.effectiveFrom,
         publication.publishedBy,
         publication.publishedAt,
+        publication.engineSemantics,
       ],
     ),
   );

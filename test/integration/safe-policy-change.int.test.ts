@@ -97,6 +97,15 @@ describe('safe policy change', () => {
       expect(rule).toEqual({ key: 'partial', keywords: ['一', '三', '四'].sort(), excludeKeywords: ['例外'], message: '新提示', condition: 'input.callDirection == "OUTBOUND"' });
     });
 
+    it('refuses a condition literal that can never match the normalised description, saying what to write, and writes nothing', async () => {
+      const draft = await openDraft(server);
+      const before = await rowCounts(server.dataSource);
+      const refused = await server.gql(EDIT_RULE, { id: draft.id, rev: draft.revision, key: 'medical.drug-sales', patch: { condition: 'input.description.contains("回T退订")' } }, server.keys.editor);
+      expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0].message).toMatch(/"回T退订" \(write "回t退订"\) can never match input.description/);
+      expect(await rowCounts(server.dataSource)).toEqual(before);
+    });
+
     it('refuses removing a keyword the rule does not have, or editing a rule that does not exist, writing nothing', async () => {
       const draft = await openDraft(server);
       const before = await rowCounts(server.dataSource);
