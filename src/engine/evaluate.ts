@@ -194,8 +194,9 @@ export function evaluateViolation(
   if (strongestSeverity === null) return noPenalty(NO_VIOLATION_RULE_MESSAGE);
 
   // Escalation: N violations of a severity (this one included) within D days raise it. A
-  // ruleset may forgive what came before a reinstatement; state logged before reinstatement
-  // existed has no reinstatedAt and so counts everything, as it did then.
+  // ruleset may forgive what came before a reinstatement. Only content with that setting and a
+  // state with reinstatedAt, neither of which existed before, are judged differently, so
+  // nothing logged earlier changes outcome (no new engine semantics): it counts everything.
   const countsFrom =
     !compiled.violationsCountAfterReinstatement && state.enterprise?.reinstatedAt !== undefined
       ? parseTime(state.enterprise.reinstatedAt, 'state.enterprise.reinstatedAt')
