@@ -5,6 +5,7 @@ import { DecisionLogAppendFunction1764300003000 } from './1764300003000-Decision
 import { DecisionLogAppendBatch1764300004000 } from './1764300004000-DecisionLogAppendBatch';
 import { RulesetVersionEngineSemantics1764300005000 } from './1764300005000-RulesetVersionEngineSemantics';
 import { VersionRevert1764300006000 } from './1764300006000-VersionRevert';
+import { EnterpriseReinstatement1764300010000 } from './1764300010000-EnterpriseReinstatement';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs compiled and under ts-jest. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   DecisionLogAppendBatch1764300004000,
   RulesetVersionEngineSemantics1764300005000,
   VersionRevert1764300006000,
+  EnterpriseReinstatement1764300010000,
 ];

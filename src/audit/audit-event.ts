@@ -15,6 +15,8 @@ export const AUDIT_EVENT_TYPES = [
   'TEST_CASE_UPSERTED',
   'TEST_CASE_REMOVED',
   'DRAFT_REBASED',
+  'REINSTATEMENT_POLICY_SET',
+  'ENTERPRISE_REINSTATED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -30,6 +32,10 @@ export interface RulesetSettings {
 interface DefaultDecisionState {
   defaultDecision: Decision;
   defaultMessage: string;
+}
+
+interface ReinstatementPolicy {
+  violationsCountAfterReinstatement: boolean;
 }
 
 interface PublishedState {
@@ -69,11 +75,26 @@ export type AuditChange =
   | { type: 'TEST_CASE_UPSERTED'; before: TestCaseContent | null; after: TestCaseContent }
   | { type: 'TEST_CASE_REMOVED'; before: TestCaseContent; after: null }
   | { type: 'DRAFT_REBASED'; before: { parentNumber: number | null; contentHash: string }; after: { parentNumber: number; contentHash: string } }
-  | { type: 'VERSION_RETIRED'; before: PublishedState; after: { status: 'RETIRED'; number: number; contentHash: string } };
+  | {
+      type: 'VERSION_RETIRED';
+      before: PublishedState;
+      /** `forced`: an admin retired the version in effect with no other to take over (absent otherwise). */
+      after: { status: 'RETIRED'; number: number; contentHash: string; forced?: true };
+    }
+  | { type: 'REINSTATEMENT_POLICY_SET'; before: ReinstatementPolicy; after: ReinstatementPolicy };
 
-/** What a service appends: which ruleset and draft changed, and how; the actor and time come from the request. */
-export type AuditEventInput = AuditChange & {
-  rulesetKey: string;
-  versionId: string | null;
-  revision: number | null;
+/** Changes to an enterprise rather than to a ruleset: the event names the enterprise, and no ruleset or draft. */
+export type EnterpriseChange = {
+  type: 'ENTERPRISE_REINSTATED';
+  before: { status: 'OFFLINE'; reinstatedAt: string | null };
+  after: { status: 'ACTIVE'; reinstatedAt: string; reason: string };
 };
+
+/** What a service appends: which ruleset and draft (or which enterprise) changed, and how; the actor and time come from the request. */
+export type AuditEventInput =
+  | (AuditChange & {
+      rulesetKey: string;
+      versionId: string | null;
+      revision: number | null;
+    })
+  | (EnterpriseChange & { enterpriseId: string });

@@ -10,6 +10,7 @@ import { DecisionLogWriter } from '../decisions/decision-log.writer';
 import { DecisionResolver } from '../decisions/decision.resolver';
 import { ReplayService } from '../decisions/replay.service';
 import { EnterpriseResolver } from '../enterprises/enterprise.resolver';
+import { EnterpriseService } from '../enterprises/enterprise.service';
 import { EnterpriseStore } from '../enterprises/enterprise.store';
 import { EvaluationResolver } from '../evaluations/evaluation.resolver';
 import { EvaluationService } from '../evaluations/evaluation.service';
@@ -38,6 +39,7 @@ export interface Services {
   logWriter: DecisionLogWriter;
   decisionLog: DecisionLogService;
   enterprises: EnterpriseStore;
+  enterpriseChanges: EnterpriseService;
   evaluations: EvaluationService;
   replay: ReplayService;
 }
@@ -77,6 +79,7 @@ export function createServices(
     logWriter,
     decisionLog,
     enterprises,
+    enterpriseChanges: new EnterpriseService(dataSource, enterprises, authoring.audit),
     evaluations: new EvaluationService(dataSource, versions, authoring.rulesets, enterprises, logWriter, metrics),
     replay: new ReplayService(dataSource, decisionLog, versions),
   };
@@ -92,7 +95,7 @@ export function resolverInstances(services: Services): ResolverInstances {
     [AuditResolver, new AuditResolver(services.audit)],
     [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
     [EvaluationResolver, new EvaluationResolver(services.evaluations)],
-    [EnterpriseResolver, new EnterpriseResolver(services.enterprises, services.decisionLog)],
+    [EnterpriseResolver, new EnterpriseResolver(services.enterprises, services.decisionLog, services.enterpriseChanges)],
     [DecisionResolver, new DecisionResolver(services.decisionLog, services.replay)],
   ]);
 }

@@ -67,6 +67,8 @@ export interface CompiledRuleset {
   /** Behaviours whose rules tell rows apart by the verdict on the actual business (`actual.*`): a verified report must name it. */
   behaviorsJudgedOnActualBusiness: ReadonlySet<string>;
   penalties: Map<string, PenaltyMappingContent>;
+  /** false: escalation counts only violations after the enterprise's last reinstatement. */
+  violationsCountAfterReinstatement: boolean;
 }
 
 const SCENARIO_PART_SEPARATORS = /[、，,]/;
@@ -180,5 +182,6 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
       [...violationRulesByBehavior].filter(([, rules]) => rules.some((rule) => rule.condition?.variables.has('actual'))).map(([behavior]) => behavior),
     ),
     penalties: new Map(content.penalties.map((penalty) => [penalty.severity, penalty])),
+    violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false,
   };
 }

@@ -101,4 +101,10 @@ export interface RulesetContent {
   penalties: PenaltyMappingContent[];
   /** Absent when the version has none, so content written before test cases keeps its hash. */
   testCases?: TestCaseContent[];
+  /**
+   * Whether violations recorded before an enterprise's last reinstatement still count toward
+   * escalation. Absent means true (they count); only `false` is stored, so that content
+   * written before this setting existed keeps its hash.
+   */
+  violationsCountAfterReinstatement?: boolean;
 }

@@ -47,6 +47,9 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
     report('defaultDecision', `unknown decision "${String(content.defaultDecision)}"; expected one of ${DECISIONS.join(', ')}`);
   }
   if (isBlank(content.defaultMessage)) report('defaultMessage', 'default message is empty');
+  if (content.violationsCountAfterReinstatement !== undefined && typeof content.violationsCountAfterReinstatement !== 'boolean') {
+    report('violationsCountAfterReinstatement', 'must be true or false (absent: true)');
+  }
 
   // Keys are unique across both kinds of rule: a RuleMatch names a rule by key alone.
   const seenKeys = new Set<string>();

@@ -16,7 +16,7 @@ class PinArgs {
   @Field(() => String, { nullable: true, description: 'Pin a published version by content hash.' })
   contentHash?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'The version in effect at this time.' })
+  @Field(() => Date, { nullable: true, description: 'The version in effect at this time, leaving out retired versions; a future time is BAD_USER_INPUT.' })
   asOf?: Date | null;
 }
 

@@ -143,6 +143,10 @@ export class AuthoringService {
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.setDefaultDecision(content, decision, message));
   }
 
+  async setReinstatementPolicy(context: RequestContext, draftId: string, expectedRevision: number, violationsCountAfterReinstatement: boolean): Promise<RulesetVersionView> {
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.setReinstatementPolicy(content, violationsCountAfterReinstatement));
+  }
+
   async upsertBusinessRule(context: RequestContext, draftId: string, expectedRevision: number, rule: BusinessRuleContent): Promise<RulesetVersionView> {
     const checked = edits.checkRuleCondition(rule, 'business');
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.upsertBusinessRule(content, checked));

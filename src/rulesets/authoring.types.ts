@@ -29,10 +29,10 @@ export class ValidationIssueType {
 
 @ObjectType({ description: 'One added, removed or changed rule, penalty mapping or default.' })
 export class RuleChange {
-  @Field(() => ID, { description: 'Rule key, penalty severity, or defaultDecision/defaultMessage.' })
+  @Field(() => ID, { description: 'Rule key, penalty severity, or a ruleset-wide setting: defaultDecision, defaultMessage, violationsCountAfterReinstatement.' })
   key: string;
 
-  @Field({ description: 'BUSINESS_RULE, VIOLATION_RULE, PENALTY, TEST_CASE or DEFAULT' })
+  @Field({ description: 'BUSINESS_RULE, VIOLATION_RULE, PENALTY, TEST_CASE or DEFAULT (a ruleset-wide setting)' })
   kind: string;
 
   @Field({ description: 'In domain terms, e.g. "金融/信用卡: keywords +办卡 -刷卡".' })

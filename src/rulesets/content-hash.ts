@@ -26,6 +26,8 @@ export function orderContent(content: RulesetContent): RulesetContent {
     ...(content.testCases?.length
       ? { testCases: content.testCases.map((testCase) => ({ ...testCase, expectedRuleKeys: testCase.expectedRuleKeys && uniqueSorted(testCase.expectedRuleKeys) })).sort(byKey) }
       : {}),
+    // The default (true) is left out, so that content from before the setting existed keeps its document and hash.
+    ...(content.violationsCountAfterReinstatement === false ? { violationsCountAfterReinstatement: false } : {}),
   };
 }
 

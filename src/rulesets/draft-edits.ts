@@ -83,6 +83,17 @@ export function setDefaultDecision(content: RulesetContent, decision: Decision, 
   };
 }
 
+/** Whether violations before an enterprise's reinstatement still count toward escalation (absent: they do). */
+export function setReinstatementPolicy(content: RulesetContent, violationsCountAfterReinstatement: boolean): ContentEdit {
+  return {
+    type: 'REINSTATEMENT_POLICY_SET',
+    // true is the default: orderContent leaves it out of the stored document.
+    content: { ...content, violationsCountAfterReinstatement },
+    before: { violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false },
+    after: { violationsCountAfterReinstatement },
+  };
+}
+
 /** Adds the rule, or replaces the one with its key (conditions checked by checkRuleCondition). */
 export function upsertBusinessRule(content: RulesetContent, rule: BusinessRuleContent): ContentEdit {
   assertKeyFree(content, rule.key, 'business');

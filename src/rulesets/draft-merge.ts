@@ -15,7 +15,7 @@ export type MergeCollection = 'businessRules' | 'violationRules' | 'penalties' |
 
 export interface MergeConflict {
   collection: MergeCollection;
-  /** Rule key, penalty severity, test case key; `defaultDecision`/`defaultMessage` for defaults. */
+  /** Rule key, penalty severity, test case key; `defaultDecision`/`defaultMessage`/`violationsCountAfterReinstatement` for defaults. */
   key: string;
   /** The field both sides changed; null when one side removed the item the other changed. */
   field: string | null;
@@ -92,6 +92,9 @@ export function mergeDraft(base: RulesetContent, ours: RulesetContent, theirs: R
 
   const byKey = (item: { key: string }) => item.key;
   const testCases = mergeCollection('testCases', byKey, base.testCases ?? [], ours.testCases ?? [], theirs.testCases ?? []);
+  // Absent means true; compared as booleans so that "absent" and "true" are the same value.
+  const counts = (content: RulesetContent) => content.violationsCountAfterReinstatement !== false;
+  const violationsCount = scalar('defaults', 'violationsCountAfterReinstatement', null, counts(base), counts(ours), counts(theirs));
   const content: RulesetContent = {
     defaultDecision: scalar('defaults', 'defaultDecision', null, base.defaultDecision, ours.defaultDecision, theirs.defaultDecision) as RulesetContent['defaultDecision'],
     defaultMessage: scalar('defaults', 'defaultMessage', null, base.defaultMessage, ours.defaultMessage, theirs.defaultMessage) as string,
@@ -99,6 +102,7 @@ export function mergeDraft(base: RulesetContent, ours: RulesetContent, theirs: R
     violationRules: mergeCollection('violationRules', byKey, base.violationRules, ours.violationRules, theirs.violationRules),
     penalties: mergeCollection('penalties', (penalty) => penalty.severity, base.penalties, ours.penalties, theirs.penalties),
     ...(testCases.length > 0 ? { testCases } : {}),
+    ...(violationsCount === false ? { violationsCountAfterReinstatement: false } : {}),
   };
   return { content, conflicts };
 }

@@ -13,6 +13,7 @@ import { AuthoringService, staleRevision } from './authoring.service';
 import { contentHash, orderContent } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
 import { RulesetMeta, RulesetService } from './ruleset.service';
+import { versionInEffect } from './version-catalogue';
 import * as versions from './version.store';
 
 /** Publishing with an effective-from this far in the past is refused: it would rewrite what `asOf` resolved to. */
@@ -69,8 +70,17 @@ export class PublishingService {
     });
   }
 
-  /** Takes a published version out of currentVersion/asOf resolution; its row stays, pinned evaluations keep working. */
-  async retireVersion(context: RequestContext, rulesetKey: string, number: number): Promise<RulesetVersionView> {
+  /**
+   * Takes a published version out of currentVersion/asOf resolution; its row stays, pinned
+   * evaluations keep working. Retiring the version in effect now is refused (CONFLICT) when no
+   * other published version would be in effect after it, since unpinned evaluations would then
+   * fail; an admin may `force` it, and the trail records that it was forced.
+   */
+  async retireVersion(context: RequestContext, rulesetKey: string, number: number, options: { force?: boolean } = {}): Promise<RulesetVersionView> {
+    const force = options.force === true;
+    if (force && !context.caller?.roles.includes('admin')) {
+      throw new ForbiddenError('only an admin may force a retirement that leaves no version in effect');
+    }
     return inTransaction(this.dataSource, `retiring version ${number}`, async (tx) => {
       const ruleset = await this.rulesets.lockRuleset(tx, { key: rulesetKey });
       if (!ruleset) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
@@ -79,6 +89,17 @@ export class PublishingService {
       if (version.status === 'RETIRED') {
         throw new ConflictError(`version ${number} of "${rulesetKey}" was already retired at ${version.retiredAt!.toISOString()}`);
       }
+      // The ruleset row is locked: no publish or retirement of this ruleset can change the answer before commit.
+      const published = (await versions.publishedVersionsOf(tx, rulesetKey))!.versions;
+      const now = context.now.getTime();
+      const outage =
+        versionInEffect(published, now, now)?.id === version.id &&
+        versionInEffect(published.filter((other) => other.id !== version.id), now, now) === null;
+      if (outage && !force) {
+        throw new ConflictError(
+          `version ${number} of "${rulesetKey}" is in effect now and no other published version would be in effect after its retirement, so unpinned evaluations would fail; publish a replacement first (or an admin retires it with force: true)`,
+        );
+      }
       await versions.insertRetirement(tx, version.id, actorOf(context), context.now);
       await this.audit.append(tx, context, {
         type: 'VERSION_RETIRED',
@@ -86,7 +107,7 @@ export class PublishingService {
         versionId: version.id,
         revision: version.revision,
         before: { status: 'PUBLISHED', number, contentHash: version.contentHash },
-        after: { status: 'RETIRED', number, contentHash: version.contentHash },
+        after: { status: 'RETIRED', number, contentHash: version.contentHash, ...(outage ? { forced: true as const } : {}) },
       });
       await notifyVersionsChanged(tx, rulesetKey);
       return (await versions.findVersionById(tx, version.id))!;

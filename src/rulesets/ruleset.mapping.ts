@@ -28,6 +28,7 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     violationRules: content.violationRules,
     penalties: content.penalties,
     testCases: content.testCases ?? [],
+    violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false,
     content,
   };
 }

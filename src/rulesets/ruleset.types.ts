@@ -191,6 +191,9 @@ export class RulesetVersion {
   @Field(() => GraphQLJSON, { description: 'Test cases of this version (input, expected outcome, rule keys that must match); publishing runs them.' })
   testCases: unknown[];
 
+  @Field({ description: "Whether an enterprise's violations from before its last reinstatement still count toward escalation (the content leaves out the default, true)." })
+  violationsCountAfterReinstatement: boolean;
+
   @Field(() => GraphQLJSON, { description: 'The hashed content document itself.' })
   content: unknown;
 }

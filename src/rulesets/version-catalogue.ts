@@ -35,12 +35,17 @@ interface RulesetVersions {
   current: { version: PublishedVersionMeta | null; validUntil: number } | null;
 }
 
-/** The published version in effect at `at`: effective by then, not yet retired then; latest effective-from wins. */
-export function versionInEffect(versions: PublishedVersionMeta[], at: number): PublishedVersionMeta | null {
+/**
+ * The published version in effect at `at`, as known at `now`: effective by `at`, and not
+ * retired by `now` (a retired version leaves resolution for every time, past ones too: it was
+ * withdrawn, so `asOf` a time it was live resolves to the version that is in effect without
+ * it); latest effective-from wins. For "in effect now", `at` is `now`.
+ */
+export function versionInEffect(versions: PublishedVersionMeta[], at: number, now: number): PublishedVersionMeta | null {
   let best: PublishedVersionMeta | null = null;
   for (const version of versions) {
     if (version.effectiveFrom > at) continue;
-    if (version.retiredAt !== null && version.retiredAt <= at) continue;
+    if (version.retiredAt !== null && version.retiredAt <= now) continue;
     if (!best || version.effectiveFrom > best.effectiveFrom || (version.effectiveFrom === best.effectiveFrom && version.number > best.number)) {
       best = version;
     }
@@ -109,7 +114,11 @@ export class VersionCatalogue {
     if (pins.asOf !== undefined && pins.asOf !== null) {
       const at = pins.asOf.getTime();
       if (Number.isNaN(at)) throw new BadInputError('asOf is not a valid time');
-      const version = versionInEffect(ruleset.versions, at);
+      // What will be in effect later is not a decision to log: a scheduled version is tried by pinning its number.
+      if (at > context.now.getTime()) {
+        throw new BadInputError(`asOf ${pins.asOf.toISOString()} is in the future; pin a scheduled version by its number to try it`);
+      }
+      const version = versionInEffect(ruleset.versions, at, context.now.getTime());
       if (!version) throw new NotFoundError(`no version of ruleset "${rulesetKey}" was in effect at ${pins.asOf.toISOString()}`);
       chosen.push({ by: `asOf ${pins.asOf.toISOString()}`, version });
     }
@@ -172,7 +181,7 @@ export class VersionCatalogue {
 
   private currentVersion(ruleset: RulesetVersions, now: number): PublishedVersionMeta | null {
     if (ruleset.current && now < ruleset.current.validUntil) return ruleset.current.version;
-    const version = versionInEffect(ruleset.versions, now);
+    const version = versionInEffect(ruleset.versions, now, now);
     ruleset.current = { version, validUntil: nextSwitchAfter(ruleset.versions, now) };
     return version;
   }

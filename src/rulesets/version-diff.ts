@@ -17,7 +17,7 @@ export type ChangeKind = 'DEFAULT' | 'BUSINESS_RULE' | 'VIOLATION_RULE' | 'PENAL
 export type ChangeAction = 'ADDED' | 'REMOVED' | 'CHANGED';
 
 export interface ContentChange {
-  /** Rule key, penalty severity, or defaultDecision/defaultMessage. */
+  /** Rule key, penalty severity, or a ruleset-wide setting (defaultDecision, defaultMessage, violationsCountAfterReinstatement). */
   key: string;
   kind: ChangeKind;
   action: ChangeAction;
@@ -182,6 +182,18 @@ export function diffContent(unorderedBefore: RulesetContent, unorderedAfter: Rul
       change: `default message: ${quote(before.defaultMessage)} -> ${quote(after.defaultMessage)}`,
       before: before.defaultMessage,
       after: after.defaultMessage,
+    });
+  }
+  const countsBefore = before.violationsCountAfterReinstatement !== false;
+  const countsAfter = after.violationsCountAfterReinstatement !== false;
+  if (countsBefore !== countsAfter) {
+    changes.push({
+      key: 'violationsCountAfterReinstatement',
+      kind: 'DEFAULT',
+      action: 'CHANGED',
+      change: `violations before a reinstatement: ${countsAfter ? 'forgiven -> still count' : 'still count -> forgiven'} toward escalation`,
+      before: countsBefore,
+      after: countsAfter,
     });
   }
   changes.push(

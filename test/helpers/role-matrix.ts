@@ -37,6 +37,7 @@ export const ROLE_MATRIX: Record<'Query' | 'Mutation', Record<string, Access>> =
     createRuleset: [],
     createDraft: ['editor'],
     setDefaultDecision: ['editor'],
+    setReinstatementPolicy: ['editor'],
     upsertBusinessRule: ['editor'],
     upsertViolationRule: ['editor'],
     upsertPenaltyMapping: ['editor'],
@@ -51,6 +52,8 @@ export const ROLE_MATRIX: Record<'Query' | 'Mutation', Record<string, Access>> =
     discardDraft: ['publisher'],
     retireVersion: ['publisher'],
     recordViolation: ['evaluator'],
+    // The policy team decides that a rectification is done; evaluators only report violations.
+    reinstateEnterprise: ['publisher'],
     createApiKey: [],
     revokeApiKey: [],
   },
