@@ -54,8 +54,8 @@ export type AuditChange =
   | {
       type: 'DRAFT_CREATED';
       before: null;
-      /** A rollback draft also names the version it restores and why. */
-      after: { parentNumber: number | null; contentHash: string; revertsTo?: number; changelog?: string };
+      /** A rollback draft also names the version it restores and why; an import, who its runner says wrote it. */
+      after: { parentNumber: number | null; contentHash: string; revertsTo?: number; changelog?: string; claimedBy?: string };
     }
   | { type: 'DEFAULT_DECISION_SET'; before: DefaultDecisionState; after: DefaultDecisionState }
   | { type: 'BUSINESS_RULE_UPSERTED'; before: BusinessRuleContent | null; after: BusinessRuleContent }

@@ -31,11 +31,15 @@ export const RULESETS_CLI: ProgramSpec = {
     },
     {
       name: 'import',
-      synopsis: '<dir> [--actor NAME]',
-      summary: 'new ruleset: publish as version 1; existing: create a draft to review and publish',
-      options: { actor: 'name recorded as the author (default: cli:<your user name>)' },
+      synopsis: '<dir> [--actor NAME] [--changelog TEXT]',
+      summary: 'create a draft from the files (and the ruleset, when new) to review and publish like any draft',
+      options: {
+        actor: 'who you say wrote the files: recorded as a claim beside your identity (cli:<your user name>), not instead of it',
+        changelog: 'publishes the draft at once, only for a ruleset without maker-checker',
+      },
       example: 'rulesets/ccc-access --actor alice',
-      details: 'Exit 0 when imported, 1 when the files have problems or the import fails, 2 for usage errors.',
+      details:
+        'The draft goes through the same validation, test cases and publish path as the API: with maker-checker on, another identity publishes it (publishDraft). Exit 0 when imported, 1 when the files have problems or the import fails, 2 for usage errors.',
     },
     {
       name: 'export',
@@ -138,17 +142,21 @@ export async function runRulesetsCli(argv: string[], io: CliIo): Promise<number>
           reportIssues(io, issues);
           return EXIT.negative;
         }
-        const actor = options.get('actor') ?? `cli:${os.userInfo().username}`;
-        const context = systemContext(actor);
+        // Who ran the import is the identity; what --actor says is a claim recorded beside it.
+        const context = systemContext(`cli:${os.userInfo().username}`);
+        const claimedBy = options.get('actor') ?? null;
+        const changelog = options.get('changelog') ?? null;
         return await withDatabase(io, async ({ rulesets, authoring, publishing }) => {
-          if (!(await rulesets.findRuleset(meta.key))) {
-            const version = await publishing.importRuleset(context, meta, content, `Imported from ${positional[0]}`);
-            io.out(`${meta.key}: new ruleset, published as version ${version.number} (content hash ${version.contentHash})`);
+          const { draft, created } = await authoring.importAsDraft(context, meta, content, claimedBy);
+          const ruleset = await rulesets.getRuleset(meta.key);
+          io.out(`${meta.key}: ${created ? 'new ruleset; ' : ''}created draft ${draft.id} (revision ${draft.revision}, content hash ${draft.contentHash})`);
+          if (changelog !== null && !ruleset.makerChecker) {
+            const version = await publishing.publishDraft(context, draft.id, { expectedRevision: draft.revision, changelog });
+            io.out(`${meta.key}: published as version ${version.number} (content hash ${version.contentHash})`);
             return EXIT.ok;
           }
-          const draft = await authoring.createDraftWithContent(context, meta.key, content);
-          io.out(`${meta.key}: exists; created draft ${draft.id} (revision ${draft.revision}, content hash ${draft.contentHash})`);
-          io.out(`review it (diffVersions, validateDraft) and publish it with publishDraft(draftId: "${draft.id}", expectedRevision: ${draft.revision}, changelog: "...")`);
+          if (changelog !== null) io.err(`${meta.key}: maker-checker is on, so the importer may not publish: --changelog ignored`);
+          io.out(`review it (diffDraft, validateDraft) and publish it with publishDraft(draftId: "${draft.id}", expectedRevision: ${draft.revision}, changelog: "...")${ruleset.makerChecker ? ' using a publisher key other than the importer' : ''}`);
           return EXIT.ok;
         });
       }

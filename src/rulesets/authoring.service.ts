@@ -105,12 +105,24 @@ export class AuthoringService {
     });
   }
 
-  /** A draft holding the given content (the CLI's import into an existing ruleset). */
-  async createDraftWithContent(context: RequestContext, rulesetKey: string, content: RulesetContent): Promise<RulesetVersionView> {
-    return inTransaction(this.dataSource, 'draft creation', async (tx) => {
-      const ruleset = await this.rulesets.getRulesetIn(tx, rulesetKey);
+  /**
+   * Imports files as a draft, in one transaction: the ruleset is created first when it does not
+   * exist (with the files' settings). The draft is then reviewed and published like any other.
+   * `claimedBy` is who the person running the import says the author is: kept in the edit trail
+   * beside the identity that really ran it, never instead of it.
+   */
+  async importAsDraft(
+    context: RequestContext,
+    meta: { key: string; name: string; description: string | null; makerChecker: boolean },
+    content: RulesetContent,
+    claimedBy: string | null,
+  ): Promise<{ draft: RulesetVersionView; created: boolean }> {
+    return inTransaction(this.dataSource, `importing "${meta.key}"`, async (tx) => {
+      const existing = await this.rulesets.findRulesetIn(tx, meta.key);
+      const ruleset =
+        existing ?? (await this.insertRuleset(tx, context, { ...meta, defaultDecision: content.defaultDecision, defaultMessage: content.defaultMessage }));
       const parent = await versions.findDraftSource(tx, ruleset.id, context.now);
-      return this.insertDraft(tx, context, ruleset, content, parent?.number ?? null);
+      return { draft: await this.insertDraft(tx, context, ruleset, content, parent?.number ?? null, claimedBy), created: existing === null };
     });
   }
 
@@ -209,7 +221,14 @@ export class AuthoringService {
   }
 
   /** Inserts a draft row and its DRAFT_CREATED event. */
-  private async insertDraft(tx: EntityManager, context: RequestContext, ruleset: RulesetEntity, content: RulesetContent, parentNumber: number | null): Promise<RulesetVersionView> {
+  private async insertDraft(
+    tx: EntityManager,
+    context: RequestContext,
+    ruleset: RulesetEntity,
+    content: RulesetContent,
+    parentNumber: number | null,
+    claimedBy: string | null = null,
+  ): Promise<RulesetVersionView> {
     const id = uuidv7();
     const ordered = orderContent(content);
     await versions.insertDraft(tx, { id, rulesetId: ruleset.id, parentNumber, content: ordered, actor: actorOf(context), at: context.now });
@@ -219,7 +238,7 @@ export class AuthoringService {
       versionId: id,
       revision: 0,
       before: null,
-      after: { parentNumber, contentHash: contentHash(ordered) },
+      after: { parentNumber, contentHash: contentHash(ordered), ...(claimedBy === null ? {} : { claimedBy }) },
     });
     return (await versions.findVersionById(tx, id))!;
   }

@@ -51,7 +51,11 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     fs.writeFileSync(path.join(dir('v1'), 'ruleset.yaml'), YAML.stringify({ ...meta, key: 'ccc-access-copy' }));
     const imported = await cli('import', dir('v1'), '--actor', 'importer');
     expect(imported.code).toBe(0);
-    expect(imported.out).toMatch(/new ruleset, published as version 1/);
+    // A new ruleset is imported as a draft like any change: with maker-checker on, another identity publishes it.
+    const draftId = /new ruleset; created draft ([0-9a-f-]{36})/.exec(imported.out)![1];
+    expect(imported.out).toMatch(/using a publisher key other than the importer/);
+    const published = await server.gql(PUBLISH, { id: draftId, rev: 0, changelog: 'copy of the seed' }, server.keys.publisher);
+    expect(published.errors).toBeUndefined();
     expect(await currentHash('ccc-access-copy')).toEqual({ number: 1, contentHash: v1.contentHash });
   });
 
@@ -69,7 +73,10 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     const draftId = /created draft ([0-9a-f-]{36})/.exec(imported.out)![1];
 
     const version = (await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { status revision contentHash editors } }`, { id: draftId })).data.rulesetVersion;
-    expect(version).toMatchObject({ status: 'DRAFT', revision: 0, contentHash: v2.contentHash, editors: ['importer'] });
+    // The identity is who ran the CLI; --actor is kept beside it as a claim, not instead of it.
+    expect(version).toMatchObject({ status: 'DRAFT', revision: 0, contentHash: v2.contentHash, editors: [`cli:${os.userInfo().username}`] });
+    const created = (await server.gql(`query($id: ID!) { auditEvents(draftId: $id, type: "DRAFT_CREATED") { actor after } }`, { id: draftId })).data.auditEvents;
+    expect(created).toEqual([{ actor: `cli:${os.userInfo().username}`, after: expect.objectContaining({ claimedBy: 'importer' }) }]);
     // Identical content is refused as a duplicate of version 2, named: the hash really is the same.
     const republished = await server.gql(PUBLISH, { id: draftId, rev: 0, changelog: 're-import' }, server.keys.publisher);
     expect(republished.errors?.[0].message).toMatch(/identical to version 2/);
@@ -111,6 +118,27 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     const same = await cli('diff', dir('v1'), '--against', 'ccc-access');
     expect(same.out).toMatch(/no differences$/);
     expect(same.code).toBe(0);
+  });
+
+  it('publishes an import at once only for a ruleset without maker-checker, through the same checks', async () => {
+    const solo = dir('solo');
+    fs.cpSync(seedRulesetDir(), solo, { recursive: true });
+    const meta = YAML.parse(fs.readFileSync(path.join(solo, 'ruleset.yaml'), 'utf8'));
+    fs.writeFileSync(path.join(solo, 'ruleset.yaml'), YAML.stringify({ ...meta, key: 'solo-ruleset', makerChecker: false }));
+    const imported = await cli('import', solo, '--changelog', 'first version');
+    expect(imported.code).toBe(0);
+    expect(imported.out).toMatch(/published as version 1/);
+    expect((await currentHash('solo-ruleset')).number).toBe(1);
+
+    // With maker-checker on, --changelog cannot make the importer its own checker.
+    const checked = dir('checked');
+    fs.cpSync(seedRulesetDir(), checked, { recursive: true });
+    fs.writeFileSync(path.join(checked, 'ruleset.yaml'), YAML.stringify({ ...meta, key: 'checked-ruleset', makerChecker: true }));
+    const refused = await cli('import', checked, '--changelog', 'first version');
+    expect(refused.code).toBe(0);
+    expect(refused.err).toMatch(/maker-checker is on/);
+    const versions = (await server.gql(`{ ruleset(key: "checked-ruleset") { versions { status } } }`)).data.ruleset.versions;
+    expect(versions).toEqual([{ status: 'DRAFT' }]);
   });
 
   it('explains usage mistakes with exit code 2', async () => {
@@ -194,7 +222,7 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     fs.writeFileSync(path.join(minimal, 'ruleset.yaml'), 'key: minimal\nname: Minimal\nmakerChecker: false\ndefaultDecision: REVIEW\ndefaultMessage: 人工审核\n');
     fs.writeFileSync(path.join(minimal, 'business-rules.yaml'), YAML.stringify([businessRule('finance.cards', ['信用卡'], { note: 'why this rule exists' })]));
     expect((await cli('validate', minimal)).code).toBe(0);
-    expect((await cli('import', minimal)).code).toBe(0);
+    expect((await cli('import', minimal, '--changelog', 'minimal')).code).toBe(0);
     const ruleset = (await server.gql(`{ ruleset(key: "minimal") { description currentVersion { contentHash businessRules { note } } } }`)).data.ruleset;
     expect(ruleset.description).toBeNull();
     expect(ruleset.currentVersion.businessRules).toEqual([{ note: 'why this rule exists' }]);
