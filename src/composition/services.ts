@@ -85,6 +85,12 @@ export function createServices(
   };
 }
 
+/** What a CLI needs to replay the log: nothing is cached across processes (no listener). */
+export function createLogReaders(dataSource: DataSource): Pick<Services, 'decisionLog' | 'replay'> {
+  const decisionLog = new DecisionLogService(dataSource);
+  return { decisionLog, replay: new ReplayService(dataSource, decisionLog, new VersionCatalogue(dataSource, () => false)) };
+}
+
 /** Each resolver class with its instance, wired to the services it needs (type-graphql's container). */
 export function resolverInstances(services: Services): ResolverInstances {
   return new Map<ResolverClass, object>([

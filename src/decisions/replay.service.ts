@@ -50,6 +50,9 @@ export interface ImpactArgs {
   sampleSize?: number | null;
 }
 
+/** Told how far long work has got: decisions replayed so far, of `total`. */
+export type ImpactProgress = (evaluated: number, total: number) => void;
+
 const IMPACT_CHUNK = 1000;
 
 /**
@@ -115,7 +118,7 @@ export class ReplayService {
    * Replays every logged decision of a ruleset in [from, to) against a candidate version
    * or draft, walking the log in keyset-paginated chunks (constant memory, any log size).
    */
-  async impactAnalysis(context: RequestContext, args: ImpactArgs): Promise<ImpactReportView> {
+  async impactAnalysis(context: RequestContext, args: ImpactArgs, progress: ImpactProgress | null = null): Promise<ImpactReportView> {
     const hasVersion = args.candidateVersion != null;
     const hasDraft = args.candidateDraftId != null;
     if (hasVersion === hasDraft) throw new BadInputError('give exactly one of candidateVersion and candidateDraftId');
@@ -137,6 +140,8 @@ export class ReplayService {
     const db = this.dataSource.manager;
     const head = await store.chainHead(db);
     const range = { afterSeq: 0, lastSeq: head.seq, rulesetKey: args.rulesetKey, from: args.from, to: args.to };
+    // Counted only for a caller that shows progress: the API answers without it.
+    const total = progress ? (await store.rangeSummary(db, range)).count : 0;
     for await (const records of store.walkLog(db, range, IMPACT_CHUNK)) {
       for (const record of records) {
         const replayed = asStored(reevaluate(record.kind, candidate.compiled, record.input, record.state));
@@ -154,6 +159,7 @@ export class ReplayService {
           samples.push(samplesWithLoggedContent ? sample : withoutLoggedContent(record.kind, sample));
         }
       }
+      progress?.(evaluated, total);
     }
     return {
       evaluated,

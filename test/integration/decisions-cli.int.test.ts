@@ -73,6 +73,30 @@ describe('the decisions CLI', () => {
     return { code, out: out.join('\n'), progress, exported };
   }
 
+  it('runs impact analysis of a draft over the logged decisions, with progress, exiting 1 only when outcomes change', async () => {
+    const [{ count }] = await server.dataSource.query(`SELECT count(*)::int AS count FROM decision_log WHERE ruleset_key = 'ccc-access'`);
+    const draft = (await server.gql('mutation { createDraft(rulesetKey: "ccc-access") { id } }', {}, server.keys.editor)).data.createDraft;
+    const stderr = new PassThrough();
+    let progress = '';
+    stderr.on('data', (chunk) => (progress += chunk));
+    const unchanged = await runDecisionsCli(['impact', '--ruleset', 'ccc-access', '--draft', draft.id], { ...io, stderr });
+    expect(unchanged).toBe(0);
+    expect(lines).toContain(`ccc-access: ${count} decisions replayed against draft ${draft.id}; 0 would change`);
+    expect(progress.trim().split('\n').pop()).toMatch(new RegExp(`^impact: ${count}/${count} decisions \\(100%\\)`));
+
+    // Rejecting by default changes every REVIEW of the log: the exit code says outcomes change.
+    const changed = await server.gql(
+      'mutation($id: ID!) { setDefaultDecision(draftId: $id, expectedRevision: 0, decision: REJECT, message: "不予接入") { revision } }',
+      { id: draft.id },
+      server.keys.editor,
+    );
+    expect(changed.errors).toBeUndefined();
+    expect(await runDecisionsCli(['impact', '--ruleset', 'ccc-access', '--draft', draft.id], io)).toBe(1);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}REVIEW -> REJECT: \d+$/));
+    expect(await runDecisionsCli(['impact', '--ruleset', 'ccc-access', '--version', '1'], io)).toBe(0);
+    expect(await runDecisionsCli(['impact', '--ruleset', 'ccc-access'], io)).toBe(2);
+  });
+
   it('answers --help and per-command help with an example', async () => {
     const overall = await run(['--help']);
     expect(overall.code).toBe(0);
