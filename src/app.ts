@@ -39,7 +39,9 @@ export interface App {
 export async function createApp({ config, dataSource, logger, developmentKey = null, clock = systemClock }: AppOptions): Promise<App> {
   const metrics = new PolicyMetrics(() => poolStats(dataSource));
   const notifications = new NotificationListener((dataSource.options as PostgresDataSourceOptions).url!);
-  const services = createServices(dataSource, metrics, notifications, config);
+  const services = createServices(dataSource, metrics, notifications, config, (failure) =>
+    logger.error(failure, 'published version refused: its content does not match its content hash (changed outside the publish path)'),
+  );
   notifications.on('notification', (channel, payload) => {
     if (channel === CHANNELS.apiKeys) services.apiKeys.forget(payload);
     if (channel === CHANNELS.versions) services.versions.invalidate(payload || null);
@@ -87,7 +89,13 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
         const migrated = applied >= expected;
         // Not listening only makes version and key caches stay off (every request reads the database): reported, not fatal.
         const listener = notifications.listening ? 'listening' : 'reconnecting';
-        return { ready: migrated, checks: { database: 'ok', migrations: migrated ? 'applied' : `${applied}/${expected} applied`, notifications: listener } };
+        // Reported, not fatal: the other versions are sound and keep being served; alert on it.
+        const refused = services.versions.integrityFailures();
+        const versionIntegrity = refused.length === 0 ? 'ok' : `refused: ${refused.map((failure) => `${failure.rulesetKey} v${failure.number}`).join(', ')}`;
+        return {
+          ready: migrated,
+          checks: { database: 'ok', migrations: migrated ? 'applied' : `${applied}/${expected} applied`, notifications: listener, versionIntegrity },
+        };
       } catch (error) {
         return { ready: false, checks: { database: `unreachable: ${(error as Error).message}` } };
       }

@@ -19,7 +19,7 @@ import { AuthoringService } from '../rulesets/authoring.service';
 import { PublishingService } from '../rulesets/publishing.service';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import { RulesetService } from '../rulesets/ruleset.service';
-import { VersionCatalogue } from '../rulesets/version-catalogue';
+import { IntegrityFailure, VersionCatalogue } from '../rulesets/version-catalogue';
 
 /** A resolver class, as type-graphql's container is asked for it. */
 export type ResolverClass = abstract new (...args: never[]) => object;
@@ -62,10 +62,11 @@ export function createServices(
   metrics: PolicyMetrics,
   notifications: NotificationListener,
   logOptions: DecisionLogOptions = { logBatchWindowMs: 2, logBatchMaxSize: 500 },
+  reportIntegrityFailure: (failure: IntegrityFailure) => void = () => {},
 ): Services {
   const pool = poolOf(dataSource);
   const authoring = createAuthoringServices(dataSource, () => notifications.listening);
-  const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics);
+  const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics, reportIntegrityFailure);
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
   const decisionLog = new DecisionLogService(dataSource);
   const enterprises = new EnterpriseStore(pool);

@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** The tables' owner, for migrations; DATABASE_URL then names the service role (docs/deployment.md). */
+  migrationDatabaseUrl: string | null;
   dataDir: string;
   adminApiKey: string | null;
   logLevel: LogLevel;
@@ -56,17 +58,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     return raw as T;
   };
 
-  const databaseUrl = env.DATABASE_URL?.trim() || null;
-  if (databaseUrl) {
-    try {
-      const url = new URL(databaseUrl);
-      if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
-        problems.push(`DATABASE_URL must be a postgres:// or postgresql:// URL, got protocol "${url.protocol}"`);
+  const postgresUrl = (name: string): string | null => {
+    const raw = env[name]?.trim() || null;
+    if (raw) {
+      try {
+        const url = new URL(raw);
+        if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
+          problems.push(`${name} must be a postgres:// or postgresql:// URL, got protocol "${url.protocol}"`);
+        }
+      } catch {
+        problems.push(`${name} is not a valid URL (expected postgres://user:password@host:port/database)`);
       }
-    } catch {
-      problems.push('DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database)');
     }
-  }
+    return raw;
+  };
+  const databaseUrl = postgresUrl('DATABASE_URL');
+  const migrationDatabaseUrl = postgresUrl('MIGRATION_DATABASE_URL');
+  // The embedded server migrates as its own superuser; a migration URL only makes sense beside DATABASE_URL.
+  if (migrationDatabaseUrl && !databaseUrl) problems.push('MIGRATION_DATABASE_URL needs DATABASE_URL (the service role\'s connection)');
 
   const adminApiKey = env.ADMIN_API_KEY ?? null;
   if (adminApiKey !== null && adminApiKey.length < 16) {
@@ -77,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: integer('PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl,
+    migrationDatabaseUrl,
     dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || '.data'),
     adminApiKey: adminApiKey || null,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -131,6 +131,17 @@ export class PublishingService {
       );
     }
     const number = await versions.nextVersionNumber(tx, draft.rulesetId);
+    // The audit event comes first: the database refuses to publish a row without this
+    // transaction's DRAFT_PUBLISHED event (same number and hash), so no other path can.
+    await this.audit.append(tx, context, {
+      type: 'DRAFT_PUBLISHED',
+      rulesetKey: draft.rulesetKey,
+      versionId: draft.id,
+      revision: draft.revision,
+      // An import's draft existed only inside this transaction: there is no reviewed draft state to record.
+      before: options.review ? { status: 'DRAFT', parentNumber: draft.parentNumber, editors: draft.editors } : null,
+      after: { status: 'PUBLISHED', number, contentHash: hash, changelog: options.changelog, effectiveFrom: options.effectiveFrom.toISOString() },
+    });
     const published = await versions.markPublished(tx, {
       draftId: draft.id,
       expectedRevision: draft.revision,
@@ -142,16 +153,8 @@ export class PublishingService {
       publishedBy: actorOf(context),
       publishedAt: context.now,
     });
+    // Rolling back takes the audit event with it.
     if (!published) throw new ConflictError(`draft ${draft.id} changed while publishing; reload it and retry`);
-    await this.audit.append(tx, context, {
-      type: 'DRAFT_PUBLISHED',
-      rulesetKey: draft.rulesetKey,
-      versionId: draft.id,
-      revision: draft.revision,
-      // An import's draft existed only inside this transaction: there is no reviewed draft state to record.
-      before: options.review ? { status: 'DRAFT', parentNumber: draft.parentNumber, editors: draft.editors } : null,
-      after: { status: 'PUBLISHED', number, contentHash: hash, changelog: options.changelog, effectiveFrom: options.effectiveFrom.toISOString() },
-    });
     await notifyVersionsChanged(tx, draft.rulesetKey);
     return (await versions.findVersionById(tx, draft.id))!;
   }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { createLogger } from '../../src/common/logger';
 import { createDataSource } from '../../src/composition/data-source';
 import { ensureDatabase } from '../../src/db/ensure-database';
+import { enableServiceLogin } from '../../src/db/service-role';
+import { readTestState } from '../helpers/test-state';
 import { createAuthoringServices } from '../../src/composition/services';
 import { ensureSeedRuleset } from '../../src/rulesets/seed';
 import { startTestServer, TestServer } from '../helpers/test-server';
@@ -25,6 +27,7 @@ describe('PostgreSQL stopped mid-traffic', () => {
     await dataSource.runMigrations({ transaction: 'each' });
     await ensureSeedRuleset(createAuthoringServices(dataSource), createLogger('silent'));
     await dataSource.destroy();
+    await enableServiceLogin(url, readTestState().servicePassword);
     server = await startTestServer({ databaseUrl: url });
   }, 120_000);
 

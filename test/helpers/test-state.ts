@@ -4,6 +4,8 @@ export interface TestState {
   templateName: string;
   runId: string;
   embeddedDir: string | null;
+  /** ccc_service's password on this server: the app under test connects as the service role, as deployed. */
+  servicePassword: string;
 }
 
 export function readTestState(): TestState {

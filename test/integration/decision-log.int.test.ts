@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { chainHash, recordHashOf } from '../../src/decisions/decision-record';
 import { RulesetContent } from '../../src/engine';
@@ -31,12 +32,21 @@ async function allDecisionIds(server: TestServer, first = 100, filter: Record<st
   }
 }
 
-/** Runs SQL with the append-only triggers bypassed, the way a tamperer with database access would. */
-async function tamper(dataSource: DataSource, statements: [string, unknown[]][]): Promise<void> {
-  await dataSource.transaction(async (manager) => {
-    await manager.query('SET LOCAL session_replication_role = replica');
-    for (const [sql, params] of statements) await manager.query(sql, params);
-  });
+/**
+ * Runs SQL with the append-only triggers bypassed, the way a tamperer with the superuser's
+ * access would (the service's own role cannot: test/integration/least-privilege.int.test.ts).
+ */
+async function tamper(server: TestServer, statements: [string, unknown[]][]): Promise<void> {
+  const client = new Client({ connectionString: server.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL session_replication_role = replica');
+    for (const [sql, params] of statements) await client.query(sql, params);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
 }
 
 async function logIds(dataSource: DataSource): Promise<string[]> {
@@ -211,12 +221,13 @@ describe('tampering with the decision log by direct SQL', () => {
   const verify = async () => (await server.gql(VERIFY, {}, server.keys.auditor)).data.verifyDecisionLog;
 
   it('is refused while the append-only triggers are on', async () => {
-    await expect(server.dataSource.query(`UPDATE decision_log SET caller = 'x' WHERE id = $1`, [ids[2]])).rejects.toThrow(/append-only/);
-    await expect(server.dataSource.query(`DELETE FROM decision_log WHERE id = $1`, [ids[2]])).rejects.toThrow(/append-only/);
+    // As the owner: the triggers refuse even those who may write the table (the service role may not at all).
+    await expect(server.ownerQuery(`UPDATE decision_log SET caller = 'x' WHERE id = $1`, [ids[2]])).rejects.toThrow(/append-only/);
+    await expect(server.ownerQuery(`DELETE FROM decision_log WHERE id = $1`, [ids[2]])).rejects.toThrow(/append-only/);
   });
 
   it('finds an altered record at that record', async () => {
-    await tamper(server.dataSource, [[`UPDATE decision_log SET output = jsonb_set(output, '{decision}', '"ALLOW"'), decision = 'ALLOW' WHERE id = $1`, [ids[2]]]]);
+    await tamper(server, [[`UPDATE decision_log SET output = jsonb_set(output, '{decision}', '"ALLOW"'), decision = 'ALLOW' WHERE id = $1`, [ids[2]]]]);
     expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[2], reason: 'record-hash', checked: 3 });
   });
 
@@ -225,19 +236,19 @@ describe('tampering with the decision log by direct SQL', () => {
     const altered = { ...original, caller: 'someone-else' };
     const recordHash = recordHashOf(altered);
     const hash = chainHash(original.prevHash, recordHash);
-    await tamper(server.dataSource, [
+    await tamper(server, [
       [`UPDATE decision_log SET caller = 'someone-else', record_hash = $2, hash = $3 WHERE id = $1`, [ids[2], recordHash, hash]],
     ]);
     expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[3], reason: 'prev-hash' });
   });
 
   it('finds a deleted record at the record that followed it', async () => {
-    await tamper(server.dataSource, [[`DELETE FROM decision_log WHERE id = $1`, [ids[3]]]]);
+    await tamper(server, [[`DELETE FROM decision_log WHERE id = $1`, [ids[3]]]]);
     expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[4] });
   });
 
   it('finds deleted newest records against the chain head', async () => {
-    await tamper(server.dataSource, [[`DELETE FROM decision_log WHERE id = $1`, [ids[5]]]]);
+    await tamper(server, [[`DELETE FROM decision_log WHERE id = $1`, [ids[5]]]]);
     expect(await verify()).toMatchObject({ valid: false, firstBrokenId: null, reason: 'missing-tail' });
   });
 
@@ -261,7 +272,7 @@ describe('tampering with the decision log by direct SQL', () => {
       prevHash = hash;
     }
     statements.push(['UPDATE decision_log_head SET hash = $1', [prevHash]]);
-    await tamper(server.dataSource, statements);
+    await tamper(server, statements);
     expect(await verify()).toMatchObject({ valid: true });
     const caught = (await server.gql(VERIFY, { checkpoint }, server.keys.auditor)).data.verifyDecisionLog;
     expect(caught).toMatchObject({ valid: false, reason: 'checkpoint-mismatch', firstBrokenId: ids[5], checkpoint: null });
@@ -273,7 +284,7 @@ describe('tampering with the decision log by direct SQL', () => {
   });
 
   it('finds reordered records at the first one out of place', async () => {
-    await tamper(server.dataSource, [
+    await tamper(server, [
       [`UPDATE decision_log SET seq = -seq WHERE id = $1`, [ids[1]]],
       [`UPDATE decision_log SET seq = 2 WHERE id = $1`, [ids[3]]],
       [`UPDATE decision_log SET seq = 4 WHERE id = $1`, [ids[1]]],

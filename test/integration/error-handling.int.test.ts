@@ -33,7 +33,7 @@ describe('errors: codes, production hiding, 400s and CSRF prevention', () => {
   afterAll(() => server.close());
 
   it('in production, an unexpected (database) error is INTERNAL_SERVER_ERROR without SQL, stack or path, logged with the request id', async () => {
-    await server.dataSource.query('ALTER TABLE enterprise RENAME TO enterprise_gone');
+    await server.ownerQuery('ALTER TABLE enterprise RENAME TO enterprise_gone');
     try {
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
@@ -57,7 +57,7 @@ describe('errors: codes, production hiding, 400s and CSRF prevention', () => {
       expect(logged).toBeDefined();
       expect(logged!.err.message).toMatch(/enterprise/);
     } finally {
-      await server.dataSource.query('ALTER TABLE enterprise_gone RENAME TO enterprise');
+      await server.ownerQuery('ALTER TABLE enterprise_gone RENAME TO enterprise');
     }
   });
 
