@@ -1,26 +1,6 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { captureLogs } from '../helpers/log-capture';
 import { rowCounts } from '../helpers/row-counts';
 import { startTestServer, TestServer } from '../helpers/test-server';
-
-/** The fields of a pino JSON line that these tests read. */
-interface LogLine {
-  msg?: string;
-  requestId?: string;
-  err: { message: string };
-}
-
-/** Collects the app's JSON log lines. */
-function captureLogs() {
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: 'info' }, stream) };
-}
 
 const CONTRACT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'VALIDATION_FAILED', 'INTERNAL_SERVER_ERROR'];
 
