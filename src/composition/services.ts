@@ -44,6 +44,8 @@ export interface Services {
 export interface DecisionLogOptions {
   logBatchWindowMs: number;
   logBatchMaxSize: number;
+  /** Block size of the impact analyses of roles that may not read the log. */
+  impactMinDecisions: number;
 }
 
 /** Services that need no listener or metrics: the CLIs and start-up work (seed import, keys). */
@@ -61,7 +63,7 @@ export function createServices(
   dataSource: DataSource,
   metrics: PolicyMetrics,
   notifications: NotificationListener,
-  logOptions: DecisionLogOptions = { logBatchWindowMs: 2, logBatchMaxSize: 500 },
+  logOptions: DecisionLogOptions = { logBatchWindowMs: 2, logBatchMaxSize: 500, impactMinDecisions: 100 },
   reportIntegrityFailure: (failure: IntegrityFailure) => void = () => {},
 ): Services {
   const pool = poolOf(dataSource);
@@ -77,7 +79,7 @@ export function createServices(
     decisionLog,
     enterprises,
     evaluations: new EvaluationService(dataSource, versions, enterprises, logWriter, metrics),
-    replay: new ReplayService(dataSource, decisionLog, versions),
+    replay: new ReplayService(dataSource, decisionLog, versions, logOptions.impactMinDecisions),
   };
 }
 

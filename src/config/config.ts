@@ -24,6 +24,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Server processes (node:cluster) sharing the port; 1 runs in-process. */
   workers: number;
+  /** Editors and publishers analyse impact over whole blocks of this many decisions of a ruleset, never fewer. */
+  impactMinDecisions: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logBatchMaxSize: integer('LOG_BATCH_MAX_SIZE', 500, 1, 10000),
     maxBodyBytes: integer('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     workers: integer('WORKERS', 1, 1, 64),
+    // Below 10 a block is small enough to single out an applicant by its counts.
+    impactMinDecisions: integer('IMPACT_MIN_DECISIONS', 100, 10, 1_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -151,3 +151,38 @@ export async function rangeSummary(db: EntityManager, range: Omit<LogRange, 'aft
   );
   return { count: summary.count, lastSeq: Number(summary.last ?? 0) };
 }
+
+/**
+ * The whole blocks of a ruleset's records that a window [from, to) covers, as a range of
+ * sequence numbers (null when it covers none). Block i holds the ruleset's records number
+ * i·size … (i+1)·size − 1 in log order; records never move between blocks (the log only
+ * grows), so two windows differ by whole blocks, never by one record.
+ */
+export async function wholeBlocks(
+  db: EntityManager,
+  window: { rulesetKey: string; from?: Date | null; to?: Date | null; lastSeq: number },
+  size: number,
+): Promise<{ afterSeq: number; lastSeq: number } | null> {
+  const [bounds]: { before: string; through: string }[] = await db.query(
+    `WITH inside AS (
+       SELECT min(seq) AS first, max(seq) AS last FROM decision_log
+       WHERE ruleset_key = $1 AND seq <= $2 AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4))
+     SELECT (SELECT count(*) FROM decision_log WHERE ruleset_key = $1 AND seq < inside.first)::text AS before,
+            (SELECT count(*) FROM decision_log WHERE ruleset_key = $1 AND seq <= inside.last)::text AS through
+     FROM inside WHERE inside.first IS NOT NULL`,
+    [window.rulesetKey, window.lastSeq, window.from ?? null, window.to ?? null],
+  );
+  if (!bounds) return null;
+  const start = Math.ceil(Number(bounds.before) / size) * size;
+  const end = Math.floor(Number(bounds.through) / size) * size;
+  if (end - start < size) return null;
+  const seqAt = async (position: number): Promise<number> => {
+    // Ordered by the bigint column, not by its text (which would put 10 before 2).
+    const [row]: { position: string }[] = await db.query('SELECT seq::text AS position FROM decision_log WHERE ruleset_key = $1 ORDER BY seq OFFSET $2 LIMIT 1', [
+      window.rulesetKey,
+      position,
+    ]);
+    return Number(row.position);
+  };
+  return { afterSeq: (await seqAt(start)) - 1, lastSeq: await seqAt(end - 1) };
+}

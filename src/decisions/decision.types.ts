@@ -145,6 +145,18 @@ export class TransitionCount {
   count: number;
 }
 
+@ObjectType({ description: 'How many decisions of the window a rule matched, as logged and under the candidate.' })
+export class RuleImpact {
+  @Field(() => ID)
+  ruleKey: string;
+
+  @Field(() => Int)
+  matchedBefore: number;
+
+  @Field(() => Int)
+  matchedAfter: number;
+}
+
 @ObjectType()
 export class ImpactReport {
   @Field(() => Int)
@@ -156,7 +168,10 @@ export class ImpactReport {
   @Field(() => [TransitionCount])
   transitions: TransitionCount[];
 
-  @Field(() => [ReplayResult])
+  @Field(() => [RuleImpact], { description: 'Per rule key (sorted): decisions matched as logged and under the candidate.' })
+  rules: RuleImpact[];
+
+  @Field(() => [ReplayResult], { description: 'Auditors only: changed decisions in full. Empty for roles that may not read the log.' })
   samples: ReplayResult[];
 }
 
