@@ -30,8 +30,8 @@ describe('impact analysis is no oracle for roles that may not read the log', () 
     }));
     const draft = await openDraft(server);
     // The oracle of the issue: keyword-less REJECT rules that test what the applicant typed.
-    let revision = await upsertRule(server, draft.id, draft.revision, businessRule('probe.raw', [], { condition: 'input.rawDescription != input.description' }));
-    revision = await upsertRule(server, draft.id, revision, businessRule('probe.bit', [], { condition: 'input.rawDescription.substring(0, 1) >= "s"' }));
+    const revision = await upsertRule(server, draft.id, draft.revision, businessRule('probe.raw', [], { condition: 'input.rawDescription != input.description' }));
+    await upsertRule(server, draft.id, revision, businessRule('probe.bit', [], { condition: 'input.rawDescription.substring(0, 1) >= "s"' }));
     draftId = draft.id;
   });
   afterAll(() => server.close());
