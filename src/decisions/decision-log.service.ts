@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { BadInputError } from '../common/errors';
-import { MAX_DECISION_PAGE } from '../common/limits';
+import { MAX_DECISION_PAGE, MAX_LOG_SEQUENCE } from '../common/limits';
 import { ChainedDecision, ChainVerifier } from './decision-record';
 import * as store from './decision-log.store';
 import { DecisionFilterArgs } from './decision-log.store';
@@ -70,6 +70,10 @@ export class DecisionLogService {
    * chain rewritten wholesale, head included, verifies on its own but fails the checkpoint.
    */
   async verify(from: Date | null, to: Date | null, checkpoint: LogCheckpoint | null = null): Promise<LogVerificationResult> {
+    // Before any work: a sequence PostgreSQL cannot hold would fail only after the whole chain was read.
+    if (checkpoint !== null && BigInt(checkpoint.sequence) > MAX_LOG_SEQUENCE) {
+      throw new BadInputError(`checkpoint.sequence must be at most ${MAX_LOG_SEQUENCE} (a position in the log)`);
+    }
     const result = await this.verifyChain(from, to);
     if (!result.valid || checkpoint === null) return result;
     const kept = await store.recordAt(this.dataSource.manager, checkpoint.sequence);
@@ -83,7 +87,8 @@ export class DecisionLogService {
    * window [from, to) selects the first and last record by time; everything between them
    * is checked by position, so a record deleted or moved inside the window breaks the
    * chain at the record that follows it. The first record of a window is checked against
-   * its predecessor; when checking up to the end, the last record against the chain head.
+   * its predecessor; the last against the record after it (so deleting the window's last
+   * records is caught too), or, when there is none, against the chain head.
    */
   private async verifyChain(from: Date | null, to: Date | null): Promise<LogVerificationResult> {
     const db = this.dataSource.manager;
@@ -102,7 +107,11 @@ export class DecisionLogService {
         return { checked: verifier.checked, valid: false, firstBrokenId: verifier.firstBroken!.id, reason: verifier.firstBroken!.reason, checkpoint: null };
       }
     }
-    if (to === null && (verifier.last.seq !== head.seq || verifier.last.hash !== head.hash)) {
+    const after = to === null ? null : await store.recordAfter(db, window.last);
+    if (after !== null && (after.seq !== verifier.last.seq + 1 || after.prevHash !== verifier.last.hash)) {
+      return { checked: verifier.checked, valid: false, firstBrokenId: after.id, reason: after.seq !== verifier.last.seq + 1 ? 'sequence' : 'prev-hash', checkpoint: null };
+    }
+    if (after === null && (verifier.last.seq !== head.seq || verifier.last.hash !== head.hash)) {
       // The newest records are gone (or the head was moved): nothing left to name but the tail.
       return { checked: verifier.checked, valid: false, firstBrokenId: null, reason: 'missing-tail', checkpoint: null };
     }

@@ -107,6 +107,15 @@ export async function recordBefore(db: EntityManager, seq: number): Promise<{ se
   return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
 }
 
+/** The record just after sequence `seq`, if any: what a window's last record must continue into. */
+export async function recordAfter(db: EntityManager, seq: number): Promise<{ id: string; seq: number; prevHash: string | null } | null> {
+  const rows: { id: string; seq: string; prev_hash: string | null }[] = await db.query(
+    'SELECT id, seq::text AS seq, prev_hash FROM decision_log WHERE seq > $1 ORDER BY decision_log.seq LIMIT 1',
+    [seq],
+  );
+  return rows[0] ? { id: rows[0].id, seq: Number(rows[0].seq), prevHash: rows[0].prev_hash } : null;
+}
+
 export async function recordAt(db: EntityManager, seq: string): Promise<{ id: string; hash: string } | null> {
   const rows: { id: string; hash: string }[] = await db.query('SELECT id, hash FROM decision_log WHERE seq = $1::bigint', [seq]);
   return rows[0] ?? null;

@@ -247,6 +247,22 @@ describe('tampering with the decision log by direct SQL', () => {
     expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[4] });
   });
 
+  it('finds records deleted at the end of a time window, against the record after it', async () => {
+    const times: { created_at: Date }[] = await server.dataSource.query('SELECT created_at FROM decision_log ORDER BY seq');
+    const window = { from: times[0].created_at.toISOString(), to: times[4].created_at.toISOString() };
+    const inside = times.filter((time) => time.created_at.getTime() < times[4].created_at.getTime()).length;
+    expect((await server.gql(VERIFY, window, server.keys.auditor)).data.verifyDecisionLog).toMatchObject({ valid: true, checked: inside });
+    await tamper(server, [[`DELETE FROM decision_log WHERE id = $1`, [ids[inside - 1]]]]);
+    expect((await server.gql(VERIFY, window, server.keys.auditor)).data.verifyDecisionLog).toMatchObject({ valid: false, firstBrokenId: ids[inside], reason: 'sequence' });
+  });
+
+  it('refuses a checkpoint beyond any log position with BAD_USER_INPUT', async () => {
+    const response = await server.gql(VERIFY, { checkpoint: { sequence: '9223372036854775808', hash: 'a'.repeat(64) } }, server.keys.auditor);
+    expect(response.data).toBeNull();
+    expect(response.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(response.errors![0].message).toMatch(/at most 9223372036854775807/);
+  });
+
   it('finds deleted newest records against the chain head', async () => {
     await tamper(server, [[`DELETE FROM decision_log WHERE id = $1`, [ids[5]]]]);
     expect(await verify()).toMatchObject({ valid: false, firstBrokenId: null, reason: 'missing-tail' });
