@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { DataSource } from 'typeorm';
 import { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { Config } from './config/config';
-import { Logger } from './common/logger';
+import { Logger, RepeatedErrorLog } from './common/logger';
 import { abuseProtection } from './graphql/abuse-limits';
 import { CHANNELS, NotificationListener } from './db/notification-listener';
 import { createErrorFormatter } from './graphql/format-error';
@@ -48,7 +48,9 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
   });
   notifications.on('connected', () => services.apiKeys.forget(null));
   notifications.on('connected', () => services.versions.invalidate(null));
-  notifications.on('error', (error) => logger.warn({ err: error }, 'notification connection lost; reconnecting'));
+  // An outage fails every request alike: each kind of error is logged once per interval, with a count.
+  const repeatedErrors = new RepeatedErrorLog(logger);
+  notifications.on('error', (error) => repeatedErrors.log('warn', { err: error }, 'notification connection lost; reconnecting'));
   await notifications.start();
   await services.logWriter.start(clock.now());
   const schema = await buildPolicySchema(resolverInstances(services));
@@ -69,7 +71,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({
       exposeInternals: config.nodeEnv !== 'production',
-      report: (error, formatted, requestId) => logger.error({ err: error, path: formatted.path, requestId }, 'unexpected error'),
+      report: (error, formatted, requestId) => repeatedErrors.log('error', { err: error, path: formatted.path, requestId }, 'unexpected error'),
     }),
   });
   await apollo.start();

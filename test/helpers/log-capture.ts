@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { loggerOptions } from '../../src/common/logger';
 
 /** The fields of a pino JSON line that tests read. */
 export interface LogLine {
@@ -20,5 +21,5 @@ export function captureLogs() {
       done();
     },
   });
-  return { lines, raw, logger: pino({ level: 'info' }, stream) };
+  return { lines, raw, logger: pino(loggerOptions('info'), stream) };
 }
