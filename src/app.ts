@@ -13,6 +13,8 @@ import { buildPolicySchema } from './composition/schema';
 import { createServices, resolverInstances, Services } from './composition/services';
 import { poolOf } from './db/data-source';
 import { migrationState } from './db/database';
+import { CheckpointPublisher, startCheckpointPublisher } from './decisions/checkpoint-publisher';
+import { checkpointSignerFor } from './decisions/checkpoint-signing';
 import { EVALUATION_FIELDS } from './evaluations/evaluation-fields';
 import { GraphiQLPage, renderGraphiQLPage } from './graphiql/graphiql-page';
 import { createHttpServer, PolicyHttpServer } from './http/http-server';
@@ -30,6 +32,8 @@ export interface AppOptions {
 export interface App {
   services: Services;
   http: PolicyHttpServer;
+  /** Periodic signed checkpoints (CHECKPOINT_EVERY), or null when off. */
+  checkpoints: CheckpointPublisher | null;
   listen(port: number, host: string): Promise<number>;
   /** Graceful stop: refuse new requests, finish in-flight ones, stop Apollo. The caller closes the database. */
   close(graceMs?: number): Promise<void>;
@@ -39,8 +43,13 @@ export interface App {
 export async function createApp({ config, dataSource, logger, developmentKey = null, clock = systemClock }: AppOptions): Promise<App> {
   const metrics = new PolicyMetrics(() => poolStats(dataSource));
   const notifications = new NotificationListener((dataSource.options as PostgresDataSourceOptions).url!);
-  const services = createServices(dataSource, metrics, notifications, config, (failure) =>
-    logger.error(failure, 'published version refused: its content does not match its content hash (changed outside the publish path)'),
+  const services = createServices(
+    dataSource,
+    metrics,
+    notifications,
+    config,
+    (failure) => logger.error(failure, 'published version refused: its content does not match its content hash (changed outside the publish path)'),
+    checkpointSignerFor(config),
   );
   notifications.on('notification', (channel, payload) => {
     if (channel === CHANNELS.apiKeys) services.apiKeys.forget(payload);
@@ -53,6 +62,12 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
   notifications.on('error', (error) => repeatedErrors.log('warn', { err: error }, 'notification connection lost; reconnecting'));
   await notifications.start();
   await services.logWriter.start(clock.now());
+  const checkpoints =
+    config.checkpointEvery > 0
+      ? startCheckpointPublisher(config.checkpointEvery, config.checkpointOut, () => services.decisionLog.signedHead(clock.now()), (error) =>
+          repeatedErrors.log('warn', { err: error }, 'signed checkpoint not published; retrying at the next interval'),
+        )
+      : null;
   const schema = await buildPolicySchema(resolverInstances(services));
   const protection = abuseProtection({
     fields: EVALUATION_FIELDS,
@@ -107,6 +122,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
   return {
     services,
     http,
+    checkpoints,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.server.once('error', reject);
@@ -116,6 +132,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
         });
       }),
     async close(graceMs = 10_000) {
+      checkpoints?.stop();
       await http.drain(graceMs);
       await apollo.stop();
       // Every queued decision is written before the caller closes the database.

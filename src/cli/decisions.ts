@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { once } from 'node:events';
@@ -7,13 +8,16 @@ import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/config';
 import { openPolicyDatabase } from '../composition/data-source';
-import { ExportHeader, ExportVerifier } from '../decisions/decision-export';
+import { CheckpointSigner, checkpointSignerFor, SignedCheckpoint } from '../decisions/checkpoint-signing';
+import { ExportHeader, ExportStub, ExportVerifier } from '../decisions/decision-export';
+import { ChainedDecision } from '../decisions/decision-record';
 import * as store from '../decisions/decision-log.store';
 import { parseArgs, UsageError } from './args';
 
 const USAGE = `usage: npm run decisions -- <command>
-  export [--from ISO] [--to ISO] [--ruleset KEY] [--out FILE]   write the log (oldest first) as NDJSON; stdout by default
-  verify <file>                                                 check an exported file's hash chain offline; exit 1 when broken
+  export [--from ISO] [--to ISO] [--ruleset KEY] [--out FILE]   write the log (oldest first) as NDJSON, ending with a signed checkpoint; stdout by default
+  verify <file> [--public-key PEM] [--checkpoint FILE]          check an export offline: every record, no position missing, the signed checkpoint
+                                                                (by the trusted key), and a kept signed checkpoint inside it; exit 1 when broken
 Database: DATABASE_URL, or the embedded database under DATA_DIR.`;
 
 export interface DecisionsCliIo {
@@ -23,6 +27,8 @@ export interface DecisionsCliIo {
   stdout: Writable & { isTTY?: boolean };
   stderr: { isTTY?: boolean } & Writable;
   openDatabase(): Promise<{ dataSource: DataSource; close(): Promise<void> }>;
+  /** Signs the export's closing checkpoint (CHECKPOINT_SIGNING_KEY, or the development key under DATA_DIR). */
+  signer(): CheckpointSigner;
 }
 
 const CHUNK = 2000;
@@ -38,7 +44,11 @@ async function write(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
-/** Streams the log in seq order (keyset-paginated chunks), one JSON record per line, after a header line. */
+/**
+ * Streams every position of the log the filter spans, in seq order (keyset-paginated
+ * chunks), one JSON line each after a header: the selected records in full, the others as
+ * stubs; then the chain's signed checkpoint at the last position (see ExportHeader).
+ */
 async function exportLog(io: DecisionsCliIo, options: Map<string, string>): Promise<number> {
   const from = parseTime('from', options.get('from'));
   const to = parseTime('to', options.get('to'));
@@ -50,29 +60,44 @@ async function exportLog(io: DecisionsCliIo, options: Map<string, string>): Prom
   let bar: SingleBar | null = null;
   try {
     const db = database.dataSource.manager;
-    const { count: total, lastSeq: last } = await store.rangeSummary(db, { rulesetKey, from, to });
+    const { count: total, firstSeq, lastSeq } = await store.rangeSummary(db, { rulesetKey, from, to });
+    const afterSeq = total === 0 ? lastSeq : firstSeq - 1;
+    const anchorHash = afterSeq === 0 ? null : ((await store.recordAt(db, String(afterSeq)))?.hash ?? null);
     const header: ExportHeader = {
       type: 'ccc-policy-decision-log-export',
-      version: 1,
+      version: 2,
       exportedAt: new Date().toISOString(),
       from: from?.toISOString() ?? null,
       to: to?.toISOString() ?? null,
       rulesetKey,
       count: total,
+      afterSeq,
+      anchorHash,
+      lastSeq,
     };
     await write(target, `${JSON.stringify(header)}\n`);
     if (progressTty) {
       bar = new SingleBar({ format: 'export [{bar}] {percentage}% | {value}/{total} decisions | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic);
       bar.start(total, 0);
     }
+    const selected = (record: ChainedDecision) =>
+      (rulesetKey === null || record.rulesetKey === rulesetKey) &&
+      (from === null || Date.parse(record.createdAt) >= from.getTime()) &&
+      (to === null || Date.parse(record.createdAt) < to.getTime());
     let written = 0;
-    for await (const records of store.walkLog(db, { afterSeq: 0, lastSeq: last, rulesetKey, from, to }, CHUNK)) {
+    let last: ChainedDecision | null = null;
+    for await (const records of store.walkLog(db, { afterSeq, lastSeq }, CHUNK)) {
       let text = '';
-      for (const record of records) text += `${JSON.stringify(record)}\n`;
+      for (const record of records) {
+        const stub: ExportStub = { stub: true, seq: record.seq, recordHash: record.recordHash };
+        text += `${JSON.stringify(selected(record) ? record : stub)}\n`;
+        if (selected(record)) written += 1;
+      }
       await write(target, text);
-      written += records.length;
+      last = records[records.length - 1];
       bar?.update(written);
     }
+    if (last) await write(target, `${JSON.stringify(io.signer().sign({ sequence: String(last.seq), hash: last.hash }, new Date()))}\n`);
     bar?.stop();
     if (outPath) {
       target.end();
@@ -86,9 +111,13 @@ async function exportLog(io: DecisionsCliIo, options: Map<string, string>): Prom
   }
 }
 
-async function verifyFile(io: DecisionsCliIo, file: string | undefined): Promise<number> {
+async function verifyFile(io: DecisionsCliIo, file: string | undefined, options: Map<string, string>): Promise<number> {
   if (!file) throw new UsageError('verify needs a file');
-  const verifier = new ExportVerifier();
+  const keyFile = options.get('public-key');
+  const keptFile = options.get('checkpoint');
+  const trusted = keyFile ? createPublicKey(fs.readFileSync(keyFile)) : null;
+  const kept = keptFile ? (JSON.parse(fs.readFileSync(keptFile, 'utf8')) as SignedCheckpoint) : null;
+  const verifier = new ExportVerifier(trusted, kept);
   const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!verifier.push(line)) break;
@@ -96,11 +125,13 @@ async function verifyFile(io: DecisionsCliIo, file: string | undefined): Promise
   lines.close();
   const result = verifier.finish();
   if (result.valid) {
-    io.out(`valid: ${result.checked} decisions checked`);
+    const by = result.signedBy ? `; signed by key ${result.signedBy}${trusted ? ' (the trusted key)' : ' (compare with the key you trust, or pass --public-key)'}` : '';
+    io.out(`valid: ${result.checked} decisions checked${kept ? `, kept checkpoint at ${kept.sequence} matched` : ''}${by}`);
     return 0;
   }
   const broken = result.firstBroken!;
-  io.out(`broken: line ${broken.line}${broken.id ? `, decision ${broken.id} (seq ${broken.seq})` : ''}: ${broken.reason}; ${result.checked} checked`);
+  const where = broken.id ? `, decision ${broken.id} (seq ${broken.seq})` : broken.seq !== null ? `, seq ${broken.seq}` : '';
+  io.out(`broken: line ${broken.line}${where}: ${broken.reason}${broken.detail ? ` (${broken.detail})` : ''}; ${result.checked} checked`);
   return 1;
 }
 
@@ -109,7 +140,7 @@ export async function runDecisionsCli(argv: string[], io: DecisionsCliIo): Promi
     const [command, ...rest] = argv;
     const { positional, options } = parseArgs(rest);
     if (command === 'export') return await exportLog(io, options);
-    if (command === 'verify') return await verifyFile(io, positional[0]);
+    if (command === 'verify') return await verifyFile(io, positional[0], options);
     io.err(USAGE);
     return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   } catch (error) {
@@ -135,6 +166,7 @@ if (require.main === module) {
       const config = loadConfig();
       return openPolicyDatabase(config, () => undefined);
     },
+    signer: () => checkpointSignerFor(loadConfig()),
   };
   runDecisionsCli(process.argv.slice(2), io).then(
     (code) => process.exit(code),

@@ -20,6 +20,7 @@ import { PublishingService } from '../rulesets/publishing.service';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import { RulesetService } from '../rulesets/ruleset.service';
 import { IntegrityFailure, VersionCatalogue } from '../rulesets/version-catalogue';
+import { CheckpointSigner } from '../decisions/checkpoint-signing';
 
 /** A resolver class, as type-graphql's container is asked for it. */
 export type ResolverClass = abstract new (...args: never[]) => object;
@@ -64,13 +65,14 @@ export function createServices(
   metrics: PolicyMetrics,
   notifications: NotificationListener,
   logOptions: DecisionLogOptions = { logBatchWindowMs: 2, logBatchMaxSize: 500, impactMinDecisions: 100 },
-  reportIntegrityFailure: (failure: IntegrityFailure) => void = () => {},
+  reportIntegrityFailure: (failure: IntegrityFailure) => void,
+  signer: CheckpointSigner,
 ): Services {
   const pool = poolOf(dataSource);
   const authoring = createAuthoringServices(dataSource, () => notifications.listening);
   const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics, reportIntegrityFailure);
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
-  const decisionLog = new DecisionLogService(dataSource);
+  const decisionLog = new DecisionLogService(dataSource, signer);
   const enterprises = new EnterpriseStore(pool);
   return {
     ...authoring,

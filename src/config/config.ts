@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { LogLevel } from '../common/logger';
@@ -24,6 +25,12 @@ export interface Config {
   maxBodyBytes: number;
   /** Server processes (node:cluster) sharing the port; 1 runs in-process. */
   workers: number;
+  /** PEM Ed25519 private key signing log checkpoints; null: one generated under DATA_DIR (development). */
+  checkpointSigningKey: string | null;
+  /** Seconds between published signed checkpoints of the chain head; 0: none. */
+  checkpointEvery: number;
+  /** Where periodic checkpoints go (appended, one JSON line each); null: stdout. */
+  checkpointOut: string | null;
   /** Editors and publishers analyse impact over whole blocks of this many decisions of a ruleset, never fewer. */
   impactMinDecisions: number;
 }
@@ -79,6 +86,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // The embedded server migrates as its own superuser; a migration URL only makes sense beside DATABASE_URL.
   if (migrationDatabaseUrl && !databaseUrl) problems.push('MIGRATION_DATABASE_URL needs DATABASE_URL (the service role\'s connection)');
 
+  const checkpointSigningKey = env.CHECKPOINT_SIGNING_KEY?.trim() || null;
+  if (checkpointSigningKey !== null) {
+    try {
+      fs.accessSync(path.resolve(cwd, checkpointSigningKey), fs.constants.R_OK);
+    } catch {
+      problems.push(`CHECKPOINT_SIGNING_KEY must name a readable PEM file (an Ed25519 private key), got "${checkpointSigningKey}"`);
+    }
+  }
+  const checkpointOut = env.CHECKPOINT_OUT?.trim() || null;
+
   const adminApiKey = env.ADMIN_API_KEY ?? null;
   if (adminApiKey !== null && adminApiKey.length < 16) {
     problems.push('ADMIN_API_KEY must be at least 16 characters long');
@@ -98,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxBodyBytes: integer('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     workers: integer('WORKERS', 1, 1, 64),
     // Below 10 a block is small enough to single out an applicant by its counts.
+    checkpointSigningKey: checkpointSigningKey && path.resolve(cwd, checkpointSigningKey),
+    checkpointEvery: integer('CHECKPOINT_EVERY', 0, 0, 7 * 24 * 3600),
+    checkpointOut: checkpointOut === null || checkpointOut === '-' ? null : path.resolve(cwd, checkpointOut),
     impactMinDecisions: integer('IMPACT_MIN_DECISIONS', 100, 10, 1_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -151,14 +151,14 @@ export async function* walkLog(db: EntityManager, range: LogRange, chunk: number
   }
 }
 
-/** How many records a range holds, and the newest one's sequence (0 when none): an export's header and bound. */
-export async function rangeSummary(db: EntityManager, range: Omit<LogRange, 'afterSeq' | 'lastSeq'>): Promise<{ count: number; lastSeq: number }> {
-  const [summary]: { count: number; last: string | null }[] = await db.query(
-    `SELECT count(*)::int AS count, max(seq)::text AS last FROM decision_log
+/** How many records a range holds, and the oldest and newest one's sequence (0 when none): an export's header and bounds. */
+export async function rangeSummary(db: EntityManager, range: Omit<LogRange, 'afterSeq' | 'lastSeq'>): Promise<{ count: number; firstSeq: number; lastSeq: number }> {
+  const [summary]: { count: number; first: string | null; last: string | null }[] = await db.query(
+    `SELECT count(*)::int AS count, min(seq)::text AS first, max(seq)::text AS last FROM decision_log
      WHERE ($1::text IS NULL OR ruleset_key = $1) AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)`,
     [range.rulesetKey ?? null, range.from ?? null, range.to ?? null],
   );
-  return { count: summary.count, lastSeq: Number(summary.last ?? 0) };
+  return { count: summary.count, firstSeq: Number(summary.first ?? 0), lastSeq: Number(summary.last ?? 0) };
 }
 
 /**

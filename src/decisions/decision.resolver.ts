@@ -77,7 +77,8 @@ export class DecisionResolver {
       description: 'A checkpoint from an earlier verification: the record there must still carry that hash.',
     })
     checkpoint: LogCheckpointInput | null,
+    @Ctx() context: RequestContext,
   ): Promise<LogVerification> {
-    return this.decisionLog.verify(from ?? null, to ?? null, checkpoint ?? null);
+    return this.decisionLog.verify(context, from ?? null, to ?? null, checkpoint ?? null);
   }
 }

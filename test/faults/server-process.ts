@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded-database';
 import { postGraphQL, GraphQLResponse, serviceUrlOf } from '../helpers/test-server';
+import { readTestState } from '../helpers/test-state';
 
 export const ADMIN_KEY = 'fault-test-admin-key-0123456789';
 
@@ -28,6 +29,7 @@ export async function startServerProcess(databaseUrl: string, env: NodeJS.Proces
       NODE_ENV: 'test',
       DATABASE_URL: serviceUrlOf(databaseUrl),
       MIGRATION_DATABASE_URL: databaseUrl,
+      CHECKPOINT_SIGNING_KEY: readTestState().checkpointSigningKey,
       PORT: String(port),
       HOST: '127.0.0.1',
       ADMIN_API_KEY: ADMIN_KEY,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,11 @@ export default async function globalSetup(): Promise<void> {
   const servicePassword = randomBytes(18).toString('base64url');
   await enableServiceLogin(templateUrl, servicePassword);
 
-  const state: TestState = { serverUrl, templateName, runId, embeddedDir, servicePassword };
+  const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-policy-test-key-'));
+  const checkpointSigningKey = path.join(keyDir, 'checkpoint-signing-key.pem');
+  fs.writeFileSync(checkpointSigningKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+
+  const state: TestState = { serverUrl, templateName, runId, embeddedDir, servicePassword, checkpointSigningKey };
   process.env.CCC_TEST_STATE = JSON.stringify(state);
   (globalThis as { __cccStopDatabase?: () => Promise<void> }).__cccStopDatabase = stop ?? undefined;
 }

@@ -83,7 +83,14 @@ export async function postGraphQL<T = any>(
 export async function startTestServer(options: { databaseUrl?: string; env?: NodeJS.ProcessEnv; logger?: Logger } = {}): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const serviceUrl = serviceUrlOf(databaseUrl);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: serviceUrl, MIGRATION_DATABASE_URL: databaseUrl, ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: serviceUrl,
+    MIGRATION_DATABASE_URL: databaseUrl,
+    CHECKPOINT_SIGNING_KEY: readTestState().checkpointSigningKey,
+    ...options.env,
+  });
   const dataSource = createDataSource(serviceUrl, 10);
   await dataSource.initialize();
   const app = await createApp({ config, dataSource, logger: options.logger ?? createLogger(config.logLevel) });

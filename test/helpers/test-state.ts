@@ -6,6 +6,8 @@ export interface TestState {
   embeddedDir: string | null;
   /** ccc_service's password on this server: the app under test connects as the service role, as deployed. */
   servicePassword: string;
+  /** This run's checkpoint signing key (PEM file), so no test writes a development key into the tree. */
+  checkpointSigningKey: string;
 }
 
 export function readTestState(): TestState {

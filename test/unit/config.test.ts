@@ -46,6 +46,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ IMPACT_MIN_DECISIONS: '1' })).toThrow(/IMPACT_MIN_DECISIONS must be an integer between 10 and 1000000/);
   });
 
+  it('checks CHECKPOINT_SIGNING_KEY names a readable file, bounds CHECKPOINT_EVERY and takes "-" as stdout', () => {
+    expect(() => loadConfig({ CHECKPOINT_SIGNING_KEY: '/nonexistent/key.pem' })).toThrow(/CHECKPOINT_SIGNING_KEY must name a readable PEM file/);
+    expect(loadConfig({ CHECKPOINT_SIGNING_KEY: __filename }).checkpointSigningKey).toBe(__filename);
+    expect(loadConfig({}).checkpointEvery).toBe(0);
+    expect(() => loadConfig({ CHECKPOINT_EVERY: '-5' })).toThrow(/CHECKPOINT_EVERY must be an integer between 0 and 604800/);
+    expect(loadConfig({ CHECKPOINT_OUT: '-' }).checkpointOut).toBeNull();
+    expect(loadConfig({ CHECKPOINT_OUT: 'cp.ndjson' }, '/srv').checkpointOut).toBe(path.resolve('/srv', 'cp.ndjson'));
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be an integer between 0 and 65535/);
   });
