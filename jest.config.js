@@ -11,7 +11,7 @@ const shared = {
 module.exports = {
   // The per-project timeouts below are not always applied by jest's runner (a fault test once
   // failed at the 5 s default on a loaded machine); this is the floor for every project.
-  testTimeout: 60000,
+  testTimeout: 120000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -20,7 +20,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.int.test.ts'],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
-      testTimeout: 60000,
+      testTimeout: 120000,
     },
     {
       // Real processes and a real PostgreSQL stopped, killed and raced; loopback only.

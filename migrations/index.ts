@@ -3,8 +3,11 @@ import { DecisionLog1764300001000 } from './1764300001000-DecisionLog';
 import { RulesetDefaults1764300002000 } from './1764300002000-RulesetDefaults';
 import { DecisionLogAppendFunction1764300003000 } from './1764300003000-DecisionLogAppendFunction';
 import { DecisionLogAppendBatch1764300004000 } from './1764300004000-DecisionLogAppendBatch';
-import { LeastPrivilege1764300005000 } from './1764300005000-LeastPrivilege';
-import { PublishRequiresAuditEvent1764300006000 } from './1764300006000-PublishRequiresAuditEvent';
+import { RulesetVersionEngineSemantics1764300005000 } from './1764300005000-RulesetVersionEngineSemantics';
+import { VersionRevert1764300006000 } from './1764300006000-VersionRevert';
+import { EnterpriseReinstatement1764300010000 } from './1764300010000-EnterpriseReinstatement';
+import { LeastPrivilege1764300011000 } from './1764300011000-LeastPrivilege';
+import { PublishRequiresAuditEvent1764300012000 } from './1764300012000-PublishRequiresAuditEvent';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs compiled and under ts-jest. */
 export const migrations = [
@@ -13,6 +16,9 @@ export const migrations = [
   RulesetDefaults1764300002000,
   DecisionLogAppendFunction1764300003000,
   DecisionLogAppendBatch1764300004000,
-  LeastPrivilege1764300005000,
-  PublishRequiresAuditEvent1764300006000,
+  RulesetVersionEngineSemantics1764300005000,
+  VersionRevert1764300006000,
+  EnterpriseReinstatement1764300010000,
+  LeastPrivilege1764300011000,
+  PublishRequiresAuditEvent1764300012000,
 ];

@@ -8,6 +8,7 @@ import { systemContext } from './common/request-context';
 import { openPolicyDatabase } from './composition/data-source';
 import { createAuthoringServices } from './composition/services';
 import { Database } from './db/database';
+import { EmbeddedDatabaseError } from './db/embedded-database';
 import { ensureSeedRuleset } from './rulesets/seed';
 
 /** What the primary hands to cluster workers: the database it prepared and the development key. */
@@ -41,9 +42,12 @@ async function prepare(config: Config, logger: Logger): Promise<{ database: Data
   return { database, developmentKey };
 }
 
-function printReady(config: Config, port: number, developmentKey: string | null): void {
+function printReady(config: Config, port: number, developmentKey: string | null, database: Database): void {
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   console.log(`\nccc-policy is ready.\n  GraphQL:  ${base}/graphql\n  GraphiQL: ${base}/graphiql`);
+  if (database.embedded) {
+    console.log(`  PostgreSQL (embedded, port ${database.embedded.port}): data in ${database.embedded.dataDir}, programs in ${database.embedded.binDir}`);
+  }
   if (developmentKey) console.log(`  Development admin key (stored in ${config.dataDir}): ${developmentKey}\n`);
 }
 
@@ -70,7 +74,7 @@ async function serve(config: Config, logger: Logger, database: Database, develop
   const app = await createApp({ config, dataSource: database.dataSource, logger, developmentKey });
   const port = await app.listen(config.port, config.host);
   logger.info({ port, pid: process.pid, startupMs: Date.now() - startedAt }, 'ccc-policy listening');
-  if (announce) printReady(config, port, developmentKey);
+  if (announce) printReady(config, port, developmentKey, database);
   onSignals(logger, async (signal) => {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     await app.close();
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < config.workers; i++) {
     const worker = cluster.fork(env);
     worker.once('listening', (address) => {
-      if (++listening === config.workers) printReady(config, address.port, developmentKey);
+      if (++listening === config.workers) printReady(config, address.port, developmentKey, database);
     });
   }
   cluster.on('exit', (worker, code, signal) => {
@@ -124,6 +128,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error('ccc-policy failed to start:', error);
+  // A cause a person can fix is one message; anything else keeps its stack for a bug report.
+  if (error instanceof EmbeddedDatabaseError) console.error(`ccc-policy failed to start: ${error.message}`);
+  else console.error('ccc-policy failed to start:', error);
   process.exit(1);
 });

@@ -1,14 +1,18 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { AuditChange, AuditEventType } from './audit-event';
+import type { AuditChange, AuditEventType, EnterpriseChange } from './audit-event';
 
-/** One authoring change, appended in the transaction that made it. Append-only (database triggers). */
+/** One authoring change (or an enterprise's reinstatement), appended in the transaction that made it. Append-only (database triggers). */
 @Entity('audit_event')
 export class AuditEventEntity {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Column('text', { name: 'ruleset_key' })
-  rulesetKey: string;
+  /** null for an enterprise's event (then enterpriseId is set). */
+  @Column('text', { name: 'ruleset_key', nullable: true })
+  rulesetKey: string | null;
+
+  @Column('text', { name: 'enterprise_id', nullable: true })
+  enterpriseId: string | null;
 
   /** The draft (or, after publishing, the version: a draft keeps its id when published). */
   @Column('uuid', { name: 'version_id', nullable: true })
@@ -28,8 +32,8 @@ export class AuditEventEntity {
   at: Date;
 
   @Column('jsonb', { nullable: true })
-  before: AuditChange['before'];
+  before: AuditChange['before'] | EnterpriseChange['before'];
 
   @Column('jsonb', { nullable: true })
-  after: AuditChange['after'];
+  after: AuditChange['after'] | EnterpriseChange['after'];
 }

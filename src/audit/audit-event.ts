@@ -1,4 +1,4 @@
-import type { BusinessRuleContent, Decision, PenaltyMappingContent, ViolationRuleContent } from '../engine/content';
+import type { BusinessRuleContent, Decision, PenaltyMappingContent, TestCaseContent, ViolationRuleContent } from '../engine/content';
 
 /** Every kind of authoring change the edit trail records. */
 export const AUDIT_EVENT_TYPES = [
@@ -12,6 +12,11 @@ export const AUDIT_EVENT_TYPES = [
   'DRAFT_PUBLISHED',
   'DRAFT_DISCARDED',
   'VERSION_RETIRED',
+  'TEST_CASE_UPSERTED',
+  'TEST_CASE_REMOVED',
+  'DRAFT_REBASED',
+  'REINSTATEMENT_POLICY_SET',
+  'ENTERPRISE_REINSTATED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -29,6 +34,10 @@ interface DefaultDecisionState {
   defaultMessage: string;
 }
 
+interface ReinstatementPolicy {
+  violationsCountAfterReinstatement: boolean;
+}
+
 interface PublishedState {
   status: 'PUBLISHED';
   number: number;
@@ -42,7 +51,12 @@ interface PublishedState {
  */
 export type AuditChange =
   | { type: 'RULESET_CREATED'; before: null; after: RulesetSettings }
-  | { type: 'DRAFT_CREATED'; before: null; after: { parentNumber: number | null; contentHash: string } }
+  | {
+      type: 'DRAFT_CREATED';
+      before: null;
+      /** A rollback draft also names the version it restores and why. */
+      after: { parentNumber: number | null; contentHash: string; revertsTo?: number; changelog?: string };
+    }
   | { type: 'DEFAULT_DECISION_SET'; before: DefaultDecisionState; after: DefaultDecisionState }
   | { type: 'BUSINESS_RULE_UPSERTED'; before: BusinessRuleContent | null; after: BusinessRuleContent }
   | { type: 'VIOLATION_RULE_UPSERTED'; before: ViolationRuleContent | null; after: ViolationRuleContent }
@@ -58,11 +72,29 @@ export type AuditChange =
       after: PublishedState & { changelog: string; effectiveFrom: string };
     }
   | { type: 'DRAFT_DISCARDED'; before: { parentNumber: number | null; contentHash: string; editors: string[]; content: unknown }; after: null }
-  | { type: 'VERSION_RETIRED'; before: PublishedState; after: { status: 'RETIRED'; number: number; contentHash: string } };
+  | { type: 'TEST_CASE_UPSERTED'; before: TestCaseContent | null; after: TestCaseContent }
+  | { type: 'TEST_CASE_REMOVED'; before: TestCaseContent; after: null }
+  | { type: 'DRAFT_REBASED'; before: { parentNumber: number | null; contentHash: string }; after: { parentNumber: number; contentHash: string } }
+  | {
+      type: 'VERSION_RETIRED';
+      before: PublishedState;
+      /** `forced`: an admin retired the version in effect with no other to take over (absent otherwise). */
+      after: { status: 'RETIRED'; number: number; contentHash: string; forced?: true };
+    }
+  | { type: 'REINSTATEMENT_POLICY_SET'; before: ReinstatementPolicy; after: ReinstatementPolicy };
 
-/** What a service appends: which ruleset and draft changed, and how; the actor and time come from the request. */
-export type AuditEventInput = AuditChange & {
-  rulesetKey: string;
-  versionId: string | null;
-  revision: number | null;
+/** Changes to an enterprise rather than to a ruleset: the event names the enterprise, and no ruleset or draft. */
+export type EnterpriseChange = {
+  type: 'ENTERPRISE_REINSTATED';
+  before: { status: 'OFFLINE'; reinstatedAt: string | null };
+  after: { status: 'ACTIVE'; reinstatedAt: string; reason: string };
 };
+
+/** What a service appends: which ruleset and draft (or which enterprise) changed, and how; the actor and time come from the request. */
+export type AuditEventInput =
+  | (AuditChange & {
+      rulesetKey: string;
+      versionId: string | null;
+      revision: number | null;
+    })
+  | (EnterpriseChange & { enterpriseId: string });

@@ -4,21 +4,49 @@ import readline from 'node:readline';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import 'reflect-metadata';
-import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
-import { ConfigError, loadConfig } from '../config/config';
+import { loadConfig } from '../config/config';
 import { openPolicyDatabase } from '../composition/data-source';
+import { createAuthoringServices } from '../composition/services';
 import { CheckpointSigner, checkpointSignerFor, SignedCheckpoint } from '../decisions/checkpoint-signing';
 import { ExportHeader, ExportStub, ExportVerifier } from '../decisions/decision-export';
 import { ChainedDecision } from '../decisions/decision-record';
 import * as store from '../decisions/decision-log.store';
-import { parseArgs, UsageError } from './args';
+import { commandHelp, EXIT, parseCommandLine, ProgramSpec, programHelp, UsageError, usageErrorText } from './args';
+import { CliFailure, failureText, runAsMain } from './cli-main';
+import { startProgress } from './progress';
 
-const USAGE = `usage: npm run decisions -- <command>
-  export [--from ISO] [--to ISO] [--ruleset KEY] [--out FILE]   write the log (oldest first) as NDJSON, ending with a signed checkpoint; stdout by default
-  verify <file> [--public-key PEM] [--checkpoint FILE]          check an export offline: every record, no position missing, the signed checkpoint
-                                                                (by the trusted key), and a kept signed checkpoint inside it; exit 1 when broken
-Database: DATABASE_URL, or the embedded database under DATA_DIR.`;
+export const DECISIONS_CLI: ProgramSpec = {
+  invocation: 'npm run decisions --',
+  summary: 'Export the decision log and verify exported files offline.',
+  commands: [
+    {
+      name: 'export',
+      synopsis: '[--from ISO] [--to ISO] [--ruleset KEY] [--out FILE]',
+      summary: 'write the log (oldest first) as NDJSON: a header line, one line per position (the filter\'s records in full, others as stubs), then a signed checkpoint',
+      options: {
+        from: 'first instant to include (ISO 8601, inclusive)',
+        to: 'instant to stop before (ISO 8601, exclusive)',
+        ruleset: 'only decisions of this ruleset key (an unknown key is refused)',
+        out: 'file to write (default: standard output)',
+      },
+      example: '--from 2026-01-01T00:00:00Z --ruleset ccc-access --out decisions.ndjson',
+      details: 'Progress goes to standard error: a bar on a terminal, a line per tenth otherwise. Exit 0 when written, 1 on failure, 2 for usage errors.',
+    },
+    {
+      name: 'verify',
+      synopsis: '<file> [--public-key PEM] [--checkpoint FILE]',
+      summary: "check an exported file offline: every record, no position missing, and the signed checkpoint at its end",
+      options: {
+        'public-key': 'the service\'s public key (PEM) you trust: the export\'s checkpoint must be signed by it',
+        checkpoint: 'a signed checkpoint kept earlier (JSON): it must fall inside the export and match it',
+      },
+      example: 'decisions.ndjson --public-key ccc-policy-checkpoints.pem --checkpoint kept.json',
+      details: 'Exit 0 when every record and link checks out, 1 when the file is broken (the first broken line is named), 2 for usage errors.',
+    },
+  ],
+  footer: 'Database: DATABASE_URL, or the embedded database under DATA_DIR.',
+};
 
 export interface DecisionsCliIo {
   out(line: string): void;
@@ -36,7 +64,7 @@ const CHUNK = 2000;
 function parseTime(name: string, text: string | undefined): Date | null {
   if (text === undefined) return null;
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--${name} "${text}" is not an ISO time`);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--${name} "${text}" is not an ISO time`, 'export');
   return date;
 }
 
@@ -49,16 +77,22 @@ async function write(stream: Writable, text: string): Promise<void> {
  * chunks), one JSON line each after a header: the selected records in full, the others as
  * stubs; then the chain's signed checkpoint at the last position (see ExportHeader).
  */
-async function exportLog(io: DecisionsCliIo, options: Map<string, string>): Promise<number> {
+async function exportLog(io: DecisionsCliIo, positional: string[], options: Map<string, string>): Promise<number> {
+  if (positional.length > 0) throw new UsageError(`export takes no arguments besides options, got "${positional[0]}"`, 'export');
   const from = parseTime('from', options.get('from'));
   const to = parseTime('to', options.get('to'));
   const rulesetKey = options.get('ruleset') ?? null;
   const outPath = options.get('out');
   const database = await io.openDatabase();
-  const target: Writable = outPath ? fs.createWriteStream(outPath) : io.stdout;
-  const progressTty = outPath ? io.stdout.isTTY || io.stderr.isTTY : io.stderr.isTTY;
-  let bar: SingleBar | null = null;
+  let progress: ReturnType<typeof startProgress> | null = null;
   try {
+    if (rulesetKey !== null) {
+      const known = await createAuthoringServices(database.dataSource).rulesets.listRulesets();
+      if (!known.some((ruleset) => ruleset.key === rulesetKey)) {
+        throw new CliFailure(`unknown ruleset "${rulesetKey}" (known: ${known.map((ruleset) => ruleset.key).join(', ') || 'none'})`);
+      }
+    }
+    const target: Writable = outPath ? fs.createWriteStream(outPath) : io.stdout;
     const db = database.dataSource.manager;
     const { count: total, firstSeq, lastSeq } = await store.rangeSummary(db, { rulesetKey, from, to });
     const afterSeq = total === 0 ? lastSeq : firstSeq - 1;
@@ -76,10 +110,7 @@ async function exportLog(io: DecisionsCliIo, options: Map<string, string>): Prom
       lastSeq,
     };
     await write(target, `${JSON.stringify(header)}\n`);
-    if (progressTty) {
-      bar = new SingleBar({ format: 'export [{bar}] {percentage}% | {value}/{total} decisions | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic);
-      bar.start(total, 0);
-    }
+    progress = startProgress(io.stderr, 'export', total, 'decisions');
     const selected = (record: ChainedDecision) =>
       (rulesetKey === null || record.rulesetKey === rulesetKey) &&
       (from === null || Date.parse(record.createdAt) >= from.getTime()) &&
@@ -95,10 +126,10 @@ async function exportLog(io: DecisionsCliIo, options: Map<string, string>): Prom
       }
       await write(target, text);
       last = records[records.length - 1];
-      bar?.update(written);
+      progress.update(written);
     }
     if (last) await write(target, `${JSON.stringify(io.signer().sign({ sequence: String(last.seq), hash: last.hash }, new Date()))}\n`);
-    bar?.stop();
+    progress.stop();
     if (outPath) {
       target.end();
       await once(target, 'finish');
@@ -106,73 +137,73 @@ async function exportLog(io: DecisionsCliIo, options: Map<string, string>): Prom
     }
     return 0;
   } finally {
-    bar?.stop();
+    progress?.stop();
     await database.close();
   }
 }
 
-async function verifyFile(io: DecisionsCliIo, file: string | undefined, options: Map<string, string>): Promise<number> {
-  if (!file) throw new UsageError('verify needs a file');
+async function verifyFile(io: DecisionsCliIo, positional: string[], options: Map<string, string>): Promise<number> {
+  if (positional.length !== 1) throw new UsageError('verify takes one file', 'verify');
+  const [file] = positional;
+  if (!fs.existsSync(file)) throw new CliFailure(`${file}: no such file`);
   const keyFile = options.get('public-key');
   const keptFile = options.get('checkpoint');
   const trusted = keyFile ? createPublicKey(fs.readFileSync(keyFile)) : null;
   const kept = keptFile ? (JSON.parse(fs.readFileSync(keptFile, 'utf8')) as SignedCheckpoint) : null;
   const verifier = new ExportVerifier(trusted, kept);
   const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  let progress: ReturnType<typeof startProgress> | null = null;
   for await (const line of lines) {
     if (!verifier.push(line)) break;
+    // The header (the first line the verifier accepts) says how many decisions follow.
+    if (progress === null && line.trim() !== '') progress = startProgress(io.stderr, 'verify', (JSON.parse(line) as ExportHeader).count, 'decisions');
+    else progress?.update(verifier.result.checked);
   }
   lines.close();
+  progress?.stop();
   const result = verifier.finish();
   if (result.valid) {
     const by = result.signedBy ? `; signed by key ${result.signedBy}${trusted ? ' (the trusted key)' : ' (compare with the key you trust, or pass --public-key)'}` : '';
     io.out(`valid: ${result.checked} decisions checked${kept ? `, kept checkpoint at ${kept.sequence} matched` : ''}${by}`);
-    return 0;
+    return EXIT.ok;
   }
   const broken = result.firstBroken!;
   const where = broken.id ? `, decision ${broken.id} (seq ${broken.seq})` : broken.seq !== null ? `, seq ${broken.seq}` : '';
   io.out(`broken: line ${broken.line}${where}: ${broken.reason}${broken.detail ? ` (${broken.detail})` : ''}; ${result.checked} checked`);
-  return 1;
+  return EXIT.negative;
 }
 
+/** Runs one command line; returns the process exit code. */
 export async function runDecisionsCli(argv: string[], io: DecisionsCliIo): Promise<number> {
   try {
-    const [command, ...rest] = argv;
-    const { positional, options } = parseArgs(rest);
-    if (command === 'export') return await exportLog(io, options);
-    if (command === 'verify') return await verifyFile(io, positional[0], options);
-    io.err(USAGE);
-    return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+    const parsed = parseCommandLine(DECISIONS_CLI, argv);
+    if (parsed.kind === 'help') {
+      io.out(parsed.command ? commandHelp(DECISIONS_CLI, parsed.command) : programHelp(DECISIONS_CLI));
+      return EXIT.ok;
+    }
+    if (parsed.command.name === 'export') return await exportLog(io, parsed.positional, parsed.options);
+    return await verifyFile(io, parsed.positional, parsed.options);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`${error.message}\n${USAGE}`);
-      return 2;
+      io.err(usageErrorText(DECISIONS_CLI, error));
+      return EXIT.usage;
     }
-    if (error instanceof ConfigError) {
-      io.err(error.message);
-      return 1;
-    }
-    throw error;
+    const text = failureText(error);
+    if (text === null) throw error;
+    io.err(text);
+    return EXIT.negative;
   }
 }
 
 if (require.main === module) {
-  const io: DecisionsCliIo = {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-    stdout: process.stdout,
-    stderr: process.stderr,
-    async openDatabase() {
-      const config = loadConfig();
-      return openPolicyDatabase(config, () => undefined);
-    },
-    signer: () => checkpointSignerFor(loadConfig()),
-  };
-  runDecisionsCli(process.argv.slice(2), io).then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
+  runAsMain('decisions', (argv) =>
+    runDecisionsCli(argv, {
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      openDatabase: () => openPolicyDatabase(loadConfig(), () => undefined),
+      signer: () => checkpointSignerFor(loadConfig()),
+    }),
   );
 }

@@ -1,28 +1,61 @@
 import os from 'node:os';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { DomainError, NotFoundError } from '../common/errors';
-import { ConfigError, loadConfig } from '../config/config';
+import { NotFoundError } from '../common/errors';
+import { loadConfig } from '../config/config';
 import { systemContext } from '../common/request-context';
 import { openPolicyDatabase } from '../composition/data-source';
 import { createAuthoringServices } from '../composition/services';
 import { validateContent, type RulesetContent } from '../engine';
 import { contentHash } from '../rulesets/content-hash';
-import { readRulesetDir, RulesetFileError, writeRulesetDir } from '../rulesets/ruleset-files';
+import { readRulesetDir, writeRulesetDir } from '../rulesets/ruleset-files';
 import { RulesetVersionView } from '../rulesets/ruleset-version.view';
 import { RulesetService } from '../rulesets/ruleset.service';
 import { AuthoringService } from '../rulesets/authoring.service';
 import { PublishingService } from '../rulesets/publishing.service';
 import { diffContent, formatChanges } from '../rulesets/version-diff';
-import { parseArgs, UsageError } from './args';
+import { commandHelp, EXIT, parseCommandLine, ProgramSpec, programHelp, UsageError, usageErrorText } from './args';
+import { failureText, runAsMain } from './cli-main';
 
-const USAGE = `usage: npm run rulesets -- <command>
-  validate <dir>                          check ruleset files; exit 1 on problems
-  import <dir> [--actor NAME]             new ruleset: publish as version 1; existing: create a draft to review and publish
-  export <key> [--version N] <dir>        write a published version (default: the one in effect) as files
-  diff <dirA> <dirB>                      compare two ruleset directories
-  diff <dir> --against <key>[@N]          compare files with a published version (default: the one in effect)
-Database: DATABASE_URL, or the embedded database under DATA_DIR.`;
+export const RULESETS_CLI: ProgramSpec = {
+  invocation: 'npm run rulesets --',
+  summary: 'Check, import, export and compare rulesets kept as YAML files (one directory per ruleset).',
+  commands: [
+    {
+      name: 'validate',
+      synopsis: '<dir>',
+      summary: 'check ruleset files: every problem of every file, with file:line:column',
+      options: {},
+      example: 'rulesets/ccc-access',
+      details: 'Exit 0 when valid, 1 when there are problems, 2 for usage errors.',
+    },
+    {
+      name: 'import',
+      synopsis: '<dir> [--actor NAME]',
+      summary: 'new ruleset: publish as version 1; existing: create a draft to review and publish',
+      options: { actor: 'name recorded as the author (default: cli:<your user name>)' },
+      example: 'rulesets/ccc-access --actor alice',
+      details: 'Exit 0 when imported, 1 when the files have problems or the import fails, 2 for usage errors.',
+    },
+    {
+      name: 'export',
+      synopsis: '<key> <dir> [--version N]',
+      summary: 'write a published version (default: the one in effect) as files that import back unchanged',
+      options: { version: 'published version number to write' },
+      example: 'ccc-access exported/ccc-access --version 1',
+      details: 'Exit 0 when written, 1 for an unknown ruleset or version, 2 for usage errors.',
+    },
+    {
+      name: 'diff',
+      synopsis: '<dirA> <dirB> | <dir> --against <key>[@N]',
+      summary: 'compare two ruleset directories, or a directory with a published version, in domain terms',
+      options: { against: 'published version to compare with: <key> (the one in effect) or <key>@<number>' },
+      example: 'rulesets/ccc-access --against ccc-access@1',
+      details: 'Exit codes as diff(1): 0 when the contents are the same, 1 when they differ, 2 for usage errors or trouble.',
+    },
+  ],
+  footer: 'Database (import, export, diff --against): DATABASE_URL, or the embedded database under DATA_DIR.',
+};
 
 export interface CliIo {
   out(line: string): void;
@@ -33,7 +66,7 @@ export interface CliIo {
 
 function parseVersionNumber(text: string): number {
   const number = Number(text);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`"${text}" is not a version number`);
+  if (!/^\d+$/.test(text) || !Number.isInteger(number) || number < 1) throw new UsageError(`"${text}" is not a version number`);
   return number;
 }
 
@@ -71,32 +104,39 @@ async function withDatabase<T>(io: CliIo, work: (services: CliServices) => Promi
   }
 }
 
-/** Runs one command; returns the process exit code. */
+/** Runs one command line; returns the process exit code. */
 export async function runRulesetsCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
+  let command: string | null = null;
   try {
-    const { positional, options } = parseArgs(rest);
+    const parsed = parseCommandLine(RULESETS_CLI, argv);
+    if (parsed.kind === 'help') {
+      io.out(parsed.command ? commandHelp(RULESETS_CLI, parsed.command) : programHelp(RULESETS_CLI));
+      return EXIT.ok;
+    }
+    const { positional, options } = parsed;
+    command = parsed.command.name;
+    const usage = (message: string) => new UsageError(message, command);
     switch (command) {
       case 'validate': {
-        if (positional.length !== 1) throw new UsageError('validate takes one directory');
+        if (positional.length !== 1) throw usage('validate takes one directory');
         const { key, content } = readRulesetDir(positional[0]);
         const issues = validateContent(content);
         if (issues.length > 0) {
           io.err(`${key}: ${issues.length} problem(s)`);
           reportIssues(io, issues);
-          return 1;
+          return EXIT.negative;
         }
         io.out(`${key}: valid (${content.businessRules.length} business rules, ${content.violationRules.length} violation rules, ${content.penalties.length} penalties; content hash ${contentHash(content)})`);
-        return 0;
+        return EXIT.ok;
       }
       case 'import': {
-        if (positional.length !== 1) throw new UsageError('import takes one directory');
+        if (positional.length !== 1) throw usage('import takes one directory');
         const { content, ...meta } = readRulesetDir(positional[0]);
         const issues = validateContent(content);
         if (issues.length > 0) {
           io.err(`${meta.key}: not imported, ${issues.length} problem(s)`);
           reportIssues(io, issues);
-          return 1;
+          return EXIT.negative;
         }
         const actor = options.get('actor') ?? `cli:${os.userInfo().username}`;
         const context = systemContext(actor);
@@ -104,78 +144,71 @@ export async function runRulesetsCli(argv: string[], io: CliIo): Promise<number>
           if (!(await rulesets.findRuleset(meta.key))) {
             const version = await publishing.importRuleset(context, meta, content, `Imported from ${positional[0]}`);
             io.out(`${meta.key}: new ruleset, published as version ${version.number} (content hash ${version.contentHash})`);
-            return 0;
+            return EXIT.ok;
           }
           const draft = await authoring.createDraftWithContent(context, meta.key, content);
           io.out(`${meta.key}: exists; created draft ${draft.id} (revision ${draft.revision}, content hash ${draft.contentHash})`);
           io.out(`review it (diffVersions, validateDraft) and publish it with publishDraft(draftId: "${draft.id}", expectedRevision: ${draft.revision}, changelog: "...")`);
-          return 0;
+          return EXIT.ok;
         });
       }
       case 'export': {
-        if (positional.length !== 2) throw new UsageError('export takes a ruleset key and a directory');
+        if (positional.length !== 2) throw usage('export takes a ruleset key and a directory');
         const [key, dir] = positional;
         const number = options.has('version') ? parseVersionNumber(options.get('version')!) : null;
         return await withDatabase(io, async ({ rulesets }) => {
           const ruleset = await rulesets.getRuleset(key);
           const version = await publishedVersion(rulesets, key, number);
-          writeRulesetDir(dir, { key, name: ruleset.name, description: ruleset.description ?? '', makerChecker: ruleset.makerChecker }, version.content);
+          writeRulesetDir(dir, { key, name: ruleset.name, description: ruleset.description, makerChecker: ruleset.makerChecker }, version.content);
           io.out(`${key}: wrote version ${version.number} to ${dir} (content hash ${version.contentHash})`);
-          return 0;
+          return EXIT.ok;
         });
       }
-      case 'diff': {
+      default: {
+        // diff: parseCommandLine accepts only the commands above.
         const against = options.get('against');
         let before: { label: string; content: RulesetContent };
         let after: { label: string; content: RulesetContent };
         if (against !== undefined) {
-          if (positional.length !== 1) throw new UsageError('diff --against takes one directory');
-          const [key, at] = against.split('@');
+          if (positional.length !== 1) throw usage('diff --against takes one directory');
+          const [key, at, ...extra] = against.split('@');
+          if (!key || extra.length > 0) throw usage(`--against "${against}" is not <key> or <key>@<number>`);
           const number = at === undefined ? null : parseVersionNumber(at);
           const files = readRulesetDir(positional[0]);
           const version = await withDatabase(io, ({ rulesets }) => publishedVersion(rulesets, key, number));
           before = { label: `${key}@${version.number}`, content: version.content };
           after = { label: positional[0], content: files.content };
         } else {
-          if (positional.length !== 2) throw new UsageError('diff takes two directories, or one with --against <key>[@N]');
+          if (positional.length !== 2) throw usage('diff takes two directories, or one with --against <key>[@N]');
           before = { label: positional[0], content: readRulesetDir(positional[0]).content };
           after = { label: positional[1], content: readRulesetDir(positional[1]).content };
         }
-        io.out(`--- ${before.label} (${contentHash(before.content)})`);
-        io.out(`+++ ${after.label} (${contentHash(after.content)})`);
+        const [beforeHash, afterHash] = [contentHash(before.content), contentHash(after.content)];
+        io.out(`--- ${before.label} (${beforeHash})`);
+        io.out(`+++ ${after.label} (${afterHash})`);
         io.out(formatChanges(diffContent(before.content, after.content)));
-        return 0;
+        return beforeHash === afterHash ? EXIT.ok : EXIT.negative;
       }
-      default:
-        throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`${error.message}\n${USAGE}`);
-      return 2;
+      io.err(usageErrorText(RULESETS_CLI, error));
+      return EXIT.usage;
     }
-    if (error instanceof RulesetFileError || error instanceof DomainError || error instanceof ConfigError) {
-      io.err(error.message);
-      return 1;
-    }
-    throw error;
+    const text = failureText(error);
+    if (text === null) throw error;
+    io.err(text);
+    // diff(1) keeps 1 for "different": trouble is 2 there.
+    return command === 'diff' ? EXIT.usage : EXIT.negative;
   }
 }
 
 if (require.main === module) {
-  const io: CliIo = {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-    async openDatabase() {
-      const config = loadConfig();
-      return openPolicyDatabase(config, () => undefined);
-    },
-  };
-  runRulesetsCli(process.argv.slice(2), io).then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
+  runAsMain('rulesets', (argv) =>
+    runRulesetsCli(argv, {
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+      openDatabase: () => openPolicyDatabase(loadConfig(), () => undefined),
+    }),
   );
 }

@@ -17,7 +17,7 @@ export const INPUT_LIMITS = {
 } as const;
 
 /** Bounds on the free text of rulesets and versions. */
-export const AUTHORING_TEXT_LIMITS = { name: 200, description: 2000, message: 2000, changelog: 4000 } as const;
+export const AUTHORING_TEXT_LIMITS = { name: 200, description: 2000, message: 2000, changelog: 4000, reinstatementReason: 2000 } as const;
 
 /** Bounds on one rule's fields (GraphQL rule inputs). */
 export const RULE_LIMITS = { text: 2000, short: 200, keywords: 1000 } as const;

@@ -7,13 +7,15 @@ import { DecisionResolver } from '../decisions/decision.resolver';
 import { EnterpriseResolver } from '../enterprises/enterprise.resolver';
 import { EvaluationResolver } from '../evaluations/evaluation.resolver';
 import { authChecker } from '../graphql/auth-checker';
+import { TestCaseResolver } from '../draft-testing/test-case.resolver';
 import { AuthoringResolver } from '../rulesets/authoring.resolver';
+import { PolicyChangeResolver } from '../rulesets/policy-change.resolver';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import type { ResolverClass, ResolverInstances } from './services';
 
 export { printSortedSchema } from '../graphql/print-schema';
 
-export const resolvers = [RulesetResolver, AuthoringResolver, AuditResolver, ApiKeyResolver, EvaluationResolver, EnterpriseResolver, DecisionResolver] as const;
+export const resolvers = [RulesetResolver, AuthoringResolver, PolicyChangeResolver, TestCaseResolver, AuditResolver, ApiKeyResolver, EvaluationResolver, EnterpriseResolver, DecisionResolver] as const;
 
 /**
  * The code-first schema. `instances` maps each resolver class to its wired instance; without

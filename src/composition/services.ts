@@ -10,11 +10,14 @@ import { DecisionLogWriter } from '../decisions/decision-log.writer';
 import { DecisionResolver } from '../decisions/decision.resolver';
 import { ReplayService } from '../decisions/replay.service';
 import { EnterpriseResolver } from '../enterprises/enterprise.resolver';
+import { EnterpriseService } from '../enterprises/enterprise.service';
 import { EnterpriseStore } from '../enterprises/enterprise.store';
 import { EvaluationResolver } from '../evaluations/evaluation.resolver';
 import { EvaluationService } from '../evaluations/evaluation.service';
 import { PolicyMetrics } from '../metrics/metrics';
+import { TestCaseResolver } from '../draft-testing/test-case.resolver';
 import { AuthoringResolver } from '../rulesets/authoring.resolver';
+import { PolicyChangeResolver } from '../rulesets/policy-change.resolver';
 import { AuthoringService } from '../rulesets/authoring.service';
 import { PublishingService } from '../rulesets/publishing.service';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
@@ -37,6 +40,7 @@ export interface Services {
   logWriter: DecisionLogWriter;
   decisionLog: DecisionLogService;
   enterprises: EnterpriseStore;
+  enterpriseChanges: EnterpriseService;
   evaluations: EvaluationService;
   replay: ReplayService;
 }
@@ -80,7 +84,8 @@ export function createServices(
     logWriter,
     decisionLog,
     enterprises,
-    evaluations: new EvaluationService(dataSource, versions, enterprises, logWriter, metrics),
+    enterpriseChanges: new EnterpriseService(dataSource, enterprises, authoring.audit),
+    evaluations: new EvaluationService(dataSource, versions, authoring.rulesets, enterprises, logWriter, metrics),
     replay: new ReplayService(dataSource, decisionLog, versions, logOptions.impactMinDecisions),
   };
 }
@@ -90,10 +95,12 @@ export function resolverInstances(services: Services): ResolverInstances {
   return new Map<ResolverClass, object>([
     [RulesetResolver, new RulesetResolver(services.rulesets)],
     [AuthoringResolver, new AuthoringResolver(services.authoring, services.publishing, services.rulesets)],
+    [PolicyChangeResolver, new PolicyChangeResolver(services.authoring, services.publishing, services.rulesets)],
+    [TestCaseResolver, new TestCaseResolver(services.authoring, services.rulesets)],
     [AuditResolver, new AuditResolver(services.audit)],
     [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
     [EvaluationResolver, new EvaluationResolver(services.evaluations)],
-    [EnterpriseResolver, new EnterpriseResolver(services.enterprises, services.decisionLog)],
+    [EnterpriseResolver, new EnterpriseResolver(services.enterprises, services.decisionLog, services.enterpriseChanges)],
     [DecisionResolver, new DecisionResolver(services.decisionLog, services.replay)],
   ]);
 }

@@ -3,7 +3,7 @@ import { BadInputError } from '../common/errors';
 import { MAX_DECISION_PAGE, MAX_LOG_SEQUENCE } from '../common/limits';
 import { RequestContext } from '../common/request-context';
 import { CheckpointSigner, SignedCheckpoint } from './checkpoint-signing';
-import { ChainedDecision, ChainVerifier } from './decision-record';
+import { ChainedDecision, ChainVerifier, DECISION_KINDS, DecisionKind } from './decision-record';
 import * as store from './decision-log.store';
 import { DecisionFilterArgs } from './decision-log.store';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -64,6 +64,10 @@ export class DecisionLogService {
   async listDecisions(filter: DecisionFilterArgs, first: number, after: string | null, countTotal = true): Promise<DecisionPage> {
     if (!Number.isInteger(first) || first < 0 || first > MAX_DECISION_PAGE) {
       throw new BadInputError(`first must be between 0 and ${MAX_DECISION_PAGE}`);
+    }
+    if (filter.kind != null && !DECISION_KINDS.includes(filter.kind as DecisionKind)) {
+      // An unknown kind would match nothing, which reads as "no such decisions" rather than a typo.
+      throw new BadInputError(`unknown decision kind "${filter.kind}"; expected one of ${DECISION_KINDS.join(', ')}`);
     }
     const afterSeq = after ? decodeCursor(after) : 0;
     const db = this.dataSource.manager;

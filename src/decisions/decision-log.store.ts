@@ -28,6 +28,7 @@ export interface DecisionFilterArgs {
   kind?: string | null;
   enterpriseId?: string | null;
   decision?: string | null;
+  severity?: string | null;
   from?: Date | null;
   to?: Date | null;
 }
@@ -44,6 +45,7 @@ function filterClause(filter: DecisionFilterArgs): { where: string[]; params: un
   if (filter.kind) add('kind = ?', filter.kind);
   if (filter.enterpriseId) add('enterprise_id = ?', filter.enterpriseId);
   if (filter.decision) add('decision = ?', filter.decision);
+  if (filter.severity) add('severity = ?', filter.severity);
   if (filter.from) add('created_at >= ?', filter.from);
   if (filter.to) add('created_at < ?', filter.to);
   return { where, params };

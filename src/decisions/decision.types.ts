@@ -96,7 +96,7 @@ export class DecisionFilter {
   @Field(() => Int, { nullable: true })
   versionNumber?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'NUMBER_APPLICATION, VIOLATION or RECORDED_VIOLATION; anything else is BAD_USER_INPUT.' })
   kind?: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -104,6 +104,9 @@ export class DecisionFilter {
 
   @Field(() => DecisionEnum, { nullable: true })
   decision?: DecisionEnum | null;
+
+  @Field(() => String, { nullable: true, description: 'Violations of this severity (as the ruleset names them, after escalation).' })
+  severity?: string | null;
 
   @Field(() => Date, { nullable: true, description: 'Inclusive.' })
   from?: Date | null;
@@ -131,6 +134,13 @@ export class ReplayResult {
 
   @Field(() => [String], { description: 'In domain terms: "decision REVIEW -> REJECT", "match +finance.credit-card".' })
   differences: string[];
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The engine semantics version the replay ran under: replayDecision uses the one the decision was logged with (its engineVersion). Null when that is not one this engine has: identical is then false and the first difference says why.",
+  })
+  engineSemantics: number | null;
 }
 
 @ObjectType()

@@ -7,10 +7,13 @@ import { hasRole } from '../common/roles';
 import {
   ApplicationState,
   CompiledRuleset,
+  compileRuleset,
+  ENGINE_SEMANTICS,
   evaluateNumberApplication,
   evaluateViolation,
   NumberApplicationInput,
   normalizeText,
+  semanticsOfEngineVersion,
   UnknownBehaviorError,
   ViolationInput,
   ViolationState,
@@ -28,6 +31,8 @@ export interface ReplayResultView {
   original: unknown;
   replayed: unknown;
   differences: string[];
+  /** The engine semantics the replay ran under; null when the decision's own is not one this engine has. */
+  engineSemantics: number | null;
 }
 
 export interface ImpactReportView {
@@ -88,7 +93,27 @@ export class ReplayService {
     let candidate: ResolvedVersion;
     if (againstDraftId != null) candidate = await this.versions.versionById(againstDraftId, record.rulesetKey);
     else candidate = await this.versions.resolveVersion(context, record.rulesetKey, { version: againstVersion ?? record.versionNumber });
-    return replayAgainst(record, candidate);
+    return this.replayUnderLoggedSemantics(record, candidate);
+  }
+
+  /**
+   * Replays under the semantics the decision was logged with, so that a difference comes from
+   * the rules alone. A decision whose engine version names no semantics this engine has is
+   * shown under the current one, for information, and never called identical.
+   */
+  private async replayUnderLoggedSemantics(record: ChainedDecision, candidate: ResolvedVersion): Promise<ReplayResultView> {
+    const semantics = semanticsOfEngineVersion(record.engineVersion);
+    if (semantics === null) {
+      const shown = replayAgainst(record, candidate);
+      const reason =
+        `engine semantics: the decision was logged by engine version ${JSON.stringify(record.engineVersion)}, which names no semantics this engine has; ` +
+        `replayed under semantics ${ENGINE_SEMANTICS} for information only, so identity is not claimed`;
+      return { ...shown, identical: false, differences: [reason, ...shown.differences], engineSemantics: null };
+    }
+    if (semantics === candidate.compiled.semantics) return replayAgainst(record, candidate);
+    // Served versions are compiled under the current semantics; an older decision needs its own.
+    const version = await this.versions.contentOf(candidate.versionId);
+    return replayAgainst(record, { ...candidate, compiled: compileRuleset(version, semantics) });
   }
 
   /**
@@ -175,6 +200,7 @@ function result(record: ChainedDecision, candidate: ResolvedVersion, replayed: u
     original: record.output,
     replayed,
     differences,
+    engineSemantics: candidate.compiled.semantics,
   };
 }
 

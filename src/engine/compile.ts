@@ -1,8 +1,17 @@
 import type { Decision, PenaltyMappingContent, RulesetContent } from './content';
-import { checkCondition, compileConditionProgram, conditionVariables, planBusinessCondition, type ConditionKind, type ConditionProgram } from './conditions';
+import { MAX_EVALUATION_STEPS } from './condition-cost';
+import {
+  checkCondition,
+  compileConditionProgram,
+  conditionVariables,
+  describeEvaluationBudget,
+  planBusinessCondition,
+  type ConditionKind,
+  type ConditionProgram,
+} from './conditions';
 import { ConditionError } from './errors';
 import { KeywordMatcher, type KeywordPattern } from './keyword-matcher';
-import { normalizeText } from './normalize';
+import { ENGINE_SEMANTICS, semantics } from './semantics';
 
 export interface CompiledCondition {
   expression: string;
@@ -40,6 +49,9 @@ export interface DeclaredPair {
 
 /** A ruleset version prepared for evaluation. Immutable once built; share it freely. */
 export interface CompiledRuleset {
+  /** The semantics version it was compiled under, and so evaluates under. */
+  semantics: number;
+  normalizeText: (text: string) => string;
   defaultDecision: Decision;
   defaultMessage: string;
   /** Sorted by key, so that match order is the rule-key order. */
@@ -55,11 +67,13 @@ export interface CompiledRuleset {
   /** Behaviours whose rules tell rows apart by the verdict on the actual business (`actual.*`): a verified report must name it. */
   behaviorsJudgedOnActualBusiness: ReadonlySet<string>;
   penalties: Map<string, PenaltyMappingContent>;
+  /** false: escalation counts only violations after the enterprise's last reinstatement. */
+  violationsCountAfterReinstatement: boolean;
 }
 
 const SCENARIO_PART_SEPARATORS = /[、，,]/;
 
-export function declaredPairKey(industry: string, scenario: string): string {
+export function declaredPairKey(normalizeText: (text: string) => string, industry: string, scenario: string): string {
   return `${normalizeText(industry)}\u0000${normalizeText(scenario)}`;
 }
 
@@ -67,21 +81,37 @@ function byKey<T extends { key: string }>(a: T, b: T): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-function compileCondition(ruleKey: string, condition: string | null, kind: ConditionKind): CompiledCondition | null {
-  if (condition === null || condition.trim() === '') return null;
-  const check = checkCondition(condition, kind);
-  if (!check.ok) throw new ConditionError(ruleKey, check.message, check.position);
+/** Compiles conditions, adding up their cost bounds: every condition of a version may run in one evaluation. */
+class ConditionCompiler {
+  private evaluationSteps = 0;
+
+  compile(ruleKey: string, condition: string | null, kind: ConditionKind): CompiledCondition | null {
+    if (condition === null || condition.trim() === '') return null;
+    const check = checkCondition(condition, kind);
+    if (!check.ok) throw new ConditionError(ruleKey, check.message, check.position);
+    this.evaluationSteps += check.steps;
+    if (this.evaluationSteps > MAX_EVALUATION_STEPS) throw new ConditionError(ruleKey, describeEvaluationBudget(this.evaluationSteps), null);
+    return compileCondition(condition, kind);
+  }
+}
+
+function compileCondition(condition: string, kind: ConditionKind): CompiledCondition {
   const variables = conditionVariables(condition, kind);
   if (kind === 'business') return { expression: condition, variables, ...planBusinessCondition(condition) };
   return { expression: condition, program: compileConditionProgram(condition, kind), variables, wordGroups: [] };
 }
 
-/** Compiles once per version: normalises keywords, builds the keyword automaton, parses conditions. */
-export function compileRuleset(content: RulesetContent): CompiledRuleset {
+/**
+ * Compiles once per version: normalises keywords, builds the keyword automaton, parses conditions.
+ * Under the current semantics unless told otherwise (replay of a decision logged under an older one).
+ */
+export function compileRuleset(content: RulesetContent, semanticsVersion: number = ENGINE_SEMANTICS): CompiledRuleset {
+  const { normalizeText } = semantics(semanticsVersion);
   const sortedBusinessRules = [...content.businessRules].sort(byKey);
   const patterns: Array<readonly [string, KeywordPattern]> = [];
   const declaredPairs = new Map<string, DeclaredPair[]>();
   const keywordlessRules: number[] = [];
+  const conditions = new ConditionCompiler();
 
   const businessRules = sortedBusinessRules.map((rule, ruleIndex): CompiledBusinessRule => {
     let hasKeywords = false;
@@ -100,13 +130,13 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
     const scenarios = new Set([rule.scenario, ...rule.scenario.split(SCENARIO_PART_SEPARATORS)]);
     for (const scenario of scenarios) {
       if (normalizeText(scenario) === '') continue;
-      const pairKey = declaredPairKey(rule.industry, scenario);
+      const pairKey = declaredPairKey(normalizeText, rule.industry, scenario);
       const pairs = declaredPairs.get(pairKey) ?? [];
       if (!pairs.some((pair) => pair.ruleIndex === ruleIndex)) pairs.push({ ruleIndex, label: `${rule.industry}/${scenario.trim()}` });
       declaredPairs.set(pairKey, pairs);
     }
 
-    const condition = compileCondition(rule.key, rule.condition, 'business');
+    const condition = conditions.compile(rule.key, rule.condition, 'business');
     // Condition words are compared with the normalised description as written, so they enter the automaton unnormalised.
     condition?.wordGroups.forEach((words, group) => {
       for (const word of new Set(words)) patterns.push([word, { ruleIndex, kind: 'conditionWord', index: group }]);
@@ -130,7 +160,7 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
       behavior: rule.behavior,
       title: rule.title,
       severity: rule.severity,
-      condition: compileCondition(rule.key, rule.condition, 'violation'),
+      condition: conditions.compile(rule.key, rule.condition, 'violation'),
     };
     const rules = violationRulesByBehavior.get(rule.behavior) ?? [];
     rules.push(compiled);
@@ -138,6 +168,8 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
   }
 
   return {
+    semantics: semanticsVersion,
+    normalizeText,
     defaultDecision: content.defaultDecision,
     defaultMessage: content.defaultMessage,
     businessRules,
@@ -150,5 +182,6 @@ export function compileRuleset(content: RulesetContent): CompiledRuleset {
       [...violationRulesByBehavior].filter(([, rules]) => rules.some((rule) => rule.condition?.variables.has('actual'))).map(([behavior]) => behavior),
     ),
     penalties: new Map(content.penalties.map((penalty) => [penalty.severity, penalty])),
+    violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false,
   };
 }

@@ -1,4 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { ConditionCostError, conditionSteps, MAX_EVALUATION_STEPS } from './condition-cost';
+import { normalizeText } from './semantics';
 import type { EnterpriseStanding } from './types';
 
 /**
@@ -47,7 +49,13 @@ const environments: Record<ConditionKind, Environment> = {
     .registerVariable('priorViolations', 'int'),
 };
 
-export type ConditionCheck = { ok: true } | { ok: false; message: string; position: number | null };
+/**
+ * `invalid`: does not parse or type-check; `over-budget`: valid CEL whose cost bound is over a
+ * limit (condition-cost.ts). `steps`: the bound on one evaluation, summed over a version.
+ */
+export type ConditionCheck =
+  | { ok: true; steps: number }
+  | { ok: false; problem: 'invalid' | 'over-budget'; message: string; position: number | null };
 
 interface CelErrorLike {
   summary?: unknown;
@@ -62,19 +70,29 @@ function describeError(error: unknown): { message: string; position: number | nu
   return { message: summary, position: typeof start === 'number' ? start : null };
 }
 
-/** Parses and type-checks; a condition must be boolean (or dyn, checked again at runtime). */
+/** Parses, type-checks and bounds the cost; a condition must be boolean (or dyn, checked again at runtime). */
 export function checkCondition(condition: string, kind: ConditionKind): ConditionCheck {
   let result;
   try {
     result = environments[kind].check(condition);
   } catch (error) {
-    return { ok: false, ...describeError(error) };
+    return { ok: false, problem: 'invalid', ...describeError(error) };
   }
-  if (!result.valid) return { ok: false, ...describeError(result.error) };
+  if (!result.valid) return { ok: false, problem: 'invalid', ...describeError(result.error) };
   if (result.type !== 'bool' && result.type !== 'dyn') {
-    return { ok: false, message: `condition must be a bool, got ${String(result.type)}`, position: 0 };
+    return { ok: false, problem: 'invalid', message: `condition must be a bool, got ${String(result.type)}`, position: 0 };
   }
-  return { ok: true };
+  try {
+    return { ok: true, steps: conditionSteps(environments[kind].parse(condition).ast, kind) };
+  } catch (error) {
+    if (error instanceof ConditionCostError) return { ok: false, problem: 'over-budget', message: error.message, position: error.position };
+    throw error;
+  }
+}
+
+/** Why a version whose conditions are each within their limit is still refused. */
+export function describeEvaluationBudget(steps: number): string {
+  return `with the conditions before it, the version's conditions may take up to ${steps.toLocaleString('en-US')} steps per evaluation; the limit is ${MAX_EVALUATION_STEPS.toLocaleString('en-US')}`;
 }
 
 export type ConditionContext = Record<string, unknown>;
@@ -209,4 +227,56 @@ export function enterpriseVariable(enterprise: EnterpriseStanding | null): Recor
     seriousViolationCount: BigInt(Math.trunc(enterprise.seriousViolationCount)),
     violationCount: BigInt(Math.trunc(enterprise.violationCount)),
   };
+}
+
+/**
+ * Why a business condition would silently never match, or null: a literal it compares with the
+ * normalised description that normalisation would change. Checked when a condition is saved and
+ * when a version is validated (not when compiling: published versions keep working as written).
+ */
+export function literalProblem(condition: string): string | null {
+  const unmatchable = unmatchableLiterals(condition);
+  if (unmatchable.length === 0) return null;
+  const listed = unmatchable.map(({ literal, normalised }) => `${JSON.stringify(literal)} (write ${JSON.stringify(normalised)})`).join(', ');
+  return `${listed} can never match input.description, which is normalised (lower case, simplified characters, half-width, no spaces or punctuation); compare with the normalised text, or test input.rawDescription`;
+}
+
+/** The methods by which a condition tests text for a piece of text. */
+const TEXT_TESTS = new Set(['contains', 'startsWith', 'endsWith']);
+
+const isDescription = (node: CelSpan | undefined): boolean => {
+  const args = node?.args as [CelSpan | undefined, unknown] | undefined;
+  return node?.op === '.' && args?.[0]?.op === 'id' && args[0].args === 'input' && args[1] === 'description';
+};
+
+const stringLiteral = (node: CelSpan | undefined): string | null => (node?.op === 'value' && typeof node.args === 'string' ? node.args : null);
+
+/**
+ * String literals a business condition tests `input.description` against that can never
+ * match it: the description is normalised (see normalizeText), so a literal with upper case,
+ * traditional characters, full-width forms, spaces or punctuation never occurs in it.
+ * Covers `input.description.contains("…")` (and startsWith/endsWith), `== "…"`, and the word
+ * lists of `[...].exists(w, input.description.contains(w))`.
+ */
+export function unmatchableLiterals(condition: string): { literal: string; normalised: string }[] {
+  const found: string[] = [];
+  walkCel(environments.business.parse(condition).ast, (node) => {
+    const words = containsAnyWords(node);
+    if (words) {
+      found.push(...words);
+      return false;
+    }
+    const args = node.args as unknown[] | undefined;
+    if (node.op === 'rcall' && Array.isArray(args) && TEXT_TESTS.has(args[0] as string) && isDescription(args[1] as CelSpan)) {
+      const literal = stringLiteral((args[2] as CelSpan[] | undefined)?.[0]);
+      if (literal !== null) found.push(literal);
+    }
+    if ((node.op === '==' || node.op === '!=') && Array.isArray(args)) {
+      const [left, right] = args as [CelSpan, CelSpan];
+      const literal = isDescription(left) ? stringLiteral(right) : isDescription(right) ? stringLiteral(left) : null;
+      if (literal !== null) found.push(literal);
+    }
+    return true;
+  });
+  return [...new Set(found)].map((literal) => ({ literal, normalised: normalizeText(literal) })).filter(({ literal, normalised }) => literal !== normalised);
 }

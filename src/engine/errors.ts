@@ -26,3 +26,11 @@ export class UnknownBehaviorError extends Error {
 export class InvalidEvaluationInputError extends Error {
   readonly name = 'InvalidEvaluationInputError';
 }
+
+/** A semantics version this engine has not shipped (or no longer knows how to name). */
+export class UnknownSemanticsError extends Error {
+  readonly name = 'UnknownSemanticsError';
+  constructor(what: string) {
+    super(`${what} is not one this engine has: it can replay only the semantics it has shipped`);
+  }
+}

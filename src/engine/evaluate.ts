@@ -3,7 +3,6 @@ import type { CompiledRuleset } from './compile';
 import { declaredPairKey } from './compile';
 import { enterpriseVariable, toCelValue, WORD_GROUP_HITS, type ConditionContext } from './conditions';
 import { InvalidEvaluationInputError, UnknownBehaviorError } from './errors';
-import { normalizeText } from './normalize';
 import type {
   ApplicationState,
   NumberApplicationInput,
@@ -31,12 +30,12 @@ export function evaluateNumberApplication(
   input: NumberApplicationInput,
   state: ApplicationState,
 ): NumberApplicationOutcome {
-  const description = normalizeText(input.description);
+  const description = compiled.normalizeText(input.description);
   const hits = compiled.keywordMatcher.search(description);
 
   // rule index -> the rule's own industry/scenario labels that the declaration named
   const declaredRules = new Map<number, string>(
-    (input.industry && input.scenario ? compiled.declaredPairs.get(declaredPairKey(input.industry, input.scenario)) ?? [] : []).map(
+    (input.industry && input.scenario ? compiled.declaredPairs.get(declaredPairKey(compiled.normalizeText, input.industry, input.scenario)) ?? [] : []).map(
       (pair) => [pair.ruleIndex, pair.label],
     ),
   );
@@ -127,7 +126,7 @@ export function evaluateViolation(
 
   const actualBusiness = input.actualBusiness ?? '';
   const actualOutcome =
-    normalizeText(actualBusiness) === ''
+    compiled.normalizeText(actualBusiness) === ''
       ? null
       : evaluateNumberApplication(
           compiled,
@@ -194,7 +193,14 @@ export function evaluateViolation(
   if (!input.verified) return noPenalty(UNVERIFIED_MESSAGE);
   if (strongestSeverity === null) return noPenalty(NO_VIOLATION_RULE_MESSAGE);
 
-  // Escalation: N violations of a severity (this one included) within D days raise it.
+  // Escalation: N violations of a severity (this one included) within D days raise it. A
+  // ruleset may forgive what came before a reinstatement. Only content with that setting and a
+  // state with reinstatedAt, neither of which existed before, are judged differently, so
+  // nothing logged earlier changes outcome (no new engine semantics): it counts everything.
+  const countsFrom =
+    !compiled.violationsCountAfterReinstatement && state.enterprise?.reinstatedAt !== undefined
+      ? parseTime(state.enterprise.reinstatedAt, 'state.enterprise.reinstatedAt')
+      : Number.NEGATIVE_INFINITY;
   let severity = strongestSeverity;
   let escalated = false;
   const visited = new Set([severity]);
@@ -204,7 +210,7 @@ export function evaluateViolation(
     const windowStart = judgedAt - escalation.withinDays * DAY_MS;
     const current = severity;
     const recent = state.priorViolations.filter(
-      (prior, i) => prior.severity === current && priorTimes[i] > windowStart && priorTimes[i] <= judgedAt,
+      (prior, i) => prior.severity === current && priorTimes[i] > windowStart && priorTimes[i] > countsFrom && priorTimes[i] <= judgedAt,
     ).length;
     if (recent + 1 < escalation.count) break;
     severity = escalation.toSeverity;

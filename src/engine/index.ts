@@ -9,10 +9,9 @@ export { compileRuleset } from './compile';
 export type { CompiledRuleset } from './compile';
 export { evaluateNumberApplication, evaluateViolation, UNVERIFIED_MESSAGE, NO_VIOLATION_RULE_MESSAGE } from './evaluate';
 export { validateContent } from './validate';
-export { checkCondition } from './conditions';
+export { runTestCases, testCaseIssues } from './test-cases';
+export type { TestCaseResult, TestReport } from './test-cases';
+export { checkCondition, literalProblem } from './conditions';
 export type { ConditionCheck, ConditionKind } from './conditions';
-export { normalizeText } from './normalize';
-export { ConditionError, UnknownBehaviorError, InvalidEvaluationInputError } from './errors';
-
-/** Bump whenever evaluation semantics change: logged with every decision. */
-export const ENGINE_VERSION = '1.0.0';
+export { ENGINE_SEMANTICS, ENGINE_VERSION, normalizeText, semanticsOfEngineVersion } from './semantics';
+export { ConditionError, UnknownBehaviorError, InvalidEvaluationInputError, UnknownSemanticsError } from './errors';

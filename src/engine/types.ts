@@ -15,6 +15,8 @@ export interface EnterpriseStanding {
   status: 'ACTIVE' | 'OFFLINE';
   seriousViolationCount: number;
   violationCount: number;
+  /** ISO time of the last reinstatement after being OFFLINE; absent when never reinstated (and in state logged before reinstatement existed). */
+  reinstatedAt?: string;
 }
 
 /** State read by the caller before evaluating an application (logged with the decision). */

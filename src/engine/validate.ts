@@ -1,6 +1,7 @@
 import { DECISIONS, type RulesetContent } from './content';
-import { checkCondition, type ConditionKind } from './conditions';
-import { normalizeText } from './normalize';
+import { CONDITION_INPUT_BOUNDS, MAX_EVALUATION_STEPS } from './condition-cost';
+import { checkCondition, describeEvaluationBudget, literalProblem, type ConditionCheck, type ConditionKind } from './conditions';
+import { normalizeText } from './semantics';
 import type { ValidationIssue } from './types';
 
 function isBlank(value: unknown): boolean {
@@ -12,8 +13,9 @@ function rulePath(collection: string, key: string, index: number): string {
   return isBlank(key) ? `${collection}[#${index}]` : `${collection}[${key}]`;
 }
 
-function describeCondition(message: string, position: number | null): string {
-  return position === null ? `invalid condition: ${message}` : `invalid condition at position ${position}: ${message}`;
+function describeCondition(check: Exclude<ConditionCheck, { ok: true }>): string {
+  const what = check.problem === 'over-budget' ? 'condition over its cost limit' : 'invalid condition';
+  return check.position === null ? `${what}: ${check.message}` : `${what} at position ${check.position}: ${check.message}`;
 }
 
 /**
@@ -25,17 +27,29 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
   const report = (path: string, message: string): void => {
     issues.push({ path, message });
   };
+  // Every condition of a version may run in one evaluation (a violation runs the business rules on the actual business too).
+  let evaluationSteps = 0;
   const checkRuleCondition = (path: string, condition: string | null, kind: ConditionKind): void => {
     if (condition === null) return;
     if (isBlank(condition)) return report(`${path}.condition`, 'condition is blank; use null for none');
     const check = checkCondition(condition, kind);
-    if (!check.ok) report(`${path}.condition`, describeCondition(check.message, check.position));
+    if (!check.ok) return report(`${path}.condition`, describeCondition(check));
+    const literals = kind === 'business' ? literalProblem(condition) : null;
+    if (literals) report(`${path}.condition`, literals);
+    const before = evaluationSteps;
+    evaluationSteps += check.steps;
+    if (before <= MAX_EVALUATION_STEPS && evaluationSteps > MAX_EVALUATION_STEPS) {
+      report(`${path}.condition`, `condition over its cost limit: ${describeEvaluationBudget(evaluationSteps)}`);
+    }
   };
 
   if (!DECISIONS.includes(content.defaultDecision)) {
     report('defaultDecision', `unknown decision "${String(content.defaultDecision)}"; expected one of ${DECISIONS.join(', ')}`);
   }
   if (isBlank(content.defaultMessage)) report('defaultMessage', 'default message is empty');
+  if (content.violationsCountAfterReinstatement !== undefined && typeof content.violationsCountAfterReinstatement !== 'boolean') {
+    report('violationsCountAfterReinstatement', 'must be true or false (absent: true)');
+  }
 
   // Keys are unique across both kinds of rule: a RuleMatch names a rule by key alone.
   const seenKeys = new Set<string>();
@@ -45,6 +59,9 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
     seenKeys.add(key);
   };
 
+  if (content.businessRules.length > CONDITION_INPUT_BOUNDS.businessRules) {
+    report('businessRules', `a version may hold at most ${CONDITION_INPUT_BOUNDS.businessRules} business rules (conditions' cost limits assume it); this one holds ${content.businessRules.length}`);
+  }
   content.businessRules.forEach((rule, index) => {
     const path = rulePath('businessRules', rule.key, index);
     checkKey(path, rule.key);
@@ -128,5 +145,30 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
     }
   }
 
+  checkTestCases(content, seenKeys, severities, report);
   return issues;
+}
+
+/** Test cases are well-formed: unique keys, one thing decided, an expectation that can hold, rule keys that exist. */
+function checkTestCases(content: RulesetContent, ruleKeys: ReadonlySet<string>, severities: ReadonlySet<string>, report: (path: string, message: string) => void): void {
+  const seen = new Set<string>();
+  (content.testCases ?? []).forEach((testCase, index) => {
+    const path = rulePath('testCases', testCase.key, index);
+    if (isBlank(testCase.key)) report(`${path}.key`, 'key is empty');
+    else if (seen.has(testCase.key)) report(`${path}.key`, `duplicate test case key "${testCase.key}"`);
+    seen.add(testCase.key);
+    if ((testCase.application === null) === (testCase.violation === null)) {
+      report(path, 'a test case decides exactly one thing: an application or a violation');
+    } else if (testCase.application) {
+      if (isBlank(testCase.application.description)) report(`${path}.application.description`, 'description is empty');
+      if (testCase.expectedDecision === null || !DECISIONS.includes(testCase.expectedDecision)) {
+        report(`${path}.expectedDecision`, `an application test case needs an expected decision, one of ${DECISIONS.join(', ')}`);
+      }
+    } else if (testCase.expectedSeverity !== null && !severities.has(testCase.expectedSeverity)) {
+      report(`${path}.expectedSeverity`, `severity "${testCase.expectedSeverity}" has no penalty mapping (null expects no penalty)`);
+    }
+    (testCase.expectedRuleKeys ?? []).forEach((key, i) => {
+      if (!ruleKeys.has(key)) report(`${path}.expectedRuleKeys[${i}]`, `no rule has the key "${key}"`);
+    });
+  });
 }

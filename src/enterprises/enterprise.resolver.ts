@@ -1,23 +1,41 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { RequestContext } from '../common/request-context';
 import { mayReadDecision } from '../decisions/decision-access';
 import { DecisionLogService } from '../decisions/decision-log.service';
 import { toDecisionRecord } from '../decisions/decision.mapping';
 import { DecisionRecord } from '../decisions/decision.types';
-import { EnterpriseStore } from './enterprise.store';
+import { EnterpriseService } from './enterprise.service';
+import { EnterpriseStore, EnterpriseView } from './enterprise.store';
 import { Enterprise } from './enterprise.types';
+
+const toEnterprise = (view: EnterpriseView): Enterprise => ({ ...view, reinstatedAt: view.reinstatedAt ? new Date(view.reinstatedAt) : null });
 
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
   constructor(
     private readonly enterprises: EnterpriseStore,
     private readonly decisionLog: DecisionLogService,
+    private readonly service: EnterpriseService,
   ) {}
+
+  @Authorized('publisher')
+  @Mutation(() => Enterprise, {
+    description:
+      'Returns an OFFLINE enterprise (下线整改) to ACTIVE once its rectification is done; recorded in the edit trail (ENTERPRISE_REINSTATED) with the caller and reason. Its history stays. Unknown enterprise or empty reason: BAD_USER_INPUT; an enterprise that is not OFFLINE: CONFLICT.',
+  })
+  async reinstateEnterprise(
+    @Arg('enterpriseId', () => ID) enterpriseId: string,
+    @Arg('reason', { description: 'Why it may return, e.g. the rectification it completed.' }) reason: string,
+    @Ctx() context: RequestContext,
+  ): Promise<Enterprise> {
+    return toEnterprise(await this.service.reinstate(context, enterpriseId, reason));
+  }
 
   @Authorized('evaluator', 'auditor')
   @Query(() => Enterprise, { nullable: true, description: 'Standing of an enterprise that has had a violation reported; null otherwise.' })
-  enterprise(@Arg('id', () => ID) id: string): Promise<Enterprise | null> {
-    return this.enterprises.findEnterprise(id);
+  async enterprise(@Arg('id', () => ID) id: string): Promise<Enterprise | null> {
+    const view = await this.enterprises.findEnterprise(id);
+    return view && toEnterprise(view);
   }
 
   @FieldResolver(() => [DecisionRecord], {

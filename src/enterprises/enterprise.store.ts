@@ -8,16 +8,24 @@ interface StandingRow {
   status: 'ACTIVE' | 'OFFLINE';
   serious_violation_count: number;
   violation_count: number;
+  reinstated_at: Date | null;
 }
 
+/**
+ * `reinstatedAt` only when there was a reinstatement: the standing is logged with every
+ * decision that reads it, and a never-reinstated enterprise's logged state stays exactly
+ * what it was before reinstatement existed.
+ */
 const toStanding = (row: StandingRow): EnterpriseStanding => ({
   id: row.id,
   status: row.status,
   seriousViolationCount: row.serious_violation_count,
   violationCount: row.violation_count,
+  ...(row.reinstated_at ? { reinstatedAt: row.reinstated_at.toISOString() } : {}),
 });
 
-const STANDINGS_SQL = 'SELECT id, status, serious_violation_count, violation_count FROM enterprise WHERE id = ANY($1::text[])';
+const STANDING_COLUMNS = 'id, status, serious_violation_count, violation_count, reinstated_at';
+const STANDINGS_SQL = `SELECT ${STANDING_COLUMNS} FROM enterprise WHERE id = ANY($1::text[])`;
 
 const HISTORY_SQL = 'SELECT severity, occurred_at FROM enterprise_violation WHERE enterprise_id = $1 ORDER BY occurred_at, decision_id';
 
@@ -31,6 +39,8 @@ const toPriorViolation = (row: HistoryRow): PriorViolation => ({ severity: row.s
 export interface EnterpriseView extends EnterpriseStanding {
   updatedAt: Date;
 }
+
+const toView = (row: StandingRow & { updated_at: Date }): EnterpriseView => ({ ...toStanding(row), updatedAt: row.updated_at });
 
 /** A verified violation as recorded against an enterprise, and how it changes the standing. */
 export interface RecordedPenalty {
@@ -71,11 +81,8 @@ export class EnterpriseStore {
   constructor(private readonly pool: Pool) {}
 
   async findEnterprise(id: string): Promise<EnterpriseView | null> {
-    const { rows } = await this.pool.query<StandingRow & { updated_at: Date }>(
-      'SELECT id, status, serious_violation_count, violation_count, updated_at FROM enterprise WHERE id = $1',
-      [id],
-    );
-    return rows[0] ? { ...toStanding(rows[0]), updatedAt: rows[0].updated_at } : null;
+    const { rows } = await this.pool.query<StandingRow & { updated_at: Date }>(`SELECT ${STANDING_COLUMNS}, updated_at FROM enterprise WHERE id = $1`, [id]);
+    return rows[0] ? toView(rows[0]) : null;
   }
 
   /** Recorded standings of these enterprises, one query shared with concurrent requests; unknown ones are absent. */
@@ -106,11 +113,24 @@ export class EnterpriseStore {
   /** Creates the enterprise if new and locks its row until the transaction ends: its standing, as it stands. */
   async lockStanding(tx: EntityManager, id: string): Promise<EnterpriseStanding> {
     await tx.query('INSERT INTO enterprise (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [id]);
-    const [row]: StandingRow[] = await tx.query(
-      'SELECT id, status, serious_violation_count, violation_count FROM enterprise WHERE id = $1 FOR UPDATE',
-      [id],
-    );
+    const [row]: StandingRow[] = await tx.query(`SELECT ${STANDING_COLUMNS} FROM enterprise WHERE id = $1 FOR UPDATE`, [id]);
     return toStanding(row);
+  }
+
+  /** Locks the row of an enterprise that has a standing until the transaction ends; null when it has none. */
+  async lockExisting(tx: EntityManager, id: string): Promise<EnterpriseStanding | null> {
+    const [row]: StandingRow[] = await tx.query(`SELECT ${STANDING_COLUMNS} FROM enterprise WHERE id = $1 FOR UPDATE`, [id]);
+    return row ? toStanding(row) : null;
+  }
+
+  /** Returns a (locked) enterprise to ACTIVE as of `at`; its counts and recorded violations stay. */
+  async reinstate(tx: EntityManager, id: string, at: Date): Promise<EnterpriseView> {
+    // TypeORM's postgres driver answers an UPDATE with `[rows, rowCount]`.
+    const [rows]: [(StandingRow & { updated_at: Date })[], number] = await tx.query(
+      `UPDATE enterprise SET status = 'ACTIVE', reinstated_at = $2, updated_at = $2 WHERE id = $1 RETURNING ${STANDING_COLUMNS}, updated_at`,
+      [id, at],
+    );
+    return toView(rows[0]);
   }
 
   /** Records a verified violation and changes the standing it affects, in the caller's transaction. */

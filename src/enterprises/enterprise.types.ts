@@ -14,6 +14,9 @@ export class Enterprise {
   @Field(() => Int, { description: 'All recorded violations.' })
   violationCount: number;
 
+  @Field(() => Date, { nullable: true, description: 'When it was last returned from OFFLINE to ACTIVE (reinstateEnterprise); null if never.' })
+  reinstatedAt: Date | null;
+
   @Field(() => Date)
   updatedAt: Date;
 }

@@ -3,7 +3,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Info, Int, Mutation, Q
 import { RequestContext } from '../common/request-context';
 import { EvaluationField } from './evaluation-fields';
 import { EvaluationService } from './evaluation.service';
-import { NumberApplicationEvaluation, NumberApplicationInputType, ViolationEvaluation, ViolationInputType } from './evaluation.types';
+import { DraftEvaluation, NumberApplicationEvaluation, NumberApplicationInputType, ViolationEvaluation, ViolationInputType } from './evaluation.types';
 
 @ArgsType()
 class PinArgs {
@@ -16,7 +16,7 @@ class PinArgs {
   @Field(() => String, { nullable: true, description: 'Pin a published version by content hash.' })
   contentHash?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'The version in effect at this time.' })
+  @Field(() => Date, { nullable: true, description: 'The version in effect at this time, leaving out retired versions; a future time is BAD_USER_INPUT.' })
   asOf?: Date | null;
 }
 
@@ -54,6 +54,18 @@ export class EvaluationResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<NumberApplicationEvaluation[]> {
     return this.evaluations.evaluateNumberApplications(context, requestOf(pins, inputs, info));
+  }
+
+  @Authorized('editor', 'publisher')
+  @Query(() => DraftEvaluation, {
+    description: 'The draft playground: decides an application against a draft, with evidence, and writes nothing to the decision log (no decisionId).',
+  })
+  evaluateDraft(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('input', () => NumberApplicationInputType) input: NumberApplicationInputType,
+    @Ctx() context: RequestContext,
+  ): Promise<DraftEvaluation> {
+    return this.evaluations.evaluateDraft(context, draftId, input);
   }
 
   @Authorized('evaluator')

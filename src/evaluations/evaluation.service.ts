@@ -8,7 +8,9 @@ import { newDecision } from '../decisions/new-decision';
 import { EnterpriseStore } from '../enterprises/enterprise.store';
 import { PolicyMetrics } from '../metrics/metrics';
 import { VersionStatus } from '../rulesets/ruleset-version.view';
-import { ResolvedVersion, VersionCatalogue, VersionPins } from '../rulesets/version-catalogue';
+import { RulesetService } from '../rulesets/ruleset.service';
+import { compileVersion, ResolvedVersion, VersionCatalogue, VersionPins } from '../rulesets/version-catalogue';
+import { BadInputError, NotFoundError } from '../common/errors';
 import { EvaluationCall } from './evaluation-fields';
 import { NumberApplicationArgs, validateApplication, validateApplications, validateViolation, ViolationArgs } from './input-validation';
 import { judgeViolation, standingChange } from './violation-judgement';
@@ -25,6 +27,9 @@ export interface EvaluationMeta {
 
 export type NumberApplicationEvaluationResult = NumberApplicationOutcome & EvaluationMeta;
 export type ViolationEvaluationResult = ViolationOutcome & EvaluationMeta;
+
+/** A draft's answer: never logged, so it names the draft and its revision instead of a decision. */
+export type DraftEvaluationResult = NumberApplicationOutcome & { draft: true; draftId: string; rulesetKey: string; revision: number; contentHash: string };
 
 /** One evaluation field's request: where its answer goes, the version pins and the raw input(s). */
 export interface EvaluationRequest<Args> {
@@ -68,6 +73,7 @@ export class EvaluationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly versions: VersionCatalogue,
+    private readonly drafts: RulesetService,
     private readonly enterprises: EnterpriseStore,
     private readonly log: DecisionLogWriter,
     private readonly metrics: PolicyMetrics | null = null,
@@ -152,6 +158,23 @@ export class EvaluationService {
       return { outcome: judged, decisionId: chained.id };
     });
     return this.answered(context, version, 'RECORDED_VIOLATION', outcome, decisionId, evaluatedAt);
+  }
+
+  /**
+   * The draft playground: what a draft decides for an application, with evidence, reading
+   * the enterprise's recorded standing like a real evaluation but writing nothing.
+   */
+  async evaluateDraft(context: RequestContext, draftId: string, args: NumberApplicationArgs): Promise<DraftEvaluationResult> {
+    const input = validateApplication(args);
+    const draft = await this.drafts.findVersionById(draftId);
+    if (!draft) throw new NotFoundError(`no draft with id "${draftId}"`);
+    if (draft.status !== 'DRAFT') {
+      throw new BadInputError(`${draftId} is version ${draft.number} of "${draft.rulesetKey}", not a draft: evaluate published versions with evaluateNumberApplication(version: ${draft.number})`);
+    }
+    const standings = await this.enterprises.standings(input.enterpriseId ? [input.enterpriseId] : []);
+    const state: ApplicationState = { enterprise: (input.enterpriseId && standings.get(input.enterpriseId)) || null };
+    const outcome = evaluateNumberApplication(compileVersion(draft.content, `draft ${draftId}`), input, state);
+    return { ...outcome, draft: true, draftId, rulesetKey: draft.rulesetKey, revision: draft.revision, contentHash: draft.contentHash };
   }
 
   /** The checked input and version of one field: kept by prepareEvaluations, or checked now. */

@@ -108,6 +108,33 @@ export class NumberApplicationEvaluation extends LoggedEvaluation {
   matches: RuleMatch[];
 }
 
+@ObjectType({ description: 'A draft\'s decision for an application, for trying the draft: nothing is logged, so there is no decisionId.' })
+export class DraftEvaluation {
+  @Field({ description: 'Always true: this decision was made by a draft and is not in the decision log.' })
+  draft: boolean;
+
+  @Field(() => ID)
+  draftId: string;
+
+  @Field(() => ID)
+  rulesetKey: string;
+
+  @Field(() => Int, { description: 'The draft revision that decided.' })
+  revision: number;
+
+  @Field({ description: 'Content hash of the draft as it decided.' })
+  contentHash: string;
+
+  @Field(() => DecisionEnum)
+  decision: Decision;
+
+  @Field()
+  message: string;
+
+  @Field(() => [RuleMatch])
+  matches: RuleMatch[];
+}
+
 @ObjectType()
 export class ViolationEvaluation extends LoggedEvaluation {
   @Field(() => String, { nullable: true, description: 'null when nothing applies (e.g. unverified).' })

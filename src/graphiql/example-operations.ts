@@ -8,8 +8,8 @@ query CurrentPolicy {
     name
     currentVersion {
       id number status contentHash effectiveFrom defaultDecision
-      businessRules { key industry scenario effect keywords excludeKeywords condition message source }
-      violationRules { key behavior title severity condition }
+      businessRules { key industry scenario effect keywords excludeKeywords condition message source note }
+      violationRules { key behavior title severity condition source note }
       penalties { severity label rank message actions { code label } escalation { count withinDays toSeverity } }
     }
     versions { id number status revision publishedBy }
@@ -87,5 +87,19 @@ query Enterprise {
 }
 `,
     variables: JSON.stringify({ id: 'paste-a-decision-id' }, null, 2),
+  },
+  {
+    query: `# Policy team (publisher key): an enterprise OFFLINE for rectification (下线整改) has completed it.
+# Its recorded violations stay; whether they still count toward escalation is the ruleset's
+# violationsCountAfterReinstatement (the seed: they do).
+mutation Reinstate($enterpriseId: ID!, $reason: String!) {
+  reinstateEnterprise(enterpriseId: $enterpriseId, reason: $reason) { id status reinstatedAt violationCount }
+}
+
+query ReinstatementTrail($enterpriseId: ID!) {
+  auditEvents(enterpriseId: $enterpriseId) { type actor at before after }
+}
+`,
+    variables: JSON.stringify({ enterpriseId: 'ent-001', reason: '整改完成：已停止违规外呼并通过复核' }, null, 2),
   },
 ];

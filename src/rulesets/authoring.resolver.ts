@@ -66,6 +66,20 @@ export class AuthoringResolver {
   }
 
   @Authorized('editor')
+  @Mutation(() => RulesetVersion, {
+    description:
+      "Whether an enterprise's violations from before its last reinstatement (reinstateEnterprise) still count toward escalation. Default true (they count).",
+  })
+  async setReinstatementPolicy(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('violationsCountAfterReinstatement', () => Boolean) violationsCountAfterReinstatement: boolean,
+    @Ctx() context: RequestContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await this.authoring.setReinstatementPolicy(context, draftId, expectedRevision, violationsCountAfterReinstatement));
+  }
+
+  @Authorized('editor')
   @Mutation(() => RulesetVersion, { description: 'Adds the rule, or replaces the one with the same key. The condition is checked now.' })
   async upsertBusinessRule(
     @Arg('draftId', () => ID) draftId: string,
@@ -135,13 +149,21 @@ export class AuthoringResolver {
   }
 
   @Authorized('publisher')
-  @Mutation(() => RulesetVersion, { description: 'Takes a published version out of currentVersion/asOf resolution without deleting it.' })
+  @Mutation(() => RulesetVersion, {
+    description:
+      'Takes a published version out of currentVersion/asOf resolution without deleting it. Retiring the version in effect now is CONFLICT unless another published version would be in effect after it.',
+  })
   async retireVersion(
     @Arg('rulesetKey', () => ID) rulesetKey: string,
     @Arg('number', () => Int) number: number,
+    @Arg('force', () => Boolean, {
+      defaultValue: false,
+      description: 'Admins only (FORBIDDEN otherwise): retire the version in effect even though none would be in effect after it; the trail records it as forced.',
+    })
+    force: boolean,
     @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await this.publishing.retireVersion(context, rulesetKey, number));
+    return toRulesetVersion(await this.publishing.retireVersion(context, rulesetKey, number, { force }));
   }
 
   @Authorized()

@@ -6,13 +6,13 @@ import { Issues } from '../common/issues';
 import { AUTHORING_TEXT_LIMITS } from '../common/limits';
 import { actorOf, RequestContext } from '../common/request-context';
 import { inTransaction } from '../db/transaction';
-import type { BusinessRuleContent, Decision, PenaltyMappingContent, RulesetContent, ViolationRuleContent } from '../engine';
+import type { BusinessRuleContent, Decision, PenaltyMappingContent, RulesetContent, TestCaseContent, ViolationRuleContent } from '../engine';
+import { MergeConflict, mergeDraft, MergeResolution } from './draft-merge';
 import { contentHash, orderContent } from './content-hash';
 import * as edits from './draft-edits';
 import { RulesetVersionView } from './ruleset-version.view';
 import { RulesetEntity } from './ruleset.entity';
-import { DEFAULT_MESSAGES, RulesetService } from './ruleset.service';
-import { emptyContent } from './version-diff';
+import { emptyContentOf, RulesetService } from './ruleset.service';
 import * as versions from './version.store';
 
 /** Ruleset keys appear in URLs, file names and CLI arguments: lower-case, digits and dashes. */
@@ -27,9 +27,11 @@ export interface CreateRulesetInput {
   makerChecker?: boolean;
 }
 
-/** The version a ruleset's first draft is made from when the caller names none. */
-function firstContent(ruleset: RulesetEntity): RulesetContent {
-  return emptyContent({ defaultDecision: ruleset.defaultDecision, defaultMessage: ruleset.defaultMessage ?? DEFAULT_MESSAGES[ruleset.defaultDecision] });
+/** What a rebase did: the draft (unchanged when there are conflicts), the version it now builds on, and the conflicts. */
+export interface RebaseResult {
+  draft: RulesetVersionView;
+  rebasedOnto: number | null;
+  conflicts: MergeConflict[];
 }
 
 /** Stale or no longer a draft: says which, so the editor knows to reload or to start a new draft. */
@@ -99,7 +101,7 @@ export class AuthoringService {
     return inTransaction(this.dataSource, 'draft creation', async (tx) => {
       const ruleset = await this.rulesets.getRulesetIn(tx, rulesetKey);
       const source = fromVersion != null ? await this.rulesets.versionByNumberIn(tx, ruleset, fromVersion) : await versions.findDraftSource(tx, ruleset.id, context.now);
-      return this.insertDraft(tx, context, ruleset, source?.content ?? firstContent(ruleset), source?.number ?? null);
+      return this.insertDraft(tx, context, ruleset, source?.content ?? emptyContentOf(ruleset), source?.number ?? null);
     });
   }
 
@@ -141,6 +143,10 @@ export class AuthoringService {
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.setDefaultDecision(content, decision, message));
   }
 
+  async setReinstatementPolicy(context: RequestContext, draftId: string, expectedRevision: number, violationsCountAfterReinstatement: boolean): Promise<RulesetVersionView> {
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.setReinstatementPolicy(content, violationsCountAfterReinstatement));
+  }
+
   async upsertBusinessRule(context: RequestContext, draftId: string, expectedRevision: number, rule: BusinessRuleContent): Promise<RulesetVersionView> {
     const checked = edits.checkRuleCondition(rule, 'business');
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.upsertBusinessRule(content, checked));
@@ -157,6 +163,49 @@ export class AuthoringService {
 
   async removeRule(context: RequestContext, draftId: string, expectedRevision: number, key: string, kind: edits.RemovableKind | null): Promise<RulesetVersionView> {
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.removeRule(content, key, kind));
+  }
+
+  /** Changes part of a business rule (keywords in or out, single fields) without resending the rule. */
+  async editBusinessRule(context: RequestContext, draftId: string, expectedRevision: number, key: string, patch: edits.BusinessRulePatch): Promise<RulesetVersionView> {
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.patchBusinessRule(content, key, patch));
+  }
+
+  async upsertTestCase(context: RequestContext, draftId: string, expectedRevision: number, testCase: TestCaseContent): Promise<RulesetVersionView> {
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.upsertTestCase(content, testCase));
+  }
+
+  async removeTestCase(context: RequestContext, draftId: string, expectedRevision: number, key: string): Promise<RulesetVersionView> {
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.removeTestCase(content, key));
+  }
+
+  /**
+   * Brings a stale draft onto the latest published version by a three-way merge (see
+   * draft-merge.ts). With conflicts the draft is left unchanged and they are returned, with
+   * both values, for the editor to resolve (`resolutions`, or by editing and rebasing again).
+   */
+  async rebaseDraft(context: RequestContext, draftId: string, expectedRevision: number, resolutions: MergeResolution[]): Promise<RebaseResult> {
+    return inTransaction(this.dataSource, 'rebase', async (tx) => {
+      const draft = await this.rulesets.getVersionIn(tx, draftId);
+      assertEditable(draft, expectedRevision);
+      const latest = await versions.findLatestPublished(tx, draft.rulesetId);
+      if (latest === null || latest.number === draft.parentNumber) return { draft, rebasedOnto: null, conflicts: [] };
+      const ruleset = await this.rulesets.getRulesetIn(tx, draft.rulesetKey);
+      const base = draft.parentNumber === null ? emptyContentOf(ruleset) : (await this.rulesets.versionByNumberIn(tx, ruleset, draft.parentNumber)).content;
+      const { content, conflicts } = mergeDraft(base, draft.content, latest.content, resolutions);
+      if (conflicts.length > 0) return { draft, rebasedOnto: null, conflicts };
+      const ordered = orderContent(content);
+      const revision = await versions.updateDraftContent(tx, draftId, expectedRevision, ordered, actorOf(context), latest.number);
+      if (revision === null) throw staleRevision(await this.rulesets.getVersionIn(tx, draftId), expectedRevision);
+      await this.audit.append(tx, context, {
+        type: 'DRAFT_REBASED',
+        rulesetKey: draft.rulesetKey,
+        versionId: draftId,
+        revision,
+        before: { parentNumber: draft.parentNumber, contentHash: draft.contentHash },
+        after: { parentNumber: latest.number!, contentHash: contentHash(ordered) },
+      });
+      return { draft: (await versions.findVersionById(tx, draftId))!, rebasedOnto: latest.number, conflicts: [] };
+    });
   }
 
   /** Inserts a draft row and its DRAFT_CREATED event. */

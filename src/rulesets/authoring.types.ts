@@ -9,21 +9,30 @@ export enum RuleKindEnum {
 }
 registerEnumType(RuleKindEnum, { name: 'RuleKind', description: 'A business rule, a violation rule, or a penalty mapping (named by its severity).' });
 
+export enum IssueLevelEnum {
+  ERROR = 'ERROR',
+  WARNING = 'WARNING',
+}
+registerEnumType(IssueLevelEnum, { name: 'IssueLevel', description: 'ERROR blocks publishing; WARNING needs attention first (a stale draft must be rebased).' });
+
 @ObjectType('ValidationIssue', { description: 'One problem that would stop a draft from being published.' })
 export class ValidationIssueType {
-  @Field({ description: 'Where, e.g. businessRules[finance.credit-card].condition' })
+  @Field({ description: 'Where, e.g. businessRules[finance.credit-card].condition, testCases[loan-ad]' })
   path: string;
 
   @Field()
   message: string;
+
+  @Field(() => IssueLevelEnum)
+  level: 'ERROR' | 'WARNING';
 }
 
 @ObjectType({ description: 'One added, removed or changed rule, penalty mapping or default.' })
 export class RuleChange {
-  @Field(() => ID, { description: 'Rule key, penalty severity, or defaultDecision/defaultMessage.' })
+  @Field(() => ID, { description: 'Rule key, penalty severity, or a ruleset-wide setting: defaultDecision, defaultMessage, violationsCountAfterReinstatement.' })
   key: string;
 
-  @Field({ description: 'BUSINESS_RULE, VIOLATION_RULE, PENALTY or DEFAULT' })
+  @Field({ description: 'BUSINESS_RULE, VIOLATION_RULE, PENALTY, TEST_CASE or DEFAULT (a ruleset-wide setting)' })
   kind: string;
 
   @Field({ description: 'In domain terms, e.g. "金融/信用卡: keywords +办卡 -刷卡".' })

@@ -1,11 +1,13 @@
-import { BadInputError, NotFoundError } from '../common/errors';
+import { BadInputError, NotFoundError, ValidationFailedError } from '../common/errors';
 import {
   checkCondition,
+  literalProblem,
   type BusinessRuleContent,
   type ConditionKind,
   type Decision,
   type PenaltyMappingContent,
   type RulesetContent,
+  type TestCaseContent,
   type ViolationRuleContent,
 } from '../engine';
 import { AuditChange } from '../audit/audit-event';
@@ -19,7 +21,7 @@ import { ChangeKind } from './version-diff';
 export type ContentEdit = AuditChange & { content: RulesetContent };
 
 /** What removeRule can remove: the content kinds a key can name (diffs use the same names). */
-export type RemovableKind = Exclude<ChangeKind, 'DEFAULT'>;
+export type RemovableKind = Exclude<ChangeKind, 'DEFAULT' | 'TEST_CASE'>;
 
 /** How each kind reads in messages, and how the edit trail's RULE_REMOVED events name it. */
 const REMOVABLE_KINDS: Record<RemovableKind, { name: string; audit: 'businessRule' | 'violationRule' | 'penalty' }> = {
@@ -36,8 +38,15 @@ function blankToNull(value: string | null | undefined): string | null {
 function assertCondition(path: string, condition: string | null, kind: ConditionKind): void {
   if (condition === null) return;
   const check = checkCondition(condition, kind);
+  const literals = check.ok && kind === 'business' ? literalProblem(condition) : null;
+  if (literals) throw new BadInputError(`${path}.condition: ${literals}`, { path: `${path}.condition` });
   if (check.ok) return;
   const where = check.position === null ? '' : ` at position ${check.position}`;
+  if (check.problem === 'over-budget') {
+    // Valid CEL that could stall an evaluation: the same refusal publishing would give.
+    const message = `condition over its cost limit${where}: ${check.message}`;
+    throw new ValidationFailedError(`${path}.condition: ${message}`, [{ path: `${path}.condition`, message }]);
+  }
   throw new BadInputError(`${path}.condition: invalid condition${where}: ${check.message}`, { path: `${path}.condition`, position: check.position });
 }
 
@@ -71,6 +80,17 @@ export function setDefaultDecision(content: RulesetContent, decision: Decision, 
     content: next,
     before: { defaultDecision: content.defaultDecision, defaultMessage: content.defaultMessage },
     after: { defaultDecision: next.defaultDecision, defaultMessage: next.defaultMessage },
+  };
+}
+
+/** Whether violations before an enterprise's reinstatement still count toward escalation (absent: they do). */
+export function setReinstatementPolicy(content: RulesetContent, violationsCountAfterReinstatement: boolean): ContentEdit {
+  return {
+    type: 'REINSTATEMENT_POLICY_SET',
+    // true is the default: orderContent leaves it out of the stored document.
+    content: { ...content, violationsCountAfterReinstatement },
+    before: { violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false },
+    after: { violationsCountAfterReinstatement },
   };
 }
 
@@ -132,4 +152,63 @@ export function removeRule(content: RulesetContent, key: string, kind: Removable
         ? { ...content, violationRules: content.violationRules.filter((rule) => rule !== removed.value) }
         : { ...content, penalties: content.penalties.filter((mapping) => mapping !== removed.value) };
   return { type: 'RULE_REMOVED', content: next, before: { kind: REMOVABLE_KINDS[removed.kind].audit, value: removed.value! }, after: null };
+}
+
+/** A partial change of a business rule: keyword additions and removals, and the fields given. */
+export interface BusinessRulePatch {
+  addKeywords?: string[] | null;
+  removeKeywords?: string[] | null;
+  addExcludeKeywords?: string[] | null;
+  removeExcludeKeywords?: string[] | null;
+  industry?: string | null;
+  scenario?: string | null;
+  effect?: Decision | null;
+  /** An empty string removes the condition. */
+  condition?: string | null;
+  message?: string | null;
+  source?: string | null;
+}
+
+function editSet(values: string[], add: string[] | null | undefined, remove: string[] | null | undefined, path: string): string[] {
+  const missing = (remove ?? []).filter((value) => !values.includes(value));
+  if (missing.length > 0) throw new BadInputError(`${path}: ${missing.map((value) => JSON.stringify(value)).join(', ')} not in the rule, nothing to remove`, { path });
+  return [...new Set([...values.filter((value) => !(remove ?? []).includes(value)), ...(add ?? [])])];
+}
+
+/** Changes part of a business rule without resending it; what the patch leaves out stays as it is. */
+export function patchBusinessRule(content: RulesetContent, key: string, patch: BusinessRulePatch): ContentEdit {
+  const rule = content.businessRules.find((existing) => existing.key === key);
+  if (!rule) throw new NotFoundError(`the draft has no business rule "${key}"`);
+  const given = <T>(value: T | null | undefined, current: T): T => (value === undefined || value === null ? current : value);
+  const patched: BusinessRuleContent = {
+    ...rule,
+    industry: given(patch.industry, rule.industry),
+    scenario: given(patch.scenario, rule.scenario),
+    effect: given(patch.effect, rule.effect),
+    message: given(patch.message, rule.message),
+    source: patch.source === undefined || patch.source === null ? rule.source : blankToNull(patch.source),
+    condition: patch.condition === undefined || patch.condition === null ? rule.condition : blankToNull(patch.condition),
+    keywords: editSet(rule.keywords, patch.addKeywords, patch.removeKeywords, `businessRules[${key}].keywords`),
+    excludeKeywords: editSet(rule.excludeKeywords, patch.addExcludeKeywords, patch.removeExcludeKeywords, `businessRules[${key}].excludeKeywords`),
+  };
+  assertCondition(`businessRules[${key}]`, patched.condition, 'business');
+  return upsertBusinessRule(content, patched);
+}
+
+export function upsertTestCase(content: RulesetContent, testCase: TestCaseContent): ContentEdit {
+  const testCases = content.testCases ?? [];
+  return {
+    type: 'TEST_CASE_UPSERTED',
+    content: { ...content, testCases: [...testCases.filter((existing) => existing.key !== testCase.key), testCase] },
+    before: testCases.find((existing) => existing.key === testCase.key) ?? null,
+    after: testCase,
+  };
+}
+
+export function removeTestCase(content: RulesetContent, key: string): ContentEdit {
+  const removed = (content.testCases ?? []).find((existing) => existing.key === key);
+  if (!removed) throw new NotFoundError(`the draft has no test case "${key}"`);
+  const testCases = content.testCases!.filter((existing) => existing !== removed);
+  const { testCases: _all, ...rest } = content;
+  return { type: 'TEST_CASE_REMOVED', content: testCases.length > 0 ? { ...rest, testCases } : rest, before: removed, after: null };
 }

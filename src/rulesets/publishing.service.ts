@@ -5,13 +5,15 @@ import { BadInputError, ConflictError, ForbiddenError, NotFoundError, Validation
 import { Issues } from '../common/issues';
 import { AUTHORING_TEXT_LIMITS } from '../common/limits';
 import { actorOf, RequestContext } from '../common/request-context';
+import { hasRole } from '../common/roles';
 import { CHANNELS, notifyAtCommit } from '../db/notification-listener';
 import { inTransaction } from '../db/transaction';
-import { RulesetContent, validateContent } from '../engine';
+import { ENGINE_SEMANTICS, RulesetContent, testCaseIssues, validateContent } from '../engine';
 import { AuthoringService, staleRevision } from './authoring.service';
 import { contentHash, orderContent } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
 import { RulesetMeta, RulesetService } from './ruleset.service';
+import { versionInEffect } from './version-catalogue';
 import * as versions from './version.store';
 
 /** Publishing with an effective-from this far in the past is refused: it would rewrite what `asOf` resolved to. */
@@ -55,6 +57,7 @@ export class PublishingService {
       if (!draft) throw new NotFoundError(`no draft or version with id "${draftId}" (it may have been discarded)`);
       if (draft.status !== 'DRAFT') throw new ConflictError(`draft ${draftId} is already published as version ${draft.number} of "${draft.rulesetKey}"`);
       if (draft.revision !== input.expectedRevision) throw staleRevision(draft, input.expectedRevision);
+      await assertBasedOnLatest(tx, draft);
       const actor = actorOf(context);
       const makerChecker = () => {
         if (ruleset.makerChecker && draft.editors.includes(actor)) {
@@ -67,8 +70,17 @@ export class PublishingService {
     });
   }
 
-  /** Takes a published version out of currentVersion/asOf resolution; its row stays, pinned evaluations keep working. */
-  async retireVersion(context: RequestContext, rulesetKey: string, number: number): Promise<RulesetVersionView> {
+  /**
+   * Takes a published version out of currentVersion/asOf resolution; its row stays, pinned
+   * evaluations keep working. Retiring the version in effect now is refused (CONFLICT) when no
+   * other published version would be in effect after it, since unpinned evaluations would then
+   * fail; an admin may `force` it, and the trail records that it was forced.
+   */
+  async retireVersion(context: RequestContext, rulesetKey: string, number: number, options: { force?: boolean } = {}): Promise<RulesetVersionView> {
+    const force = options.force === true;
+    if (force && !context.caller?.roles.includes('admin')) {
+      throw new ForbiddenError('only an admin may force a retirement that leaves no version in effect');
+    }
     return inTransaction(this.dataSource, `retiring version ${number}`, async (tx) => {
       const ruleset = await this.rulesets.lockRuleset(tx, { key: rulesetKey });
       if (!ruleset) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
@@ -77,6 +89,17 @@ export class PublishingService {
       if (version.status === 'RETIRED') {
         throw new ConflictError(`version ${number} of "${rulesetKey}" was already retired at ${version.retiredAt!.toISOString()}`);
       }
+      // The ruleset row is locked: no publish or retirement of this ruleset can change the answer before commit.
+      const published = (await versions.publishedVersionsOf(tx, rulesetKey))!.versions;
+      const now = context.now.getTime();
+      const outage =
+        versionInEffect(published, now, now)?.id === version.id &&
+        versionInEffect(published.filter((other) => other.id !== version.id), now, now) === null;
+      if (outage && !force) {
+        throw new ConflictError(
+          `version ${number} of "${rulesetKey}" is in effect now and no other published version would be in effect after its retirement, so unpinned evaluations would fail; publish a replacement first (or an admin retires it with force: true)`,
+        );
+      }
       await versions.insertRetirement(tx, version.id, actorOf(context), context.now);
       await this.audit.append(tx, context, {
         type: 'VERSION_RETIRED',
@@ -84,10 +107,43 @@ export class PublishingService {
         versionId: version.id,
         revision: version.revision,
         before: { status: 'PUBLISHED', number, contentHash: version.contentHash },
-        after: { status: 'RETIRED', number, contentHash: version.contentHash },
+        after: { status: 'RETIRED', number, contentHash: version.contentHash, ...(outage ? { forced: true as const } : {}) },
       });
       await notifyVersionsChanged(tx, rulesetKey);
       return (await versions.findVersionById(tx, version.id))!;
+    });
+  }
+
+  /**
+   * Rollback: a draft whose content is version `number`'s, based on the latest published
+   * version, so history stays linear (vN+1 "reverts to version 2"). Published at once when the
+   * caller may publish and the ruleset has no maker-checker; otherwise another publisher
+   * reviews and publishes the draft like any other.
+   */
+  async revertToVersion(context: RequestContext, rulesetKey: string, number: number, changelog: string): Promise<RulesetVersionView> {
+    const note = checkChangelog(changelog);
+    return inTransaction(this.dataSource, `reverting to version ${number}`, async (tx) => {
+      const ruleset = await this.rulesets.lockRuleset(tx, { key: rulesetKey });
+      if (!ruleset) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
+      const target = await versions.findVersionByNumber(tx, ruleset.id, number);
+      if (!target || target.status === 'DRAFT') throw new NotFoundError(`ruleset "${rulesetKey}" has no published version ${number}`);
+      const latest = await versions.findLatestPublished(tx, ruleset.id);
+      if (latest?.contentHash === target.contentHash) {
+        throw new ConflictError(`version ${latest.number}, the latest of "${rulesetKey}", already has version ${number}'s content; nothing to revert`);
+      }
+      const draftId = uuidv7();
+      await versions.insertDraft(tx, { id: draftId, rulesetId: ruleset.id, parentNumber: latest?.number ?? null, revertsTo: number, content: target.content, actor: actorOf(context), at: context.now });
+      await this.audit.append(tx, context, {
+        type: 'DRAFT_CREATED',
+        rulesetKey,
+        versionId: draftId,
+        revision: 0,
+        before: null,
+        after: { parentNumber: latest?.number ?? null, contentHash: target.contentHash, revertsTo: number, changelog: note },
+      });
+      const draft = (await versions.lockVersion(tx, draftId))!;
+      const mayPublish = context.caller !== null && hasRole(context.caller.roles, ['publisher']) && !ruleset.makerChecker;
+      return mayPublish ? this.publishLocked(tx, context, draft, { changelog: note, effectiveFrom: context.now, review: null }) : draft;
     });
   }
 
@@ -117,19 +173,23 @@ export class PublishingService {
     draft: RulesetVersionView,
     options: { changelog: string; effectiveFrom: Date; review: (() => void) | null },
   ): Promise<RulesetVersionView> {
-    const issues = validateContent(draft.content);
+    const invalid = validateContent(draft.content);
+    const issues = invalid.length > 0 ? invalid : testCaseIssues(draft.content);
     if (issues.length > 0) {
       throw new ValidationFailedError(`the draft has ${issues.length} problem(s); fix them before publishing (see extensions.issues)`, issues);
     }
     options.review?.();
     const content = orderContent(draft.content);
     const hash = contentHash(content);
-    const twin = await versions.findPublishedNumberByHash(tx, draft.rulesetId, hash);
-    if (twin !== null) {
+    const twins = await versions.findPublishedNumbersByHash(tx, draft.rulesetId, hash);
+    const reverting = draft.revertsTo !== null && twins.includes(draft.revertsTo);
+    if (twins.length > 0 && !reverting) {
       throw new ConflictError(
-        `the draft's content is identical to version ${twin} of "${draft.rulesetKey}" (content hash ${hash}); nothing to publish — to return to that version, retire the versions after it`,
+        `the draft's content is identical to version ${twins[0]} of "${draft.rulesetKey}" (content hash ${hash}); nothing to publish — to return to an older version, use revertToVersion`,
       );
     }
+    // A rollback says so in its changelog, whoever writes the rest of it.
+    const changelog = reverting && !options.changelog.startsWith(revertNote(draft.revertsTo!)) ? `${revertNote(draft.revertsTo!)}: ${options.changelog}` : options.changelog;
     const number = await versions.nextVersionNumber(tx, draft.rulesetId);
     // The audit event comes first: the database refuses to publish a row without this
     // transaction's DRAFT_PUBLISHED event (same number and hash), so no other path can.
@@ -140,7 +200,7 @@ export class PublishingService {
       revision: draft.revision,
       // An import's draft existed only inside this transaction: there is no reviewed draft state to record.
       before: options.review ? { status: 'DRAFT', parentNumber: draft.parentNumber, editors: draft.editors } : null,
-      after: { status: 'PUBLISHED', number, contentHash: hash, changelog: options.changelog, effectiveFrom: options.effectiveFrom.toISOString() },
+      after: { status: 'PUBLISHED', number, contentHash: hash, changelog, effectiveFrom: options.effectiveFrom.toISOString() },
     });
     const published = await versions.markPublished(tx, {
       draftId: draft.id,
@@ -148,16 +208,33 @@ export class PublishingService {
       number,
       content,
       contentHash: hash,
-      changelog: options.changelog,
+      changelog,
       effectiveFrom: options.effectiveFrom,
       publishedBy: actorOf(context),
       publishedAt: context.now,
+      engineSemantics: ENGINE_SEMANTICS,
     });
     // Rolling back takes the audit event with it.
     if (!published) throw new ConflictError(`draft ${draft.id} changed while publishing; reload it and retry`);
     await notifyVersionsChanged(tx, draft.rulesetKey);
     return (await versions.findVersionById(tx, draft.id))!;
   }
+}
+
+const revertNote = (number: number): string => `reverts to version ${number}`;
+
+/**
+ * A draft copied from an older version would silently undo what was published since: it must
+ * be rebased onto the latest published version first (rebaseDraft keeps both sides' changes).
+ */
+async function assertBasedOnLatest(tx: EntityManager, draft: RulesetVersionView): Promise<void> {
+  const latest = await versions.findLatestPublished(tx, draft.rulesetId);
+  if (latest === null || latest.number === draft.parentNumber) return;
+  const basedOn = draft.parentNumber === null ? 'no version' : `version ${draft.parentNumber}`;
+  throw new ConflictError(
+    `draft ${draft.id} is based on ${basedOn}, but the latest published version of "${draft.rulesetKey}" is ${latest.number}: publishing it would undo version ${latest.number}'s changes; rebase it (rebaseDraft) and review the result first`,
+    { basedOn: draft.parentNumber, latest: latest.number },
+  );
 }
 
 function checkChangelog(changelog: string): string {

@@ -9,16 +9,26 @@ import {
   type PenaltyActionContent,
   type PenaltyMappingContent,
   type RulesetContent,
+  type TestCaseContent,
   type ViolationRuleContent,
 } from '../engine/content';
+import { readTestCases, TEST_CASES_FILE, testCasesYaml } from './test-case-files';
+import { entryName, FieldReader, isYamlMap, readList, readYaml, YamlFile, YamlMap } from './yaml-reader';
+
+/** Content keeps test cases only when there are some, so files without them hash as before. */
+const testCasesOf = (testCases: TestCaseContent[]): { testCases?: TestCaseContent[] } => (testCases.length > 0 ? { testCases } : {});
 
 /**
  * A ruleset as human-editable YAML, one directory per ruleset:
- *   ruleset.yaml          key, name, description, makerChecker, defaultDecision, defaultMessage
- *   business-rules.yaml   list of business rules
- *   violation-rules.yaml  list of violation rules
- *   penalties.yaml        list of penalty mappings
- * Optional fields (excludeKeywords, condition, source, escalation) may be omitted.
+ *   ruleset.yaml          key, name, description (optional), makerChecker, defaultDecision, defaultMessage,
+ *                         violationsCountAfterReinstatement (optional, default true)
+ *   business-rules.yaml   list of business rules     (a missing file: none)
+ *   violation-rules.yaml  list of violation rules    (a missing file: none)
+ *   penalties.yaml        list of penalty mappings   (a missing file: none)
+ *   tests.yaml            list of test cases         (a missing file: none; see test-case-files.ts)
+ * Optional fields (excludeKeywords, condition, source, note, escalation) may be omitted.
+ * Explanations belong in `source` and `note`, not in YAML comments: comments do not survive
+ * an export.
  */
 export const RULESET_FILE = 'ruleset.yaml';
 export const BUSINESS_RULES_FILE = 'business-rules.yaml';
@@ -28,7 +38,7 @@ export const PENALTIES_FILE = 'penalties.yaml';
 export interface RulesetMeta {
   key: string;
   name: string;
-  description: string;
+  description: string | null;
   makerChecker: boolean;
 }
 
@@ -36,111 +46,28 @@ export interface RulesetDir extends RulesetMeta {
   content: RulesetContent;
 }
 
-/** The files do not have the expected shape; the message names file and field. */
+/** The files cannot be read as a ruleset: every problem found, each `file:line:column: what`. */
 export class RulesetFileError extends Error {
   readonly name = 'RulesetFileError';
-}
-
-type YamlMap = Record<string, unknown>;
-
-/** Reads typed fields out of one YAML object, naming `file: where.field` in every error. */
-class FieldReader {
-  constructor(
-    private readonly file: string,
-    private readonly where: string,
-    private readonly map: YamlMap,
-  ) {}
-
-  private fail(field: string, expected: string): never {
-    const location = this.where ? `${this.where}.${field}` : field;
-    throw new RulesetFileError(`${this.file}: ${location}: expected ${expected}, got ${JSON.stringify(this.map[field]) ?? 'nothing'}`);
-  }
-
-  string(field: string): string {
-    const value = this.map[field];
-    if (typeof value !== 'string') this.fail(field, 'a string');
-    return value;
-  }
-
-  optionalString(field: string): string | null {
-    const value = this.map[field];
-    if (value === undefined || value === null) return null;
-    return this.string(field);
-  }
-
-  boolean(field: string): boolean {
-    const value = this.map[field];
-    if (typeof value !== 'boolean') this.fail(field, 'true or false');
-    return value;
-  }
-
-  integer(field: string): number {
-    const value = this.map[field];
-    if (typeof value !== 'number' || !Number.isInteger(value)) this.fail(field, 'an integer');
-    return value;
-  }
-
-  decision(field: string): Decision {
-    const value = this.map[field];
-    if (!DECISIONS.includes(value as Decision)) this.fail(field, `one of ${DECISIONS.join(', ')}`);
-    return value as Decision;
-  }
-
-  strings(field: string, optional = false): string[] {
-    const value = this.map[field];
-    if (optional && (value === undefined || value === null)) return [];
-    if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) this.fail(field, 'a list of strings');
-    return [...(value as string[])];
-  }
-
-  maps(field: string): YamlMap[] {
-    const value = this.map[field];
-    if (!Array.isArray(value) || !value.every(isYamlMap)) this.fail(field, 'a list of mappings');
-    return value as YamlMap[];
-  }
-
-  optionalMap(field: string): YamlMap | null {
-    const value = this.map[field];
-    if (value === undefined || value === null) return null;
-    if (!isYamlMap(value)) this.fail(field, 'a mapping');
-    return value;
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.join('\n  ')}`);
   }
 }
 
-function isYamlMap(value: unknown): value is YamlMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** An optional text kept only when given, so content without it hashes as before it existed. */
+function optionalNote(fields: FieldReader): { note?: string } {
+  const note = fields.optionalString('note');
+  return note === null ? {} : { note };
 }
 
-function readYaml(dir: string, file: string): unknown {
-  const filePath = path.join(dir, file);
-  let text: string;
-  try {
-    text = fs.readFileSync(filePath, 'utf8');
-  } catch (error) {
-    throw new RulesetFileError(`${file}: cannot read ${filePath}: ${(error as Error).message}`);
-  }
-  const document = YAML.parseDocument(text);
-  if (document.errors.length > 0) throw new RulesetFileError(`${file}: ${document.errors[0].message}`);
-  return document.toJS();
-}
+const BUSINESS_RULE_FIELDS = ['key', 'industry', 'scenario', 'effect', 'keywords', 'excludeKeywords', 'condition', 'message', 'source', 'note'];
+const VIOLATION_RULE_FIELDS = ['key', 'behavior', 'title', 'severity', 'condition', 'source', 'note'];
+const PENALTY_FIELDS = ['severity', 'label', 'rank', 'actions', 'message', 'escalation'];
+const RULESET_FIELDS = ['key', 'name', 'description', 'makerChecker', 'defaultDecision', 'defaultMessage', 'violationsCountAfterReinstatement'];
 
-function readList(dir: string, file: string): YamlMap[] {
-  const value = readYaml(dir, file) ?? [];
-  if (!Array.isArray(value)) throw new RulesetFileError(`${file}: expected a list at the top level`);
-  value.forEach((entry, index) => {
-    if (!isYamlMap(entry)) throw new RulesetFileError(`${file}: [${index}]: expected a mapping`);
-  });
-  return value as YamlMap[];
-}
-
-/** `[3] (medical.drug-sales)`: position and key, whichever helps the editor find the entry. */
-function entryName(index: number, entry: YamlMap, keyField: string): string {
-  const key = entry[keyField];
-  return typeof key === 'string' ? `[${index}] (${key})` : `[${index}]`;
-}
-
-function readBusinessRule(entry: YamlMap, index: number): BusinessRuleContent {
-  const fields = new FieldReader(BUSINESS_RULES_FILE, entryName(index, entry, 'key'), entry);
+function readBusinessRule({ file, entry, index }: { file: YamlFile; entry: YamlMap; index: number }): BusinessRuleContent {
+  const fields = new FieldReader(file, [index], entryName(index, entry, 'key'), entry);
+  fields.only(BUSINESS_RULE_FIELDS);
   return {
     key: fields.string('key'),
     industry: fields.string('industry'),
@@ -151,11 +78,13 @@ function readBusinessRule(entry: YamlMap, index: number): BusinessRuleContent {
     condition: fields.optionalString('condition'),
     message: fields.string('message'),
     source: fields.optionalString('source'),
+    ...optionalNote(fields),
   };
 }
 
-function readViolationRule(entry: YamlMap, index: number): ViolationRuleContent {
-  const fields = new FieldReader(VIOLATION_RULES_FILE, entryName(index, entry, 'key'), entry);
+function readViolationRule({ file, entry, index }: { file: YamlFile; entry: YamlMap; index: number }): ViolationRuleContent {
+  const fields = new FieldReader(file, [index], entryName(index, entry, 'key'), entry);
+  fields.only(VIOLATION_RULE_FIELDS);
   return {
     key: fields.string('key'),
     behavior: fields.string('behavior'),
@@ -163,20 +92,24 @@ function readViolationRule(entry: YamlMap, index: number): ViolationRuleContent 
     severity: fields.string('severity'),
     condition: fields.optionalString('condition'),
     source: fields.optionalString('source'),
+    ...optionalNote(fields),
   };
 }
 
-function readPenalty(entry: YamlMap, index: number): PenaltyMappingContent {
+function readPenalty({ file, entry, index }: { file: YamlFile; entry: YamlMap; index: number }): PenaltyMappingContent {
   const where = entryName(index, entry, 'severity');
-  const fields = new FieldReader(PENALTIES_FILE, where, entry);
+  const fields = new FieldReader(file, [index], where, entry);
+  fields.only(PENALTY_FIELDS);
   const actions = fields.maps('actions').map((action, i): PenaltyActionContent => {
-    const actionFields = new FieldReader(PENALTIES_FILE, `${where}.actions[${i}]`, action);
+    const actionFields = new FieldReader(file, [index, 'actions', i], `${where}.actions[${i}]`, action);
+    actionFields.only(['code', 'label']);
     return { code: actionFields.string('code'), label: actionFields.string('label') };
   });
   const escalationMap = fields.optionalMap('escalation');
   let escalation: EscalationContent | null = null;
   if (escalationMap !== null) {
-    const escalationFields = new FieldReader(PENALTIES_FILE, `${where}.escalation`, escalationMap);
+    const escalationFields = new FieldReader(file, [index, 'escalation'], `${where}.escalation`, escalationMap);
+    escalationFields.only(['count', 'withinDays', 'toSeverity']);
     escalation = {
       count: escalationFields.integer('count'),
       withinDays: escalationFields.integer('withinDays'),
@@ -193,31 +126,47 @@ function readPenalty(entry: YamlMap, index: number): PenaltyMappingContent {
   };
 }
 
-/** Reads and shape-checks a ruleset directory. Semantic checks are validateContent's job. */
+/**
+ * Reads and shape-checks a ruleset directory, reporting every problem of every file at
+ * once (RulesetFileError). Semantic checks are validateContent's job.
+ */
 export function readRulesetDir(dir: string): RulesetDir {
-  const top = readYaml(dir, RULESET_FILE);
-  if (!isYamlMap(top)) throw new RulesetFileError(`${RULESET_FILE}: expected a mapping at the top level`);
-  const fields = new FieldReader(RULESET_FILE, '', top);
-  return {
-    key: fields.string('key'),
-    name: fields.string('name'),
-    description: fields.string('description'),
-    makerChecker: fields.boolean('makerChecker'),
+  const problems: string[] = [];
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new RulesetFileError([`${dir}: no such directory`]);
+  const rulesetFile = readYaml(dir, RULESET_FILE, false, problems);
+  let top: YamlMap = {};
+  if (rulesetFile?.parsed && rulesetFile.value !== null) {
+    if (isYamlMap(rulesetFile.value)) top = rulesetFile.value;
+    else rulesetFile.problem([], 'expected a mapping at the top level');
+  }
+  const fields = rulesetFile?.parsed ? new FieldReader(rulesetFile, [], '', top) : null;
+  fields?.only(RULESET_FIELDS);
+  const result: RulesetDir = {
+    key: fields?.string('key') ?? '',
+    name: fields?.string('name') ?? '',
+    description: fields?.optionalString('description') ?? null,
+    makerChecker: fields?.boolean('makerChecker') ?? false,
     content: {
-      defaultDecision: fields.decision('defaultDecision'),
-      defaultMessage: fields.string('defaultMessage'),
-      businessRules: readList(dir, BUSINESS_RULES_FILE).map(readBusinessRule),
-      violationRules: readList(dir, VIOLATION_RULES_FILE).map(readViolationRule),
-      penalties: readList(dir, PENALTIES_FILE).map(readPenalty),
+      defaultDecision: fields?.decision('defaultDecision') ?? DECISIONS[0],
+      defaultMessage: fields?.string('defaultMessage') ?? '',
+      businessRules: readList(dir, BUSINESS_RULES_FILE, problems).map(readBusinessRule),
+      violationRules: readList(dir, VIOLATION_RULES_FILE, problems).map(readViolationRule),
+      penalties: readList(dir, PENALTIES_FILE, problems).map(readPenalty),
+      ...testCasesOf(readTestCases(dir, problems)),
+      ...(top.violationsCountAfterReinstatement === undefined || !fields
+        ? {}
+        : { violationsCountAfterReinstatement: fields.boolean('violationsCountAfterReinstatement') }),
     },
   };
+  if (problems.length > 0) throw new RulesetFileError(problems);
+  return result;
 }
 
 /** Drops optional fields at their default so that written files stay as terse as hand-written ones. */
 function withoutDefaults(entry: object): YamlMap {
   const result: YamlMap = {};
   for (const [field, value] of Object.entries(entry)) {
-    if (value === null || (Array.isArray(value) && value.length === 0 && field === 'excludeKeywords')) continue;
+    if (value === null || value === undefined || (Array.isArray(value) && value.length === 0 && field === 'excludeKeywords')) continue;
     result[field] = value;
   }
   return result;
@@ -230,15 +179,23 @@ function writeYaml(dir: string, file: string, value: unknown): void {
 /** Writes the layout readRulesetDir reads; write -> read returns identical content. */
 export function writeRulesetDir(dir: string, meta: RulesetMeta, content: RulesetContent): void {
   fs.mkdirSync(dir, { recursive: true });
-  writeYaml(dir, RULESET_FILE, {
-    key: meta.key,
-    name: meta.name,
-    description: meta.description,
-    makerChecker: meta.makerChecker,
-    defaultDecision: content.defaultDecision,
-    defaultMessage: content.defaultMessage,
-  });
+  writeYaml(
+    dir,
+    RULESET_FILE,
+    withoutDefaults({
+      key: meta.key,
+      name: meta.name,
+      description: meta.description,
+      makerChecker: meta.makerChecker,
+      defaultDecision: content.defaultDecision,
+      defaultMessage: content.defaultMessage,
+      // Written only when it differs from the default, as the content keeps it.
+      violationsCountAfterReinstatement: content.violationsCountAfterReinstatement,
+    }),
+  );
   writeYaml(dir, BUSINESS_RULES_FILE, content.businessRules.map(withoutDefaults));
   writeYaml(dir, VIOLATION_RULES_FILE, content.violationRules.map(withoutDefaults));
   writeYaml(dir, PENALTIES_FILE, content.penalties.map(withoutDefaults));
+  if (content.testCases?.length) writeYaml(dir, TEST_CASES_FILE, testCasesYaml(content.testCases));
+  else fs.rmSync(path.join(dir, TEST_CASES_FILE), { force: true });
 }

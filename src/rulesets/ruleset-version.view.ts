@@ -12,6 +12,8 @@ export interface RulesetVersionView {
   revision: number;
   contentHash: string;
   parentNumber: number | null;
+  /** A rollback draft: the version whose content it restores. */
+  revertsTo: number | null;
   changelog: string | null;
   effectiveFrom: Date | null;
   editors: string[];
@@ -19,6 +21,8 @@ export interface RulesetVersionView {
   createdAt: Date;
   publishedBy: string | null;
   publishedAt: Date | null;
+  /** The engine semantics it was published with; null while DRAFT. */
+  engineSemantics: number | null;
   retiredAt: Date | null;
   content: RulesetContent;
 }

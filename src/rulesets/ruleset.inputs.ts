@@ -8,10 +8,10 @@ import type {
   ViolationRuleContent,
 } from '../engine/content';
 import { RULE_LIMITS } from '../common/limits';
-import { DecisionEnum } from './ruleset.types';
+import { BUSINESS_CONDITION_DOC, DecisionEnum, VIOLATION_CONDITION_DOC } from './ruleset.types';
 
 /** Rule keys: stable identifiers such as `finance.credit-card`. */
-const RULE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const RULE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Severities and behaviour codes: `CRITICAL`, `FRAUD_COMPLAINT`. */
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const { text: TEXT, short: SHORT, keywords: MAX_KEYWORDS } = RULE_LIMITS;
@@ -46,7 +46,7 @@ export class BusinessRuleInput {
   @MaxLength(SHORT, { each: true })
   excludeKeywords?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'CEL over input.* and enterprise.*; checked when saved.' })
+  @Field(() => String, { nullable: true, description: BUSINESS_CONDITION_DOC })
   @IsOptional()
   @MaxLength(TEXT)
   condition?: string | null;
@@ -60,6 +60,11 @@ export class BusinessRuleInput {
   @IsOptional()
   @MaxLength(TEXT)
   source?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; omit for none.' })
+  @IsOptional()
+  @MaxLength(TEXT)
+  note?: string | null;
 }
 
 @InputType({ description: 'A violation rule to add, or to replace the one with the same key.' })
@@ -81,7 +86,7 @@ export class ViolationRuleInput {
   @Matches(CODE, { message: 'severity must be an upper-case code such as CRITICAL' })
   severity: string;
 
-  @Field(() => String, { nullable: true, description: 'CEL over input.*, actual.*, enterprise.*, priorViolations.' })
+  @Field(() => String, { nullable: true, description: VIOLATION_CONDITION_DOC })
   @IsOptional()
   @MaxLength(TEXT)
   condition?: string | null;
@@ -90,6 +95,11 @@ export class ViolationRuleInput {
   @IsOptional()
   @MaxLength(TEXT)
   source?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; omit for none.' })
+  @IsOptional()
+  @MaxLength(TEXT)
+  note?: string | null;
 }
 
 @InputType()
@@ -164,6 +174,7 @@ export function toBusinessRuleContent(input: BusinessRuleInput): BusinessRuleCon
     condition: input.condition ?? null,
     message: input.message,
     source: input.source ?? null,
+    ...(input.note ? { note: input.note } : {}),
   };
 }
 
@@ -175,6 +186,7 @@ export function toViolationRuleContent(input: ViolationRuleInput): ViolationRule
     severity: input.severity,
     condition: input.condition ?? null,
     source: input.source ?? null,
+    ...(input.note ? { note: input.note } : {}),
   };
 }
 

@@ -12,12 +12,14 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     revision: view.revision,
     contentHash: view.contentHash,
     parentNumber: view.parentNumber,
+    revertsTo: view.revertsTo,
     changelog: view.changelog,
     effectiveFrom: view.effectiveFrom,
     createdBy: view.createdBy,
     createdAt: view.createdAt,
     publishedBy: view.publishedBy,
     publishedAt: view.publishedAt,
+    engineSemantics: view.engineSemantics,
     retiredAt: view.retiredAt,
     editors: view.editors,
     defaultDecision: content.defaultDecision,
@@ -25,6 +27,8 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     businessRules: content.businessRules,
     violationRules: content.violationRules,
     penalties: content.penalties,
+    testCases: content.testCases ?? [],
+    violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false,
     content,
   };
 }

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { BadInputError, NotFoundError } from '../common/errors';
-import { validateContent, type Decision, type RulesetContent, type ValidationIssue } from '../engine';
+import { BadInputError, NotFoundError, ValidationFailedError } from '../common/errors';
+import { compileRuleset, runTestCases, testCaseIssues, validateContent, type Decision, type RulesetContent, type TestReport, type ValidationIssue } from '../engine';
 import { contentHash } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
 import { RulesetEntity } from './ruleset.entity';
@@ -20,6 +20,16 @@ export const DEFAULT_MESSAGES: Record<Decision, string> = {
   REVIEW: '未匹配任何规则，转人工审核',
   REJECT: '未匹配任何允许规则，不予接入',
 };
+
+/** The content of a ruleset before its first version: no rules, the ruleset's own defaults. */
+export function emptyContentOf(ruleset: RulesetEntity): RulesetContent {
+  return emptyContent({ defaultDecision: ruleset.defaultDecision, defaultMessage: ruleset.defaultMessage ?? DEFAULT_MESSAGES[ruleset.defaultDecision] });
+}
+
+/** A validation problem, or a warning that does not block publishing by itself. */
+export interface DraftIssue extends ValidationIssue {
+  level: 'ERROR' | 'WARNING';
+}
 
 export interface VersionDiffResult {
   from: number;
@@ -95,10 +105,40 @@ export class RulesetService {
     return versions.findVersionInEffect(this.dataSource.manager, rulesetId, at);
   }
 
-  /** Every problem publishing would refuse, with a path per problem. Works on published versions too. */
-  async validateDraft(draftId: string): Promise<ValidationIssue[]> {
+  /**
+   * Every problem publishing would refuse, with a path per problem: content errors, else
+   * failing test cases; and, as a warning, a draft based on an older version than the latest
+   * (publishing refuses it until rebased). Works on published versions too.
+   */
+  async validateDraft(draftId: string): Promise<DraftIssue[]> {
+    const db = this.dataSource.manager;
+    const version = await this.getVersionIn(db, draftId);
+    const invalid = validateContent(version.content);
+    const issues: DraftIssue[] = (invalid.length > 0 ? invalid : testCaseIssues(version.content)).map((issue) => ({ ...issue, level: 'ERROR' }));
+    const latest = version.status === 'DRAFT' ? await versions.findLatestPublished(db, version.rulesetId) : null;
+    if (latest !== null && latest.number !== version.parentNumber) {
+      const basedOn = version.parentNumber === null ? 'no version' : `v${version.parentNumber}`;
+      issues.push({ path: 'parentNumber', message: `based on ${basedOn}, latest is v${latest.number}: rebase it (rebaseDraft) before publishing`, level: 'WARNING' });
+    }
+    return issues;
+  }
+
+  /** Runs the version's test cases: each result, and the rules no case exercises. */
+  async testDraft(draftId: string): Promise<TestReport> {
     const version = await this.getVersionIn(this.dataSource.manager, draftId);
-    return validateContent(version.content);
+    const issues = validateContent(version.content);
+    if (issues.length > 0) throw new ValidationFailedError(`the draft has ${issues.length} problem(s) to fix before its test cases can run (see extensions.issues)`, issues);
+    return runTestCases(compileRuleset(version.content), version.content);
+  }
+
+  /** What publishing the draft would change: its differences from the latest published version. */
+  async diffDraft(draftId: string): Promise<VersionDiffResult> {
+    const db = this.dataSource.manager;
+    const draft = await this.getVersionIn(db, draftId);
+    const ruleset = await this.getRuleset(draft.rulesetKey);
+    const latest = await versions.findLatestPublished(db, draft.rulesetId);
+    const fromContent = latest?.content ?? emptyContentOf(ruleset);
+    return { from: latest?.number ?? 0, to: draft.number, fromHash: contentHash(fromContent), toHash: draft.contentHash, draftId, changes: diffContent(fromContent, draft.content) };
   }
 
   /** Differences from version `from` (0: the empty ruleset before version 1) to version `to` or to a draft. */
@@ -106,8 +146,7 @@ export class RulesetService {
     const db = this.dataSource.manager;
     const ruleset = await this.getRuleset(rulesetKey);
     if ((to == null) === (draftId == null)) throw new BadInputError('give exactly one of `to` (a version number) or `draftId`');
-    const empty = emptyContent({ defaultDecision: ruleset.defaultDecision, defaultMessage: ruleset.defaultMessage ?? DEFAULT_MESSAGES[ruleset.defaultDecision] });
-    const fromContent: RulesetContent = from === 0 ? empty : (await this.versionByNumberIn(db, ruleset, from)).content;
+    const fromContent: RulesetContent = from === 0 ? emptyContentOf(ruleset) : (await this.versionByNumberIn(db, ruleset, from)).content;
     let target: RulesetVersionView;
     if (draftId != null) {
       target = await this.getVersionIn(db, draftId);

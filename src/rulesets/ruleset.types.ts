@@ -17,6 +17,10 @@ export enum VersionStatusEnum {
 }
 registerEnumType(VersionStatusEnum, { name: 'VersionStatus' });
 
+/** What a condition can read, shown in GraphiQL's docs beside every condition field. */
+export const BUSINESS_CONDITION_DOC = 'CEL, true for the rule to apply. input.description (string, NORMALISED: lower case, simplified, half-width, no spaces or punctuation; literals compared with it must be normalised too), input.rawDescription (as sent), input.industry, input.scenario, input.callDirection ("" when omitted), input.facts (map); enterprise.status (ACTIVE, OFFLINE or NONE), enterprise.violationCount, enterprise.seriousViolationCount (int). No clock. Checked (syntax, types, cost, literals) when saved.';
+export const VIOLATION_CONDITION_DOC = "CEL, true for the rule to apply. input.behavior, input.verified, input.declaredBusiness, input.actualBusiness, input.facts; actual.decision, actual.prohibited, actual.ruleKeys (this version's verdict on the actual business); enterprise.*; priorViolations (int). No clock.";
+
 @ObjectType({ description: 'A rule of the number-application table: keywords, exclusions and an optional CEL condition.' })
 export class BusinessRule {
   @Field(() => ID, { description: 'Stable across versions.' })
@@ -31,13 +35,13 @@ export class BusinessRule {
   @Field(() => DecisionEnum)
   effect: Decision;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Substrings of the normalised description (simplified, half-width, lower case, no spaces or punctuation); any one fires the rule. See docs/writing-business-rules.md.' })
   keywords: string[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Any one of these in the normalised description stops the rule (legitimate look-alikes).' })
   excludeKeywords: string[];
 
-  @Field(() => String, { nullable: true, description: 'CEL expression over input and enterprise.' })
+  @Field(() => String, { nullable: true, description: BUSINESS_CONDITION_DOC })
   condition: string | null;
 
   @Field()
@@ -45,6 +49,9 @@ export class BusinessRule {
 
   @Field(() => String, { nullable: true, description: 'Where in the source policy the rule comes from.' })
   source: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is (what it catches, what it fences off); part of the content, kept by export.' })
+  note?: string;
 }
 
 @ObjectType({ description: 'A violation behaviour and the severity it carries.' })
@@ -61,11 +68,14 @@ export class ViolationRule {
   @Field({ description: 'A severity defined by a PenaltyMapping.' })
   severity: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: VIOLATION_CONDITION_DOC })
   condition: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Where in the source policy the rule comes from.' })
   source: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; part of the content, kept by export.' })
+  note?: string;
 }
 
 @ObjectType()
@@ -130,8 +140,11 @@ export class RulesetVersion {
   @Field({ description: 'sha256 hex of the RFC 8785 canonical JSON of the content' })
   contentHash: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'The published version this draft was copied from (or last rebased onto).' })
   parentNumber: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'A rollback (revertToVersion): the version whose content this restores.' })
+  revertsTo: number | null;
 
   @Field(() => String, { nullable: true })
   changelog: string | null;
@@ -150,6 +163,9 @@ export class RulesetVersion {
 
   @Field(() => Date, { nullable: true })
   publishedAt: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'The engine semantics version it was published with (decisions record theirs as engineVersion); null while DRAFT.' })
+  engineSemantics: number | null;
 
   @Field(() => Date, { nullable: true })
   retiredAt: Date | null;
@@ -171,6 +187,12 @@ export class RulesetVersion {
 
   @Field(() => [PenaltyMapping])
   penalties: PenaltyMapping[];
+
+  @Field(() => GraphQLJSON, { description: 'Test cases of this version (input, expected outcome, rule keys that must match); publishing runs them.' })
+  testCases: unknown[];
+
+  @Field({ description: "Whether an enterprise's violations from before its last reinstatement still count toward escalation (the content leaves out the default, true)." })
+  violationsCountAfterReinstatement: boolean;
 
   @Field(() => GraphQLJSON, { description: 'The hashed content document itself.' })
   content: unknown;

@@ -36,12 +36,17 @@ interface RulesetVersions {
   current: { version: PublishedVersionMeta | null; validUntil: number } | null;
 }
 
-/** The published version in effect at `at`: effective by then, not yet retired then; latest effective-from wins. */
-export function versionInEffect(versions: PublishedVersionMeta[], at: number): PublishedVersionMeta | null {
+/**
+ * The published version in effect at `at`, as known at `now`: effective by `at`, and not
+ * retired by `now` (a retired version leaves resolution for every time, past ones too: it was
+ * withdrawn, so `asOf` a time it was live resolves to the version that is in effect without
+ * it); latest effective-from wins. For "in effect now", `at` is `now`.
+ */
+export function versionInEffect(versions: PublishedVersionMeta[], at: number, now: number): PublishedVersionMeta | null {
   let best: PublishedVersionMeta | null = null;
   for (const version of versions) {
     if (version.effectiveFrom > at) continue;
-    if (version.retiredAt !== null && version.retiredAt <= at) continue;
+    if (version.retiredAt !== null && version.retiredAt <= now) continue;
     if (!best || version.effectiveFrom > best.effectiveFrom || (version.effectiveFrom === best.effectiveFrom && version.number > best.number)) {
       best = version;
     }
@@ -118,14 +123,19 @@ export class VersionCatalogue {
     if (pins.contentHash !== undefined && pins.contentHash !== null) {
       const hash = pins.contentHash.trim().toLowerCase();
       if (!HASH.test(hash)) throw new BadInputError('contentHash must be 64 hexadecimal characters (sha256)');
-      const version = ruleset.versions.find((candidate) => candidate.contentHash === hash);
+      // A rollback publishes older content again: the hash then names the newest version holding it.
+      const version = ruleset.versions.filter((candidate) => candidate.contentHash === hash).pop();
       if (!version) throw new NotFoundError(`ruleset "${rulesetKey}" has no published version with content hash ${hash}`);
       chosen.push({ by: `contentHash ${hash.slice(0, 12)}…`, version });
     }
     if (pins.asOf !== undefined && pins.asOf !== null) {
       const at = pins.asOf.getTime();
       if (Number.isNaN(at)) throw new BadInputError('asOf is not a valid time');
-      const version = versionInEffect(ruleset.versions, at);
+      // What will be in effect later is not a decision to log: a scheduled version is tried by pinning its number.
+      if (at > context.now.getTime()) {
+        throw new BadInputError(`asOf ${pins.asOf.toISOString()} is in the future; pin a scheduled version by its number to try it`);
+      }
+      const version = versionInEffect(ruleset.versions, at, context.now.getTime());
       if (!version) throw new NotFoundError(`no version of ruleset "${rulesetKey}" was in effect at ${pins.asOf.toISOString()}`);
       chosen.push({ by: `asOf ${pins.asOf.toISOString()}`, version });
     }
@@ -175,13 +185,20 @@ export class VersionCatalogue {
       number: version.number,
       contentHash: version.contentHash,
       status: version.status,
-      compiled: version.status === 'DRAFT' ? compile(version.content, `draft ${versionId}`) : await this.compiledVersion(version.id),
+      compiled: version.status === 'DRAFT' ? compileVersion(version.content, `draft ${versionId}`) : await this.compiledVersion(version.id),
     };
+  }
+
+  /** A version's stored content, for compiling it under another engine semantics (replay of older decisions). */
+  async contentOf(versionId: string): Promise<RulesetContent> {
+    const version = await versions.findVersionById(this.dataSource.manager, versionId);
+    if (!version) throw new NotFoundError(`no ruleset version with id "${versionId}"`);
+    return version.content;
   }
 
   private currentVersion(ruleset: RulesetVersions, now: number): PublishedVersionMeta | null {
     if (ruleset.current && now < ruleset.current.validUntil) return ruleset.current.version;
-    const version = versionInEffect(ruleset.versions, now);
+    const version = versionInEffect(ruleset.versions, now, now);
     ruleset.current = { version, validUntil: nextSwitchAfter(ruleset.versions, now) };
     return version;
   }
@@ -222,7 +239,7 @@ export class VersionCatalogue {
         this.reportIntegrityFailure(failure);
         throw new VersionIntegrityError(version.rulesetKey, version.number, versionId);
       }
-      return compile(version.content, `version ${versionId}`);
+      return compileVersion(version.content, `version ${versionId}`);
     })();
     // A refused version stays refused (published rows never change): cached, so it is reported once, not per request.
     loading.catch((error) => {
@@ -234,7 +251,8 @@ export class VersionCatalogue {
   }
 }
 
-function compile(content: RulesetContent, what: string): CompiledRuleset {
+/** Compiles content, reporting a condition that does not compile as VALIDATION_FAILED naming `what`. */
+export function compileVersion(content: RulesetContent, what: string): CompiledRuleset {
   try {
     return compileRuleset(content);
   } catch (error) {

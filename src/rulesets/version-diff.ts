@@ -5,6 +5,7 @@ import type {
   PenaltyActionContent,
   PenaltyMappingContent,
   RulesetContent,
+  TestCaseContent,
   ViolationRuleContent,
 } from '../engine/content';
 
@@ -12,11 +13,11 @@ import type {
  * What changed between two versions' content, in the policy owner's terms:
  * `金融/信用卡: keywords +办卡 -刷卡; effect REVIEW -> REJECT`. Pure: no database.
  */
-export type ChangeKind = 'DEFAULT' | 'BUSINESS_RULE' | 'VIOLATION_RULE' | 'PENALTY';
+export type ChangeKind = 'DEFAULT' | 'BUSINESS_RULE' | 'VIOLATION_RULE' | 'PENALTY' | 'TEST_CASE';
 export type ChangeAction = 'ADDED' | 'REMOVED' | 'CHANGED';
 
 export interface ContentChange {
-  /** Rule key, penalty severity, or defaultDecision/defaultMessage. */
+  /** Rule key, penalty severity, or a ruleset-wide setting (defaultDecision, defaultMessage, violationsCountAfterReinstatement). */
   key: string;
   kind: ChangeKind;
   action: ChangeAction;
@@ -67,9 +68,9 @@ type FieldChange<T> = (before: T, after: T) => string | null;
 type Field<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T] & string;
 
 const value =
-  <T>(field: Field<T, string | number | null>): FieldChange<T> =>
+  <T>(field: Field<T, string | number | null | undefined>): FieldChange<T> =>
   (before, after) =>
-    valueChange(field, before[field] as string | number | null, after[field] as string | number | null);
+    valueChange(field, (before[field] ?? null) as string | number | null, (after[field] ?? null) as string | number | null);
 const code =
   <T>(field: Field<T, string>): FieldChange<T> =>
   (before, after) =>
@@ -89,8 +90,9 @@ const BUSINESS_RULE_FIELDS: FieldChange<BusinessRuleContent>[] = [
   value('condition'),
   value('message'),
   value('source'),
+  value('note'),
 ];
-const VIOLATION_RULE_FIELDS: FieldChange<ViolationRuleContent>[] = [code('behavior'), value('title'), code('severity'), value('condition'), value('source')];
+const VIOLATION_RULE_FIELDS: FieldChange<ViolationRuleContent>[] = [code('behavior'), value('title'), code('severity'), value('condition'), value('source'), value('note')];
 
 const fieldChanges =
   <T>(fields: FieldChange<T>[]) =>
@@ -98,6 +100,18 @@ const fieldChanges =
     fields.map((change) => change(before, after)).filter((part): part is string => part !== null);
 
 const businessRuleChanges = fieldChanges(BUSINESS_RULE_FIELDS);
+
+const expectationOf = (testCase: TestCaseContent): string =>
+  testCase.application ? (testCase.expectedDecision ?? 'nothing') : `severity ${testCase.expectedSeverity ?? 'none'}`;
+const testCaseLabel = (testCase: TestCaseContent): string =>
+  testCase.application ? `test ${quote(testCase.application.description)}` : `test ${testCase.violation?.behavior ?? ''}`;
+
+const TEST_CASE_FIELDS: FieldChange<TestCaseContent>[] = [
+  (before, after) => (same([before.application, before.violation, before.enterprise], [after.application, after.violation, after.enterprise]) ? null : 'input changed'),
+  (before, after) => (expectationOf(before) === expectationOf(after) ? null : `expects ${expectationOf(before)} -> ${expectationOf(after)}`),
+  (before, after) => setChange('expectedRuleKeys', before.expectedRuleKeys ?? [], after.expectedRuleKeys ?? []),
+];
+const testCaseChanges = fieldChanges(TEST_CASE_FIELDS);
 const violationRuleChanges = fieldChanges(VIOLATION_RULE_FIELDS);
 
 function penaltyChanges(before: PenaltyMappingContent, after: PenaltyMappingContent): string[] {
@@ -170,6 +184,18 @@ export function diffContent(unorderedBefore: RulesetContent, unorderedAfter: Rul
       after: after.defaultMessage,
     });
   }
+  const countsBefore = before.violationsCountAfterReinstatement !== false;
+  const countsAfter = after.violationsCountAfterReinstatement !== false;
+  if (countsBefore !== countsAfter) {
+    changes.push({
+      key: 'violationsCountAfterReinstatement',
+      kind: 'DEFAULT',
+      action: 'CHANGED',
+      change: `violations before a reinstatement: ${countsAfter ? 'forgiven -> still count' : 'still count -> forgiven'} toward escalation`,
+      before: countsBefore,
+      after: countsAfter,
+    });
+  }
   changes.push(
     ...diffCollection<BusinessRuleContent>(
       'BUSINESS_RULE',
@@ -190,6 +216,15 @@ export function diffContent(unorderedBefore: RulesetContent, unorderedAfter: Rul
       violationRuleChanges,
       before.violationRules,
       after.violationRules,
+    ),
+    ...diffCollection<TestCaseContent>(
+      'TEST_CASE',
+      (testCase) => testCase.key,
+      testCaseLabel,
+      (testCase) => `expects ${expectationOf(testCase)}`,
+      testCaseChanges,
+      before.testCases ?? [],
+      after.testCases ?? [],
     ),
     ...diffCollection<PenaltyMappingContent>(
       'PENALTY',

@@ -18,6 +18,7 @@ interface VersionRow {
   number: number | null;
   revision: number;
   parent_number: number | null;
+  reverts_to: number | null;
   content: RulesetContent;
   content_hash: string | null;
   changelog: string | null;
@@ -27,6 +28,7 @@ interface VersionRow {
   created_at: Date;
   published_by: string | null;
   published_at: Date | null;
+  engine_semantics: number;
   retired_at: Date | null;
 }
 
@@ -46,6 +48,7 @@ function toVersionView(row: VersionRow): RulesetVersionView {
     revision: row.revision,
     contentHash: row.content_hash ?? contentHash(row.content),
     parentNumber: row.parent_number,
+    revertsTo: row.reverts_to,
     changelog: row.changelog,
     effectiveFrom: row.effective_from,
     editors: row.editors,
@@ -53,6 +56,7 @@ function toVersionView(row: VersionRow): RulesetVersionView {
     createdAt: row.created_at,
     publishedBy: row.published_by,
     publishedAt: row.published_at,
+    engineSemantics: row.status === 'DRAFT' ? null : row.engine_semantics,
     retiredAt: row.retired_at,
     content: row.content,
   };
@@ -114,6 +118,8 @@ export interface NewDraft {
   id: string;
   rulesetId: string;
   parentNumber: number | null;
+  /** The version whose content a rollback draft restores. */
+  revertsTo?: number | null;
   content: RulesetContent;
   actor: string;
   at: Date;
@@ -121,27 +127,32 @@ export interface NewDraft {
 
 export async function insertDraft(tx: EntityManager, draft: NewDraft): Promise<void> {
   await tx.query(
-    `INSERT INTO ruleset_version (id, ruleset_id, status, revision, parent_number, content, editors, created_by, created_at)
-     VALUES ($1, $2, 'DRAFT', 0, $3, $4, $5, $6, $7)`,
-    [draft.id, draft.rulesetId, draft.parentNumber, draft.content, [draft.actor], draft.actor, draft.at],
+    `INSERT INTO ruleset_version (id, ruleset_id, status, revision, parent_number, reverts_to, content, editors, created_by, created_at)
+     VALUES ($1, $2, 'DRAFT', 0, $3, $4, $5, $6, $7, $8)`,
+    [draft.id, draft.rulesetId, draft.parentNumber, draft.revertsTo ?? null, draft.content, [draft.actor], draft.actor, draft.at],
   );
 }
 
-/** Saves edited content if the draft is still at `expectedRevision`; the new revision, or null when it moved on. */
+/**
+ * Saves edited content if the draft is still at `expectedRevision` (a rebase also moves its
+ * parent); the new revision, or null when it moved on.
+ */
 export async function updateDraftContent(
   tx: EntityManager,
   draftId: string,
   expectedRevision: number,
   content: RulesetContent,
   editor: string,
+  parentNumber?: number | null,
 ): Promise<number | null> {
   const updated = affectedRows<{ revision: number }>(
     await tx.query(
       `UPDATE ruleset_version
        SET content = $3, revision = revision + 1,
-           editors = CASE WHEN $4 = ANY(editors) THEN editors ELSE array_append(editors, $4) END
+           editors = CASE WHEN $4 = ANY(editors) THEN editors ELSE array_append(editors, $4) END,
+           parent_number = CASE WHEN $5 THEN $6::integer ELSE parent_number END
        WHERE id = $1 AND status = 'DRAFT' AND revision = $2 RETURNING revision`,
-      [draftId, expectedRevision, content, editor],
+      [draftId, expectedRevision, content, editor, parentNumber !== undefined, parentNumber ?? null],
     ),
   );
   return updated[0]?.revision ?? null;
@@ -151,13 +162,18 @@ export async function deleteDraft(tx: EntityManager, draftId: string): Promise<v
   await tx.query(`DELETE FROM ruleset_version WHERE id = $1 AND status = 'DRAFT'`, [draftId]);
 }
 
-/** The published version of a ruleset whose content has this hash, if any. */
-export async function findPublishedNumberByHash(tx: EntityManager, rulesetId: string, hash: string): Promise<number | null> {
-  const [twin]: { number: number }[] = await tx.query(
-    `SELECT number FROM ruleset_version WHERE ruleset_id = $1 AND status = 'PUBLISHED' AND content_hash = $2`,
+/** The published versions of a ruleset whose content has this hash, newest first. */
+export async function findPublishedNumbersByHash(tx: EntityManager, rulesetId: string, hash: string): Promise<number[]> {
+  const rows: { number: number }[] = await tx.query(
+    `SELECT number FROM ruleset_version WHERE ruleset_id = $1 AND status = 'PUBLISHED' AND content_hash = $2 ORDER BY number DESC`,
     [rulesetId, hash],
   );
-  return twin?.number ?? null;
+  return rows.map((row) => row.number);
+}
+
+/** The newest published version that is not retired: the one every new draft must build on. */
+export function findLatestPublished(db: EntityManager, rulesetId: string): Promise<RulesetVersionView | null> {
+  return selectOne(db, `WHERE v.ruleset_id = $1 AND v.status = 'PUBLISHED' AND vr.version_id IS NULL ORDER BY v.number DESC LIMIT 1`, [rulesetId]);
 }
 
 export async function nextVersionNumber(tx: EntityManager, rulesetId: string): Promise<number> {
@@ -175,6 +191,8 @@ export interface Publication {
   effectiveFrom: Date;
   publishedBy: string;
   publishedAt: Date;
+  /** The engine semantics the version is published with (and replayed under). */
+  engineSemantics: number;
 }
 
 /** Freezes the draft as a published version; false when it was no longer the draft at that revision. */
@@ -183,7 +201,7 @@ export async function markPublished(tx: EntityManager, publication: Publication)
     await tx.query(
       `UPDATE ruleset_version
        SET status = 'PUBLISHED', number = $3, content = $4, content_hash = $5, changelog = $6, effective_from = $7,
-           published_by = $8, published_at = $9
+           published_by = $8, published_at = $9, engine_semantics = $10
        WHERE id = $1 AND status = 'DRAFT' AND revision = $2 RETURNING id`,
       [
         publication.draftId,
@@ -195,6 +213,7 @@ export async function markPublished(tx: EntityManager, publication: Publication)
         publication.effectiveFrom,
         publication.publishedBy,
         publication.publishedAt,
+        publication.engineSemantics,
       ],
     ),
   );

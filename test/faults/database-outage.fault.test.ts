@@ -22,6 +22,8 @@ describe('PostgreSQL stopped mid-traffic', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-policy-outage-'));
+    // mkdtemp makes it 0700; as root PostgreSQL runs as another user, which must enter it.
+    fs.chmodSync(dir, 0o755);
     database = await startEmbeddedProcess(dir);
     const url = await ensureDatabase(database.url, 'ccc_outage');
     const dataSource = createDataSource(url, 2);

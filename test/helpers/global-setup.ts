@@ -23,6 +23,8 @@ export default async function globalSetup(): Promise<void> {
   let stop: (() => Promise<void>) | null = null;
   if (!serverUrl) {
     embeddedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-policy-test-'));
+    // mkdtemp makes it 0700; as root PostgreSQL runs as another user, which must enter it.
+    fs.chmodSync(embeddedDir, 0o755);
     const embedded = await startEmbeddedDatabase(embeddedDir);
     serverUrl = embedded.url;
     stop = embedded.stop;

@@ -136,4 +136,63 @@ describe('the decisions CLI', () => {
     expect(await runDecisionsCli(['verify', file], io)).toBe(0);
     expect(await runDecisionsCli(['export', '--from', 'yesterday'], io)).toBe(2);
   });
+
+  /** Runs the CLI with its own streams: `stderrIsTty` decides between a bar and plain lines. */
+  async function run(argv: string[], stderrIsTty = false) {
+    const out: string[] = [];
+    const stderr = Object.assign(new PassThrough(), { isTTY: stderrIsTty });
+    let progress = '';
+    stderr.on('data', (chunk) => (progress += String(chunk)));
+    const stdout = new PassThrough();
+    let exported = '';
+    stdout.on('data', (chunk) => (exported += String(chunk)));
+    const code = await runDecisionsCli(argv, { ...io, out: (line) => out.push(line), err: (line) => out.push(line), stdout, stderr });
+    return { code, out: out.join('\n'), progress, exported };
+  }
+
+  it('answers --help and per-command help with an example', async () => {
+    const overall = await run(['--help']);
+    expect(overall.code).toBe(0);
+    expect(overall.out).toMatch(/^  export /m);
+    expect(overall.out).toMatch(/^  verify /m);
+    const exportHelp = await run(['export', '--help']);
+    expect(exportHelp.code).toBe(0);
+    expect(exportHelp.out).toContain('--ruleset');
+    expect(exportHelp.out).toContain('example:\n  npm run decisions -- export --from 2026-01-01T00:00:00Z --ruleset ccc-access --out decisions.ndjson');
+    expect((await run(['help', 'verify'])).out).toContain('usage: npm run decisions -- verify <file>');
+  });
+
+  it('refuses an unknown option and an unknown ruleset with nothing exported', async () => {
+    const file = path.join(dir, 'refused.ndjson');
+    const typo = await run(['export', '--form', '2026-01-01', '--out', file]);
+    expect(typo.code).toBe(2);
+    expect(typo.out).toContain('unknown option --form for export');
+    const unknown = await run(['export', '--ruleset', 'nope', '--out', file]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toBe('unknown ruleset "nope" (known: ccc-access)');
+    expect(fs.existsSync(file)).toBe(false);
+    const toStdout = await run(['export', '--ruleset', 'nope']);
+    expect(toStdout).toMatchObject({ code: 1, exported: '' });
+    expect((await run(['verify'])).code).toBe(2);
+    expect((await run(['verify', path.join(dir, 'missing.ndjson')])).code).toBe(1);
+  });
+
+  it('shows progress as plain lines without a terminal and as a bar on one, for export and verify', async () => {
+    const [{ count }] = await server.dataSource.query('SELECT count(*)::int AS count FROM decision_log');
+    const file = path.join(dir, 'progress.ndjson');
+    const plain = await run(['export', '--out', file]);
+    expect(plain.code).toBe(0);
+    const lines = plain.progress.trim().split('\n');
+    expect(lines[lines.length - 1]).toMatch(new RegExp(`^export: ${count}/${count} decisions \\(100%\\), \\d+/s$`));
+    for (const line of lines) expect(line).toMatch(new RegExp(`^export: \\d+/${count} decisions \\(\\d+%\\), \\d+/s$`));
+    expect(plain.progress).not.toContain('\u001b['); // no terminal control codes in a log
+
+    const verified = await run(['verify', file]);
+    expect(verified.code).toBe(0);
+    expect(verified.progress.trim().split('\n').pop()).toMatch(new RegExp(`^verify: ${count}/${count} decisions \\(100%\\), \\d+/s$`));
+
+    const onTerminal = await run(['export', '--out', file], true);
+    expect(onTerminal.code).toBe(0);
+    expect(onTerminal.progress).toMatch(new RegExp(`export \\[[^\\]]+\\] 100% \\| ${count}/${count} decisions \\| \\d+/s`));
+  });
 });

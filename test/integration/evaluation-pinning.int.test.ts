@@ -3,6 +3,7 @@ import { RulesetContent } from '../../src/engine';
 import { startTestServer, TestServer } from '../helpers/test-server';
 import { publishBySql, retireBySql, seedContent } from '../helpers/policy-versions';
 import { systemContext } from '../../src/common/request-context';
+import { rowCounts } from '../helpers/row-counts';
 
 const EVALUATE = `query($key: ID!, $version: Int, $contentHash: String, $asOf: DateTime, $input: NumberApplicationInput!) {
   evaluateNumberApplication(rulesetKey: $key, version: $version, contentHash: $contentHash, asOf: $asOf, input: $input) {
@@ -108,6 +109,31 @@ describe('evaluations are pinned to a version', () => {
     expect(current.data.evaluateNumberApplication).toMatchObject({ versionNumber: 2, versionStatus: 'PUBLISHED' });
   });
 
+  it('leaves a retired version out of asOf resolution, also for times it was in effect', async () => {
+    const { key, v1 } = await newRuleset();
+    const v2 = await publishBySql(server.dataSource, variant('v2, withdrawn'), { rulesetKey: key });
+    const whileLive = new Date();
+    await retireBySql(server.dataSource, v2.id, key);
+    // Nothing of this ruleset was cached before the retirement: the first evaluation reads it afresh.
+    const byTime = await evaluate({ key, asOf: whileLive.toISOString() });
+    expect(byTime.errors).toBeUndefined();
+    expect(byTime.data.evaluateNumberApplication).toMatchObject({ versionNumber: 1, contentHash: v1.contentHash, versionStatus: 'PUBLISHED' });
+    expect((await evaluate({ key })).data.evaluateNumberApplication.versionNumber).toBe(1);
+  });
+
+  it('refuses an asOf in the future as BAD_USER_INPUT and logs nothing; a scheduled version is pinned by number', async () => {
+    const { key } = await newRuleset();
+    await publishBySql(server.dataSource, variant('scheduled'), { rulesetKey: key, effectiveFrom: new Date(Date.now() + 86_400_000) });
+    const before = await rowCounts(server.dataSource);
+    const ahead = await evaluate({ key, asOf: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+    expect(ahead.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(ahead.errors?.[0].message).toMatch(/asOf .* is in the future/);
+    expect(await rowCounts(server.dataSource)).toEqual(before);
+    const pinned = await evaluate({ key, version: 2 });
+    expect(pinned.errors).toBeUndefined();
+    expect(pinned.data.evaluateNumberApplication).toMatchObject({ versionNumber: 2, message: 'scheduled' });
+  });
+
   it('switches to a scheduled version at its effective time without any notification', async () => {
     const { key } = await newRuleset();
     await evaluate({ key }); // cache the ruleset's versions
@@ -115,8 +141,7 @@ describe('evaluations are pinned to a version', () => {
     await publishBySql(server.dataSource, variant('scheduled'), { rulesetKey: key, effectiveFrom });
     await sleep(200);
     expect((await evaluate({ key })).data.evaluateNumberApplication.versionNumber).toBe(1);
-    const ahead = await evaluate({ key, asOf: new Date(effectiveFrom.getTime() + 1).toISOString() });
-    expect(ahead.data.evaluateNumberApplication.versionNumber).toBe(2);
+    expect((await evaluate({ key, version: 2 })).data.evaluateNumberApplication.versionNumber).toBe(2);
     await sleep(effectiveFrom.getTime() - Date.now() + 50);
     expect((await evaluate({ key })).data.evaluateNumberApplication.versionNumber).toBe(2);
   });

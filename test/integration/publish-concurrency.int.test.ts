@@ -1,5 +1,7 @@
 import { Client } from 'pg';
 import { businessRule, openDraft, PUBLISH, upsertRule } from '../helpers/authoring';
+
+const REBASE = `mutation($id: ID!, $rev: Int!) { rebaseDraft(draftId: $id, expectedRevision: $rev) { rebasedOnto conflicts { key field } draft { revision parentNumber } } }`;
 import { startTestServer, TestServer } from '../helpers/test-server';
 
 /** A draft of ccc-access with one rule of its own, edited by the editor key; returns id and revision. */
@@ -40,17 +42,34 @@ describe('publishing drafts concurrently', () => {
     expect(gapless(await publishedNumbers(server))).toBe(true);
   });
 
-  it('numbers simultaneous publishes of different drafts without gaps or duplicates', async () => {
-    const drafts = await Promise.all(['multi-a', 'multi-b', 'multi-c', 'multi-d', 'multi-e'].map((key) => editedDraft(server, key)));
+  it('lets one of several drafts copied from the same version publish at once; the rest are stale until rebased, and then every change lands, numbered without gaps', async () => {
+    const keys = ['multi-a', 'multi-b', 'multi-c', 'multi-d', 'multi-e'];
+    const drafts = await Promise.all(keys.map((key) => editedDraft(server, key)));
     const before = await publishedNumbers(server);
     const results = await Promise.all(
       drafts.map((draft) => server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'parallel' }, server.keys.publisher)),
     );
-    for (const result of results) expect(result.errors).toBeUndefined();
-    const assigned = results.map((result) => result.data.publishDraft.number).sort((a: number, b: number) => a - b);
-    expect(assigned).toEqual(drafts.map((_, i) => before.length + 1 + i));
-    expect(gapless(await publishedNumbers(server))).toBe(true);
+    const winners = results.filter((result) => !result.errors);
+    expect(winners).toHaveLength(1);
+    for (const loser of results.filter((result) => result.errors)) {
+      expect(loser.errors![0].extensions?.code).toBe('CONFLICT');
+      expect(loser.errors![0].message).toMatch(/is based on version \d+, but the latest published version of "ccc-access" is \d+/);
+    }
+    for (const [index, draft] of drafts.entries()) {
+      if (!results[index].errors) continue;
+      const rebased = await server.gql(REBASE, { id: draft.id, rev: draft.revision }, server.keys.editor);
+      expect(rebased.data.rebaseDraft.conflicts).toEqual([]);
+      const published = await server.gql(PUBLISH, { id: draft.id, rev: rebased.data.rebaseDraft.draft.revision, changelog: 'rebased' }, server.keys.publisher);
+      expect(published.errors).toBeUndefined();
+    }
+    const numbers = await publishedNumbers(server);
+    expect(numbers.slice(before.length)).toEqual(drafts.map((_, i) => before.length + 1 + i));
+    expect(gapless(numbers)).toBe(true);
+    const latest = await server.gql('{ ruleset(key: "ccc-access") { currentVersion { businessRules { key } } } }');
+    const ruleKeys = latest.data.ruleset.currentVersion.businessRules.map((rule: { key: string }) => rule.key);
+    for (const key of keys) expect(ruleKeys).toContain(key);
   });
+
 
   it('tells other processes through ccc_policy_versions when a version is published', async () => {
     const listener = new Client({ connectionString: server.databaseUrl });
@@ -120,14 +139,13 @@ describe('two server processes publishing at once', () => {
     expect(attempts.filter((response) => !response.errors)).toHaveLength(1);
     for (const loser of attempts.filter((response) => response.errors)) expect(loser.errors![0].extensions?.code).toBe('CONFLICT');
 
-    const drafts = await Promise.all(['proc-a', 'proc-b', 'proc-c', 'proc-d'].map((key) => editedDraft(first, key)));
-    const results = await Promise.all(
-      drafts.map((d, i) => {
-        const server = i % 2 === 0 ? first : second;
-        return server.gql(PUBLISH, { id: d.id, rev: d.revision, changelog: 'two processes' }, server.keys.publisher);
-      }),
-    );
-    for (const result of results) expect(result.errors).toBeUndefined();
+    // Drafts made one after another, each from the version the previous one published: never stale.
+    for (const [i, key] of ['proc-a', 'proc-b', 'proc-c', 'proc-d'].entries()) {
+      const server = i % 2 === 0 ? first : second;
+      const d = await editedDraft(server, key);
+      const result = await server.gql(PUBLISH, { id: d.id, rev: d.revision, changelog: 'two processes' }, server.keys.publisher);
+      expect(result.errors).toBeUndefined();
+    }
     const numbers = await publishedNumbers(first);
     expect(numbers).toEqual(numbers.map((_, i) => i + 1));
     expect(numbers).toHaveLength(6);

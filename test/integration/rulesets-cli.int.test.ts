@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { CliIo, runRulesetsCli } from '../../src/cli/rulesets';
+import { contentHash, orderContent } from '../../src/rulesets/content-hash';
+import { readRulesetDir } from '../../src/rulesets/ruleset-files';
+import { seedRulesetDir } from '../../src/rulesets/seed';
 import { businessRule, openDraft, PUBLISH, upsertRule } from '../helpers/authoring';
 import { startTestServer, TestServer } from '../helpers/test-server';
 
@@ -95,7 +98,7 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     const expected = `~ [BUSINESS_RULE ${target.key}] ${target.industry}/${target.scenario}: keywords +新增词 -${YAML.parse(fs.readFileSync(path.join(dir('v1'), 'business-rules.yaml'), 'utf8'))[0].keywords[0]}`;
 
     const files = await cli('diff', dir('v1'), edited);
-    expect(files.code).toBe(0);
+    expect(files.code).toBe(1); // like diff(1): the contents differ
     expect(files.out.split('\n').slice(2)).toEqual([expected]);
 
     const against = await cli('diff', edited, '--against', 'ccc-access@1');
@@ -104,11 +107,113 @@ describe('npm run rulesets: validate, import, export, diff', () => {
 
     const same = await cli('diff', dir('v1'), '--against', 'ccc-access');
     expect(same.out).toMatch(/no differences$/);
+    expect(same.code).toBe(0);
   });
 
   it('explains usage mistakes with exit code 2', async () => {
     expect((await cli('export', 'ccc-access')).code).toBe(2);
     expect((await cli('frobnicate')).code).toBe(2);
     expect((await cli('export', 'no-such-ruleset', dir('none'))).code).toBe(1);
+  });
+
+  it('answers --help, help <command> and <command> --help with usage and an example, exit 0', async () => {
+    const overall = await cli('--help');
+    expect(overall.code).toBe(0);
+    for (const command of ['validate', 'import', 'export', 'diff']) expect(overall.out).toMatch(new RegExp(`^  ${command} `, 'm'));
+    const exportHelp = await cli('export', '--help');
+    expect(exportHelp.code).toBe(0);
+    expect(exportHelp.out).toContain('usage: npm run rulesets -- export <key> <dir> [--version N]');
+    expect(exportHelp.out).toContain('example:\n  npm run rulesets -- export ccc-access exported/ccc-access --version 1');
+    expect((await cli('help', 'diff')).out).toContain('Exit codes as diff(1)');
+  });
+
+  it('refuses unknown options, extra arguments and unknown rulesets without writing anything', async () => {
+    const target = dir('refused');
+    const unknownOption = await cli('export', 'ccc-access', target, '--form', 'x');
+    expect(unknownOption).toMatchObject({ code: 2, out: '' });
+    expect(unknownOption.err).toContain('unknown option --form for export (it takes --version)');
+    expect((await cli('validate', dir('v1'), dir('v2'))).code).toBe(2);
+    expect((await cli('export', 'ccc-access', target, '--version', 'one')).code).toBe(2);
+    const unknownRuleset = await cli('export', 'nope', target);
+    expect(unknownRuleset.code).toBe(1);
+    expect(unknownRuleset.err).toBe('no ruleset with key "nope"');
+    expect(fs.existsSync(target)).toBe(false);
+    const diffAgainstUnknown = await cli('diff', dir('v1'), '--against', 'nope');
+    expect(diffAgainstUnknown.code).toBe(2); // diff(1): 2 is trouble, 1 would mean "different"
+  });
+
+  it('reports malformed and hostile YAML as one line with file, line and column, never a stack', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['unclosed', '- key: a\n  keywords: [x, y\n', /business-rules\.yaml:\d+:\d+: /],
+      ['alias', '- key: a\n  keywords: *nowhere\n', /business-rules\.yaml:2:13: Unresolved alias/],
+      ['duplicate', '- key: a\n  key: b\n', /business-rules\.yaml:2:3: Map keys must be unique/],
+      ['bomb', ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n'), /business-rules\.yaml:\d+:\d+: Excessive alias count/],
+    ];
+    for (const [name, text, expected] of cases) {
+      const broken = dir(`yaml-${name}`);
+      fs.cpSync(dir('v1'), broken, { recursive: true });
+      fs.writeFileSync(path.join(broken, 'business-rules.yaml'), text);
+      const result = await cli('validate', broken);
+      expect(result.code).toBe(1);
+      expect(result.err.split('\n')).toHaveLength(1);
+      expect(result.err).toMatch(expected);
+      expect(result.err.startsWith(path.join(broken, 'business-rules.yaml'))).toBe(true);
+      expect(result.err).not.toMatch(/node_modules|\n\s+at /);
+    }
+    // A file that is not YAML is reported once, not again as a list of missing fields.
+    const brokenTop = dir('yaml-top');
+    fs.cpSync(dir('v1'), brokenTop, { recursive: true });
+    fs.writeFileSync(path.join(brokenTop, 'ruleset.yaml'), 'key: x\nname: [unclosed\n');
+    const top = await cli('validate', brokenTop);
+    expect(top.code).toBe(1);
+    expect(top.err).toMatch(new RegExp(`^${path.join(brokenTop, 'ruleset.yaml')}:3:1: Flow sequence in block collection`));
+    expect(top.err.split('\n')).toHaveLength(1);
+  });
+
+  it('reports every problem of every file at once, each with its path and position', async () => {
+    const broken = dir('many-problems');
+    fs.cpSync(dir('v1'), broken, { recursive: true });
+    fs.writeFileSync(path.join(broken, 'penalties.yaml'), '- { severity: SERIOUS, label: 严重违规, rank: high, actions: [], message: m }\n');
+    fs.writeFileSync(path.join(broken, 'violation-rules.yaml'), '- key: v\n  behavior: B\n  severity: SERIOUS\n  titel: typo\n');
+    const result = await cli('validate', broken);
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n').slice(1)).toEqual([
+      `  ${path.join(broken, 'violation-rules.yaml')}:4:3: [0] (v).titel: unknown field (expected key, behavior, title, severity, condition, source, note)`,
+      `  ${path.join(broken, 'violation-rules.yaml')}:1:3: [0] (v).title: expected a string, got nothing`,
+      `  ${path.join(broken, 'penalties.yaml')}:1:43: [0] (SERIOUS).rank: expected an integer, got "high"`,
+    ]);
+    expect(result.err.split('\n')[0]).toBe('3 problems:');
+  });
+
+  it('accepts a ruleset without description and without the optional files, and exports it as it was', async () => {
+    const minimal = dir('minimal');
+    fs.mkdirSync(minimal);
+    fs.writeFileSync(path.join(minimal, 'ruleset.yaml'), 'key: minimal\nname: Minimal\nmakerChecker: false\ndefaultDecision: REVIEW\ndefaultMessage: 人工审核\n');
+    fs.writeFileSync(path.join(minimal, 'business-rules.yaml'), YAML.stringify([businessRule('finance.cards', ['信用卡'], { note: 'why this rule exists' })]));
+    expect((await cli('validate', minimal)).code).toBe(0);
+    expect((await cli('import', minimal)).code).toBe(0);
+    const ruleset = (await server.gql(`{ ruleset(key: "minimal") { description currentVersion { contentHash businessRules { note } } } }`)).data.ruleset;
+    expect(ruleset.description).toBeNull();
+    expect(ruleset.currentVersion.businessRules).toEqual([{ note: 'why this rule exists' }]);
+    expect((await cli('export', 'minimal', dir('minimal-exported'))).code).toBe(0);
+    expect(YAML.parse(fs.readFileSync(path.join(dir('minimal-exported'), 'ruleset.yaml'), 'utf8'))).not.toHaveProperty('description');
+    expect(contentHash(readRulesetDir(dir('minimal-exported')).content)).toBe(ruleset.currentVersion.contentHash);
+    expect(fs.readFileSync(path.join(dir('minimal-exported'), 'violation-rules.yaml'), 'utf8')).toBe('[]\n');
+  });
+
+  it('exports the seed losslessly: its notes and sources survive, and the export equals the seed files', async () => {
+    const seedFiles = readRulesetDir(seedRulesetDir());
+    const notes = seedFiles.content.businessRules.filter((rule) => rule.note).length + seedFiles.content.violationRules.filter((rule) => rule.note).length;
+    expect(notes).toBeGreaterThan(10);
+    expect((await cli('export', 'ccc-access', '--version', '1', dir('seed-exported'))).code).toBe(0);
+    const exported = readRulesetDir(dir('seed-exported'));
+    const { content: exportedContent, ...exportedMeta } = exported;
+    const { content: seedContent, ...seedMeta } = seedFiles;
+    expect(exportedMeta).toEqual(seedMeta);
+    expect(exportedContent).toEqual(orderContent(seedContent));
+    expect((await cli('diff', seedRulesetDir(), dir('seed-exported'))).code).toBe(0);
+    const v1 = (await server.gql(`{ ruleset(key: "ccc-access") { version(number: 1) { contentHash violationRules { key note } } } }`)).data.ruleset.version;
+    expect(contentHash(exported.content)).toBe(v1.contentHash);
+    expect(v1.violationRules.find((rule: { key: string }) => rule.key === 'violation.business-mismatch-prohibited').note).toMatch(/^Rows 3 and 4 share the behaviour BUSINESS_MISMATCH/);
   });
 });

@@ -114,7 +114,7 @@ describe('the seed ruleset ccc-access', () => {
       for (const file of fs.readdirSync(SEED_DIR)) fs.copyFileSync(path.join(SEED_DIR, file), path.join(dir, file));
       fs.writeFileSync(path.join(dir, 'penalties.yaml'), '- { severity: SERIOUS, label: 严重违规, rank: high, actions: [], message: m }\n');
       expect(() => readRulesetDir(dir)).toThrow(RulesetFileError);
-      expect(() => readRulesetDir(dir)).toThrow('penalties.yaml: [0] (SERIOUS).rank: expected an integer, got "high"');
+      expect(() => readRulesetDir(dir)).toThrow(`${path.join(dir, 'penalties.yaml')}:1:43: [0] (SERIOUS).rank: expected an integer, got "high"`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -96,12 +96,12 @@ describe('validateContent', () => {
 
 describe('checkCondition', () => {
   it('accepts a boolean condition over the declared variables', () => {
-    expect(checkCondition('enterprise.status == "OFFLINE" && input.facts.x == 1', 'business')).toEqual({ ok: true });
-    expect(checkCondition('actual.prohibited && priorViolations > 2', 'violation')).toEqual({ ok: true });
+    expect(checkCondition('enterprise.status == "OFFLINE" && input.facts.x == 1', 'business')).toEqual({ ok: true, steps: expect.any(Number) });
+    expect(checkCondition('actual.prohibited && priorViolations > 2', 'violation')).toEqual({ ok: true, steps: expect.any(Number) });
   });
 
   it('reports a syntax error with its character offset', () => {
-    expect(checkCondition('1 +', 'business')).toEqual({ ok: false, message: expect.any(String), position: 3 });
+    expect(checkCondition('1 +', 'business')).toEqual({ ok: false, problem: 'invalid', message: expect.any(String), position: 3 });
   });
 
   it('reports a misspelt field as a type error at the field', () => {

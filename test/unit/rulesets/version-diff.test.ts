@@ -34,6 +34,12 @@ const content = (overrides: Partial<RulesetContent> = {}): RulesetContent => ({
 });
 
 describe('diffContent', () => {
+  it('shows a note added to a rule, and treats no note as absent', () => {
+    const noted = content({ businessRules: [rule({ note: 'fences off bank branches' })] });
+    expect(formatChanges(diffContent(content(), noted))).toContain('note added "fences off bank branches"');
+    expect(diffContent(noted, noted)).toEqual([]);
+  });
+
   it('finds no differences between equal contents, whatever the order of rules and keywords', () => {
     const reordered = content({ businessRules: [rule({ keywords: ['刷卡', '信用卡'] })] });
     expect(diffContent(content(), reordered)).toEqual([]);

@@ -10,15 +10,24 @@ const v = (number: number, effectiveFrom: number, retiredAt: number | null = nul
 });
 
 describe('the version in effect', () => {
+  // v2 was live from 200 and retired at 400; v4 is scheduled for 1000.
   const versions = [v(1, 100), v(2, 200, 400), v(3, 300), v(4, 1000)];
 
   it('is the latest effective, unretired version at that time', () => {
-    expect(versionInEffect(versions, 50)).toBeNull();
-    expect(versionInEffect(versions, 150)?.number).toBe(1);
-    expect(versionInEffect(versions, 250)?.number).toBe(2);
-    expect(versionInEffect(versions, 350)?.number).toBe(3);
-    expect(versionInEffect([v(1, 100), v(2, 200, 400)], 450)?.number).toBe(1);
-    expect(versionInEffect(versions, 2000)?.number).toBe(4);
+    expect(versionInEffect(versions, 50, 2000)).toBeNull();
+    expect(versionInEffect(versions, 150, 2000)?.number).toBe(1);
+    expect(versionInEffect(versions, 350, 2000)?.number).toBe(3);
+    expect(versionInEffect([v(1, 100), v(2, 200, 400)], 450, 450)?.number).toBe(1);
+    expect(versionInEffect(versions, 2000, 2000)?.number).toBe(4);
+  });
+
+  it('leaves a retired version out of every time, also times it was live at', () => {
+    expect(versionInEffect(versions, 250, 2000)?.number).toBe(1);
+    expect(versionInEffect([v(1, 100, 500), v(2, 200, 400)], 250, 2000)).toBeNull();
+  });
+
+  it('still sees a version whose retirement is later than the time it is asked at', () => {
+    expect(versionInEffect(versions, 250, 399)?.number).toBe(2);
   });
 
   it('knows when it may next change: a scheduled effective time or retirement', () => {
@@ -60,7 +69,7 @@ describe('evaluation input validation', () => {
     const now = new Date('2026-06-01T00:00:00Z');
     const at = (iso: string) => ({ enterpriseId: 'e1', behavior: 'BLIND_CALLING', verified: true, occurredAt: new Date(iso) });
     expect(validateViolation(at('2026-06-01T00:04:00Z'), now).occurredAt).toBe('2026-06-01T00:04:00.000Z');
-    expect(() => validateViolation(at('2026-06-02T00:00:00Z'), now)).toThrow(/input\.occurredAt must not be in the future/);
+    expect(() => validateViolation(at('2026-06-02T00:00:00Z'), now)).toThrow(/input\.occurredAt must not be more than five minutes in the future/);
     expect(() => validateViolation(at('1969-12-31T00:00:00Z'), now)).toThrow(/after 1970/);
   });
 });

@@ -8,8 +8,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * leaves it in the edit trail, and the made-up hash is caught when a process loads the
  * version (the hash is recomputed from the content).
  */
-export class PublishRequiresAuditEvent1764300006000 implements MigrationInterface {
-  name = 'PublishRequiresAuditEvent1764300006000';
+export class PublishRequiresAuditEvent1764300012000 implements MigrationInterface {
+  name = 'PublishRequiresAuditEvent1764300012000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -12,8 +12,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - The chain head only advances: a trigger checks that the new head is a logged record
  *   and that the records after the old head continue it.
  */
-export class LeastPrivilege1764300005000 implements MigrationInterface {
-  name = 'LeastPrivilege1764300005000';
+export class LeastPrivilege1764300011000 implements MigrationInterface {
+  name = 'LeastPrivilege1764300011000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -1,0 +1,49 @@
+import { UnknownSemanticsError } from '../errors';
+import { createNormalizer } from '../normalize';
+import { NORMALISATION_V1 } from './v1/normalisation';
+
+/**
+ * The engine's semantics are versioned so that a decision can be replayed years later exactly
+ * as it was made. The rule: any change that can alter an outcome (normalisation tables or
+ * code, matching, conditions, combining, escalation, messages) ships as a new semantics
+ * version, and the engine keeps every version it has shipped, selected by the version a
+ * decision records. What differs between versions lives in semantics/v<N>/; what is the same
+ * is shared until it changes (then the old behaviour is copied into the old version's folder
+ * first). test/fixtures/replay-corpus/ holds decisions logged under each version; CI replays
+ * them all and requires identical outputs.
+ */
+export interface EngineSemantics {
+  version: number;
+  /** What decisions logged under this semantics record as `engineVersion`. */
+  engineVersion: string;
+  normalizeText: (text: string) => string;
+}
+
+const SHIPPED: readonly EngineSemantics[] = [{ version: 1, engineVersion: '1.0.0', normalizeText: createNormalizer(NORMALISATION_V1) }];
+
+/** The semantics new evaluations use and new versions are published with. */
+export const ENGINE_SEMANTICS = 1;
+
+const byVersion = new Map(SHIPPED.map((semantics) => [semantics.version, semantics]));
+const byEngineVersion = new Map(SHIPPED.map((semantics) => [semantics.engineVersion, semantics]));
+
+export function semantics(version: number): EngineSemantics {
+  const found = byVersion.get(version);
+  if (found === undefined) throw new UnknownSemanticsError(`engine semantics ${version}`);
+  return found;
+}
+
+/**
+ * The semantics a logged `engineVersion` names, or null when this engine has none for it (a
+ * decision logged by a newer engine, or a value it never wrote): such a decision cannot be
+ * replayed under its own semantics.
+ */
+export function semanticsOfEngineVersion(engineVersion: string): number | null {
+  return byEngineVersion.get(engineVersion)?.version ?? null;
+}
+
+/** Logged with every decision; names ENGINE_SEMANTICS. */
+export const ENGINE_VERSION = semantics(ENGINE_SEMANTICS).engineVersion;
+
+/** Text normalisation under the current semantics. */
+export const normalizeText = semantics(ENGINE_SEMANTICS).normalizeText;
