@@ -6,6 +6,8 @@ import { DecisionLogAppendBatch1764300004000 } from './1764300004000-DecisionLog
 import { RulesetVersionEngineSemantics1764300005000 } from './1764300005000-RulesetVersionEngineSemantics';
 import { VersionRevert1764300006000 } from './1764300006000-VersionRevert';
 import { EnterpriseReinstatement1764300010000 } from './1764300010000-EnterpriseReinstatement';
+import { LeastPrivilege1764300011000 } from './1764300011000-LeastPrivilege';
+import { PublishRequiresAuditEvent1764300012000 } from './1764300012000-PublishRequiresAuditEvent';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs compiled and under ts-jest. */
 export const migrations = [
@@ -17,4 +19,6 @@ export const migrations = [
   RulesetVersionEngineSemantics1764300005000,
   VersionRevert1764300006000,
   EnterpriseReinstatement1764300010000,
+  LeastPrivilege1764300011000,
+  PublishRequiresAuditEvent1764300012000,
 ];

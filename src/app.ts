@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { DataSource } from 'typeorm';
 import { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { Config } from './config/config';
-import { Logger } from './common/logger';
+import { Logger, RepeatedErrorLog } from './common/logger';
 import { abuseProtection } from './graphql/abuse-limits';
 import { CHANNELS, NotificationListener } from './db/notification-listener';
 import { createErrorFormatter } from './graphql/format-error';
@@ -13,6 +13,8 @@ import { buildPolicySchema } from './composition/schema';
 import { createServices, resolverInstances, Services } from './composition/services';
 import { poolOf } from './db/data-source';
 import { migrationState } from './db/database';
+import { CheckpointPublisher, startCheckpointPublisher } from './decisions/checkpoint-publisher';
+import { checkpointSignerFor } from './decisions/checkpoint-signing';
 import { EVALUATION_FIELDS } from './evaluations/evaluation-fields';
 import { GraphiQLPage, renderGraphiQLPage } from './graphiql/graphiql-page';
 import { createHttpServer, PolicyHttpServer } from './http/http-server';
@@ -30,6 +32,8 @@ export interface AppOptions {
 export interface App {
   services: Services;
   http: PolicyHttpServer;
+  /** Periodic signed checkpoints (CHECKPOINT_EVERY), or null when off. */
+  checkpoints: CheckpointPublisher | null;
   listen(port: number, host: string): Promise<number>;
   /** Graceful stop: refuse new requests, finish in-flight ones, stop Apollo. The caller closes the database. */
   close(graceMs?: number): Promise<void>;
@@ -39,16 +43,31 @@ export interface App {
 export async function createApp({ config, dataSource, logger, developmentKey = null, clock = systemClock }: AppOptions): Promise<App> {
   const metrics = new PolicyMetrics(() => poolStats(dataSource));
   const notifications = new NotificationListener((dataSource.options as PostgresDataSourceOptions).url!);
-  const services = createServices(dataSource, metrics, notifications, config);
+  const services = createServices(
+    dataSource,
+    metrics,
+    notifications,
+    config,
+    (failure) => logger.error(failure, 'published version refused: its content does not match its content hash (changed outside the publish path)'),
+    checkpointSignerFor(config),
+  );
   notifications.on('notification', (channel, payload) => {
     if (channel === CHANNELS.apiKeys) services.apiKeys.forget(payload);
     if (channel === CHANNELS.versions) services.versions.invalidate(payload || null);
   });
   notifications.on('connected', () => services.apiKeys.forget(null));
   notifications.on('connected', () => services.versions.invalidate(null));
-  notifications.on('error', (error) => logger.warn({ err: error }, 'notification connection lost; reconnecting'));
+  // An outage fails every request alike: each kind of error is logged once per interval, with a count.
+  const repeatedErrors = new RepeatedErrorLog(logger);
+  notifications.on('error', (error) => repeatedErrors.log('warn', { err: error }, 'notification connection lost; reconnecting'));
   await notifications.start();
   await services.logWriter.start(clock.now());
+  const checkpoints =
+    config.checkpointEvery > 0
+      ? startCheckpointPublisher(config.checkpointEvery, config.checkpointOut, () => services.decisionLog.signedHead(clock.now()), (error) =>
+          repeatedErrors.log('warn', { err: error }, 'signed checkpoint not published; retrying at the next interval'),
+        )
+      : null;
   const schema = await buildPolicySchema(resolverInstances(services));
   const protection = abuseProtection({
     fields: EVALUATION_FIELDS,
@@ -67,7 +86,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({
       exposeInternals: config.nodeEnv !== 'production',
-      report: (error, formatted, requestId) => logger.error({ err: error, path: formatted.path, requestId }, 'unexpected error'),
+      report: (error, formatted, requestId) => repeatedErrors.log('error', { err: error, path: formatted.path, requestId }, 'unexpected error'),
     }),
   });
   await apollo.start();
@@ -87,7 +106,13 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
         const migrated = applied >= expected;
         // Not listening only makes version and key caches stay off (every request reads the database): reported, not fatal.
         const listener = notifications.listening ? 'listening' : 'reconnecting';
-        return { ready: migrated, checks: { database: 'ok', migrations: migrated ? 'applied' : `${applied}/${expected} applied`, notifications: listener } };
+        // Reported, not fatal: the other versions are sound and keep being served; alert on it.
+        const refused = services.versions.integrityFailures();
+        const versionIntegrity = refused.length === 0 ? 'ok' : `refused: ${refused.map((failure) => `${failure.rulesetKey} v${failure.number}`).join(', ')}`;
+        return {
+          ready: migrated,
+          checks: { database: 'ok', migrations: migrated ? 'applied' : `${applied}/${expected} applied`, notifications: listener, versionIntegrity },
+        };
       } catch (error) {
         return { ready: false, checks: { database: `unreachable: ${(error as Error).message}` } };
       }
@@ -97,6 +122,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
   return {
     services,
     http,
+    checkpoints,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.server.once('error', reject);
@@ -106,6 +132,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
         });
       }),
     async close(graceMs = 10_000) {
+      checkpoints?.stop();
       await http.drain(graceMs);
       await apollo.stop();
       // Every queued decision is written before the caller closes the database.

@@ -34,6 +34,24 @@ export function generateApiKeySecret(): string {
  */
 export const RESERVED_KEY_NAMES: readonly string[] = ['system', 'anonymous'];
 
+/** Invisible and format characters (zero-width spaces and joiners, bidi controls, soft hyphens...) and controls. */
+const INVISIBLE = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+
+/**
+ * Cyrillic and Greek letters drawn like Latin ones: after NFKC (which folds full-width and
+ * compatibility forms) these are what still make a look-alike of a reserved name.
+ */
+const LATIN_LOOKALIKES: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
+  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ү: 'y',
+  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', μ: 'u', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', γ: 'y',
+};
+
+/** What a name looks like, for comparing with the reserved names: NFKC, lower case, look-alikes folded to Latin. */
+export function keyNameSkeleton(name: string): string {
+  return [...name.normalize('NFKC').toLowerCase()].map((char) => LATIN_LOOKALIKES[char] ?? char).join('');
+}
+
 export class ApiKeyService {
   /** Active keys by hash. Only used while `cacheEnabled()`: revocations reach it by NOTIFY. */
   private readonly cache = new Map<string, Caller>();
@@ -82,9 +100,11 @@ export class ApiKeyService {
   }
 
   async create(context: RequestContext, name: string, roles: string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
-    const trimmed = name.trim();
+    // Stored in NFKC form: one name, one spelling, whatever the keyboard produced.
+    const trimmed = name.normalize('NFKC').trim();
     if (!trimmed || trimmed.length > 100) throw new BadInputError('name must be 1 to 100 characters');
-    if (RESERVED_KEY_NAMES.includes(trimmed.toLowerCase())) {
+    if (INVISIBLE.test(trimmed)) throw new BadInputError('name must not contain invisible or format characters (zero-width, bidi controls, control characters)');
+    if (RESERVED_KEY_NAMES.includes(keyNameSkeleton(trimmed))) {
       throw new BadInputError(`"${trimmed}" is reserved for the service itself (reserved: ${RESERVED_KEY_NAMES.join(', ')}); name the key after its holder`);
     }
     if (roles.length === 0) throw new BadInputError(`roles must name at least one of ${ROLES.join(', ')}`);

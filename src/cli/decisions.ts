@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
@@ -9,7 +10,9 @@ import { loadConfig } from '../config/config';
 import { openPolicyDatabase } from '../composition/data-source';
 import { createAuthoringServices, createLogReaders } from '../composition/services';
 import { systemContext } from '../common/request-context';
-import { ExportHeader, ExportVerifier } from '../decisions/decision-export';
+import { CheckpointSigner, checkpointSignerFor, SignedCheckpoint } from '../decisions/checkpoint-signing';
+import { ExportHeader, ExportStub, ExportVerifier } from '../decisions/decision-export';
+import { ChainedDecision } from '../decisions/decision-record';
 import * as store from '../decisions/decision-log.store';
 import { commandHelp, EXIT, parseCommandLine, ProgramSpec, programHelp, UsageError, usageErrorText } from './args';
 import { CliFailure, failureText, runAsMain } from './cli-main';
@@ -22,7 +25,7 @@ export const DECISIONS_CLI: ProgramSpec = {
     {
       name: 'export',
       synopsis: '[--from ISO] [--to ISO] [--ruleset KEY] [--out FILE]',
-      summary: 'write the log (oldest first) as NDJSON: a header line, then one decision per line',
+      summary: 'write the log (oldest first) as NDJSON: a header line, one line per position (the filter\'s records in full, others as stubs), then a signed checkpoint',
       options: {
         from: 'first instant to include (ISO 8601, inclusive)',
         to: 'instant to stop before (ISO 8601, exclusive)',
@@ -34,10 +37,13 @@ export const DECISIONS_CLI: ProgramSpec = {
     },
     {
       name: 'verify',
-      synopsis: '<file>',
-      summary: "check an exported file's hash chain offline, without the database",
-      options: {},
-      example: 'decisions.ndjson',
+      synopsis: '<file> [--public-key PEM] [--checkpoint FILE]',
+      summary: "check an exported file offline: every record, no position missing, and the signed checkpoint at its end",
+      options: {
+        'public-key': 'the service\'s public key (PEM) you trust: the export\'s checkpoint must be signed by it',
+        checkpoint: 'a signed checkpoint kept earlier (JSON): it must fall inside the export and match it',
+      },
+      example: 'decisions.ndjson --public-key ccc-policy-checkpoints.pem --checkpoint kept.json',
       details: 'Exit 0 when every record and link checks out, 1 when the file is broken (the first broken line is named), 2 for usage errors.',
     },
     {
@@ -66,6 +72,8 @@ export interface DecisionsCliIo {
   stdout: Writable & { isTTY?: boolean };
   stderr: { isTTY?: boolean } & Writable;
   openDatabase(): Promise<{ dataSource: DataSource; close(): Promise<void> }>;
+  /** Signs the export's closing checkpoint (CHECKPOINT_SIGNING_KEY, or the development key under DATA_DIR). */
+  signer(): CheckpointSigner;
 }
 
 const CHUNK = 2000;
@@ -81,7 +89,11 @@ async function write(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
-/** Streams the log in seq order (keyset-paginated chunks), one JSON record per line, after a header line. */
+/**
+ * Streams every position of the log the filter spans, in seq order (keyset-paginated
+ * chunks), one JSON line each after a header: the selected records in full, the others as
+ * stubs; then the chain's signed checkpoint at the last position (see ExportHeader).
+ */
 async function exportLog(io: DecisionsCliIo, positional: string[], options: Map<string, string>): Promise<number> {
   if (positional.length > 0) throw new UsageError(`export takes no arguments besides options, got "${positional[0]}"`, 'export');
   const from = parseTime('from', options.get('from'));
@@ -99,26 +111,41 @@ async function exportLog(io: DecisionsCliIo, positional: string[], options: Map<
     }
     const target: Writable = outPath ? fs.createWriteStream(outPath) : io.stdout;
     const db = database.dataSource.manager;
-    const { count: total, lastSeq: last } = await store.rangeSummary(db, { rulesetKey, from, to });
+    const { count: total, firstSeq, lastSeq } = await store.rangeSummary(db, { rulesetKey, from, to });
+    const afterSeq = total === 0 ? lastSeq : firstSeq - 1;
+    const anchorHash = afterSeq === 0 ? null : ((await store.recordAt(db, String(afterSeq)))?.hash ?? null);
     const header: ExportHeader = {
       type: 'ccc-policy-decision-log-export',
-      version: 1,
+      version: 2,
       exportedAt: new Date().toISOString(),
       from: from?.toISOString() ?? null,
       to: to?.toISOString() ?? null,
       rulesetKey,
       count: total,
+      afterSeq,
+      anchorHash,
+      lastSeq,
     };
     await write(target, `${JSON.stringify(header)}\n`);
     progress = startProgress(io.stderr, 'export', total, 'decisions');
+    const selected = (record: ChainedDecision) =>
+      (rulesetKey === null || record.rulesetKey === rulesetKey) &&
+      (from === null || Date.parse(record.createdAt) >= from.getTime()) &&
+      (to === null || Date.parse(record.createdAt) < to.getTime());
     let written = 0;
-    for await (const records of store.walkLog(db, { afterSeq: 0, lastSeq: last, rulesetKey, from, to }, CHUNK)) {
+    let last: ChainedDecision | null = null;
+    for await (const records of store.walkLog(db, { afterSeq, lastSeq }, CHUNK)) {
       let text = '';
-      for (const record of records) text += `${JSON.stringify(record)}\n`;
+      for (const record of records) {
+        const stub: ExportStub = { stub: true, seq: record.seq, recordHash: record.recordHash };
+        text += `${JSON.stringify(selected(record) ? record : stub)}\n`;
+        if (selected(record)) written += 1;
+      }
       await write(target, text);
-      written += records.length;
+      last = records[records.length - 1];
       progress.update(written);
     }
+    if (last) await write(target, `${JSON.stringify(io.signer().sign({ sequence: String(last.seq), hash: last.hash }, new Date()))}\n`);
     progress.stop();
     if (outPath) {
       target.end();
@@ -132,11 +159,15 @@ async function exportLog(io: DecisionsCliIo, positional: string[], options: Map<
   }
 }
 
-async function verifyFile(io: DecisionsCliIo, positional: string[]): Promise<number> {
+async function verifyFile(io: DecisionsCliIo, positional: string[], options: Map<string, string>): Promise<number> {
   if (positional.length !== 1) throw new UsageError('verify takes one file', 'verify');
   const [file] = positional;
   if (!fs.existsSync(file)) throw new CliFailure(`${file}: no such file`);
-  const verifier = new ExportVerifier();
+  const keyFile = options.get('public-key');
+  const keptFile = options.get('checkpoint');
+  const trusted = keyFile ? createPublicKey(fs.readFileSync(keyFile)) : null;
+  const kept = keptFile ? (JSON.parse(fs.readFileSync(keptFile, 'utf8')) as SignedCheckpoint) : null;
+  const verifier = new ExportVerifier(trusted, kept);
   const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
   let progress: ReturnType<typeof startProgress> | null = null;
   for await (const line of lines) {
@@ -149,11 +180,13 @@ async function verifyFile(io: DecisionsCliIo, positional: string[]): Promise<num
   progress?.stop();
   const result = verifier.finish();
   if (result.valid) {
-    io.out(`valid: ${result.checked} decisions checked`);
+    const by = result.signedBy ? `; signed by key ${result.signedBy}${trusted ? ' (the trusted key)' : ' (compare with the key you trust, or pass --public-key)'}` : '';
+    io.out(`valid: ${result.checked} decisions checked${kept ? `, kept checkpoint at ${kept.sequence} matched` : ''}${by}`);
     return EXIT.ok;
   }
   const broken = result.firstBroken!;
-  io.out(`broken: line ${broken.line}${broken.id ? `, decision ${broken.id} (seq ${broken.seq})` : ''}: ${broken.reason}; ${result.checked} checked`);
+  const where = broken.id ? `, decision ${broken.id} (seq ${broken.seq})` : broken.seq !== null ? `, seq ${broken.seq}` : '';
+  io.out(`broken: line ${broken.line}${where}: ${broken.reason}${broken.detail ? ` (${broken.detail})` : ''}; ${result.checked} checked`);
   return EXIT.negative;
 }
 
@@ -174,7 +207,7 @@ async function impact(io: DecisionsCliIo, positional: string[], options: Map<str
   // Set inside the progress callback, which control-flow analysis does not follow.
   let progress = null as ReturnType<typeof startProgress> | null;
   try {
-    const { replay } = createLogReaders(database.dataSource);
+    const { replay } = createLogReaders(database.dataSource, io.signer(), loadConfig().impactMinDecisions);
     const context = systemContext(`cli:${os.userInfo().username}`);
     const report = await replay.impactAnalysis(context, { rulesetKey, candidateDraftId: draftId, candidateVersion: version, from, to, sampleSize: 0 }, (evaluated, total) => {
       progress ??= startProgress(io.stderr, 'impact', total, 'decisions');
@@ -199,7 +232,7 @@ export async function runDecisionsCli(argv: string[], io: DecisionsCliIo): Promi
     }
     if (parsed.command.name === 'export') return await exportLog(io, parsed.positional, parsed.options);
     if (parsed.command.name === 'impact') return await impact(io, parsed.positional, parsed.options);
-    return await verifyFile(io, parsed.positional);
+    return await verifyFile(io, parsed.positional, parsed.options);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(usageErrorText(DECISIONS_CLI, error));
@@ -220,6 +253,7 @@ if (require.main === module) {
       stdout: process.stdout,
       stderr: process.stderr,
       openDatabase: () => openPolicyDatabase(loadConfig(), () => undefined),
+      signer: () => checkpointSignerFor(loadConfig()),
     }),
   );
 }

@@ -51,6 +51,22 @@ export class ValidationFailedError extends DomainError {
   }
 }
 
+/**
+ * A published version whose content no longer hashes to its recorded content hash: it was
+ * changed outside the publish path, so it is not served (issue 13, item 4).
+ */
+export class VersionIntegrityError extends DomainError {
+  readonly code = 'INTERNAL_SERVER_ERROR';
+  constructor(rulesetKey: string, number: number, versionId: string) {
+    super(`version ${number} of "${rulesetKey}" failed its integrity check (its content does not match its content hash) and is not served; an operator must investigate`, {
+      reason: 'VERSION_INTEGRITY',
+      rulesetKey,
+      version: number,
+      versionId,
+    });
+  }
+}
+
 /** The database cannot be reached right now: a clear, retryable failure rather than a crash. */
 export class ServiceUnavailableError extends DomainError {
   readonly code = 'INTERNAL_SERVER_ERROR';

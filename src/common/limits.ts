@@ -37,3 +37,6 @@ export const MAX_IMPACT_SAMPLES = 200;
 
 /** Active API keys a process keeps in memory. */
 export const MAX_CACHED_KEYS = 10_000;
+
+/** The largest position the decision log can have (PostgreSQL bigint); a checkpoint beyond it names nothing. */
+export const MAX_LOG_SEQUENCE = 9223372036854775807n;

@@ -22,7 +22,8 @@ import { AuthoringService } from '../rulesets/authoring.service';
 import { PublishingService } from '../rulesets/publishing.service';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import { RulesetService } from '../rulesets/ruleset.service';
-import { VersionCatalogue } from '../rulesets/version-catalogue';
+import { IntegrityFailure, VersionCatalogue } from '../rulesets/version-catalogue';
+import { CheckpointSigner } from '../decisions/checkpoint-signing';
 
 /** A resolver class, as type-graphql's container is asked for it. */
 export type ResolverClass = abstract new (...args: never[]) => object;
@@ -48,6 +49,8 @@ export interface Services {
 export interface DecisionLogOptions {
   logBatchWindowMs: number;
   logBatchMaxSize: number;
+  /** Block size of the impact analyses of roles that may not read the log. */
+  impactMinDecisions: number;
 }
 
 /** Services that need no listener or metrics: the CLIs and start-up work (seed import, keys). */
@@ -65,13 +68,15 @@ export function createServices(
   dataSource: DataSource,
   metrics: PolicyMetrics,
   notifications: NotificationListener,
-  logOptions: DecisionLogOptions = { logBatchWindowMs: 2, logBatchMaxSize: 500 },
+  logOptions: DecisionLogOptions = { logBatchWindowMs: 2, logBatchMaxSize: 500, impactMinDecisions: 100 },
+  reportIntegrityFailure: (failure: IntegrityFailure) => void,
+  signer: CheckpointSigner,
 ): Services {
   const pool = poolOf(dataSource);
   const authoring = createAuthoringServices(dataSource, () => notifications.listening);
-  const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics);
+  const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics, reportIntegrityFailure);
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
-  const decisionLog = new DecisionLogService(dataSource);
+  const decisionLog = new DecisionLogService(dataSource, signer);
   const enterprises = new EnterpriseStore(pool);
   return {
     ...authoring,
@@ -81,14 +86,14 @@ export function createServices(
     enterprises,
     enterpriseChanges: new EnterpriseService(dataSource, enterprises, authoring.audit),
     evaluations: new EvaluationService(dataSource, versions, authoring.rulesets, enterprises, logWriter, metrics),
-    replay: new ReplayService(dataSource, decisionLog, versions),
+    replay: new ReplayService(dataSource, decisionLog, versions, logOptions.impactMinDecisions),
   };
 }
 
 /** What a CLI needs to replay the log: nothing is cached across processes (no listener). */
-export function createLogReaders(dataSource: DataSource): Pick<Services, 'decisionLog' | 'replay'> {
-  const decisionLog = new DecisionLogService(dataSource);
-  return { decisionLog, replay: new ReplayService(dataSource, decisionLog, new VersionCatalogue(dataSource, () => false)) };
+export function createLogReaders(dataSource: DataSource, signer: CheckpointSigner, impactMinDecisions: number): Pick<Services, 'decisionLog' | 'replay'> {
+  const decisionLog = new DecisionLogService(dataSource, signer);
+  return { decisionLog, replay: new ReplayService(dataSource, decisionLog, new VersionCatalogue(dataSource, () => false), impactMinDecisions) };
 }
 
 /** Each resolver class with its instance, wired to the services it needs (type-graphql's container). */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { LogLevel } from '../common/logger';
@@ -10,6 +11,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** The tables' owner, for migrations; DATABASE_URL then names the service role (docs/deployment.md). */
+  migrationDatabaseUrl: string | null;
   dataDir: string;
   adminApiKey: string | null;
   logLevel: LogLevel;
@@ -22,6 +25,14 @@ export interface Config {
   maxBodyBytes: number;
   /** Server processes (node:cluster) sharing the port; 1 runs in-process. */
   workers: number;
+  /** PEM Ed25519 private key signing log checkpoints; null: one generated under DATA_DIR (development). */
+  checkpointSigningKey: string | null;
+  /** Seconds between published signed checkpoints of the chain head; 0: none. */
+  checkpointEvery: number;
+  /** Where periodic checkpoints go (appended, one JSON line each); null: stdout. */
+  checkpointOut: string | null;
+  /** Editors and publishers analyse impact over whole blocks of this many decisions of a ruleset, never fewer. */
+  impactMinDecisions: number;
 }
 
 export class ConfigError extends Error {
@@ -56,17 +67,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     return raw as T;
   };
 
-  const databaseUrl = env.DATABASE_URL?.trim() || null;
-  if (databaseUrl) {
-    try {
-      const url = new URL(databaseUrl);
-      if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
-        problems.push(`DATABASE_URL must be a postgres:// or postgresql:// URL, got protocol "${url.protocol}"`);
+  const postgresUrl = (name: string): string | null => {
+    const raw = env[name]?.trim() || null;
+    if (raw) {
+      try {
+        const url = new URL(raw);
+        if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
+          problems.push(`${name} must be a postgres:// or postgresql:// URL, got protocol "${url.protocol}"`);
+        }
+      } catch {
+        problems.push(`${name} is not a valid URL (expected postgres://user:password@host:port/database)`);
       }
+    }
+    return raw;
+  };
+  const databaseUrl = postgresUrl('DATABASE_URL');
+  const migrationDatabaseUrl = postgresUrl('MIGRATION_DATABASE_URL');
+  // The embedded server migrates as its own superuser; a migration URL only makes sense beside DATABASE_URL.
+  if (migrationDatabaseUrl && !databaseUrl) problems.push('MIGRATION_DATABASE_URL needs DATABASE_URL (the service role\'s connection)');
+
+  const checkpointSigningKey = env.CHECKPOINT_SIGNING_KEY?.trim() || null;
+  if (checkpointSigningKey !== null) {
+    try {
+      fs.accessSync(path.resolve(cwd, checkpointSigningKey), fs.constants.R_OK);
     } catch {
-      problems.push('DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database)');
+      problems.push(`CHECKPOINT_SIGNING_KEY must name a readable PEM file (an Ed25519 private key), got "${checkpointSigningKey}"`);
     }
   }
+  const checkpointOut = env.CHECKPOINT_OUT?.trim() || null;
 
   const adminApiKey = env.ADMIN_API_KEY ?? null;
   if (adminApiKey !== null && adminApiKey.length < 16) {
@@ -77,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: integer('PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl,
+    migrationDatabaseUrl,
     dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || '.data'),
     adminApiKey: adminApiKey || null,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -85,6 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logBatchMaxSize: integer('LOG_BATCH_MAX_SIZE', 500, 1, 10000),
     maxBodyBytes: integer('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     workers: integer('WORKERS', 1, 1, 64),
+    // Below 10 a block is small enough to single out an applicant by its counts.
+    checkpointSigningKey: checkpointSigningKey && path.resolve(cwd, checkpointSigningKey),
+    checkpointEvery: integer('CHECKPOINT_EVERY', 0, 0, 7 * 24 * 3600),
+    checkpointOut: checkpointOut === null || checkpointOut === '-' ? null : path.resolve(cwd, checkpointOut),
+    impactMinDecisions: integer('IMPACT_MIN_DECISIONS', 100, 10, 1_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -3,6 +3,7 @@ import { Config } from '../config/config';
 import { buildDataSource, EntityList } from './data-source';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
 import { ensureDatabase } from './ensure-database';
+import { connectionIsPrivileged, embeddedServicePassword, enableServiceLogin } from './service-role';
 
 export const EMBEDDED_DATABASE_NAME = 'ccc_policy';
 
@@ -13,32 +14,52 @@ export interface Database {
   dataSource: DataSource;
   url: string;
   embedded: EmbeddedDatabase | null;
+  /** The role the data source connects as; privileged when it could undo the log's protections (docs/deployment.md). */
+  role: { name: string; privileged: boolean };
   close(): Promise<void>;
 }
 
-/** Connects to DATABASE_URL, or starts the embedded server, then applies pending migrations. */
+/**
+ * Connects to DATABASE_URL, or starts the embedded server, and applies pending migrations
+ * as the owner (MIGRATION_DATABASE_URL when given, else the embedded superuser, else
+ * DATABASE_URL); the service's data source connects as DATABASE_URL, or, embedded, as
+ * ccc_service (docs/deployment.md).
+ */
 export async function openDatabase(config: Config, entities: EntityList, log: (line: string) => void): Promise<Database> {
   let embedded: EmbeddedDatabase | null = null;
   let url = config.databaseUrl;
+  let migrationUrl = config.migrationDatabaseUrl ?? url;
   if (!url) {
     embedded = await startEmbeddedDatabase(config.dataDir, (line) => log(`postgres: ${line}`));
-    url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME);
+    migrationUrl = await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME);
   }
-  const dataSource = buildDataSource(url, entities);
+  let dataSource: DataSource | null = null;
   try {
+    // Two connections: migrate() holds one for its advisory lock while the migrations run on the other.
+    const owner = buildDataSource(migrationUrl!, entities, 2);
+    await owner.initialize();
+    try {
+      await migrate(owner);
+    } finally {
+      await owner.destroy();
+    }
+    if (embedded) url = await enableServiceLogin(migrationUrl!, embeddedServicePassword(config.dataDir));
+    dataSource = buildDataSource(url!, entities);
     await dataSource.initialize();
-    await migrate(dataSource);
   } catch (error) {
-    if (dataSource.isInitialized) await dataSource.destroy();
+    if (dataSource?.isInitialized) await dataSource.destroy();
     await embedded?.stop();
     throw error;
   }
+  const role = await connectionIsPrivileged(dataSource);
+  const opened = dataSource;
   return {
-    dataSource,
-    url,
+    dataSource: opened,
+    url: url!,
     embedded,
+    role: { name: role.role, privileged: role.privileged },
     async close() {
-      if (dataSource.isInitialized) await dataSource.destroy();
+      if (opened.isInitialized) await opened.destroy();
       await embedded?.stop();
     },
   };

@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { BadInputError } from '../common/errors';
-import { MAX_DECISION_PAGE } from '../common/limits';
+import { MAX_DECISION_PAGE, MAX_LOG_SEQUENCE } from '../common/limits';
+import { RequestContext } from '../common/request-context';
+import { CheckpointSigner, SignedCheckpoint } from './checkpoint-signing';
 import { ChainedDecision, ChainVerifier, DECISION_KINDS, DecisionKind } from './decision-record';
 import * as store from './decision-log.store';
 import { DecisionFilterArgs } from './decision-log.store';
@@ -21,6 +23,8 @@ export interface LogVerificationResult {
   reason: string | null;
   /** The newest record verified: kept outside the database, it lets a later verification prove that history was not rewritten. */
   checkpoint: LogCheckpoint | null;
+  /** The same checkpoint signed with the service's key (CHECKPOINT_SIGNING_KEY). */
+  signedCheckpoint: SignedCheckpoint | null;
 }
 
 /** A position in the chain and its hash, which commits to every record up to it. */
@@ -36,7 +40,16 @@ const VERIFY_CHUNK = 2000;
  * so concurrent appends never shift a page), and chain verification.
  */
 export class DecisionLogService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signer: CheckpointSigner,
+  ) {}
+
+  /** The chain head, signed now: what CHECKPOINT_EVERY publishes. */
+  async signedHead(at: Date): Promise<SignedCheckpoint | null> {
+    const head = await store.chainHead(this.dataSource.manager);
+    return head.hash === null ? null : this.signer.sign({ sequence: String(head.seq), hash: head.hash }, at);
+  }
 
   findDecision(id: string): Promise<ChainedDecision | null> {
     return store.findDecision(this.dataSource.manager, id);
@@ -73,13 +86,21 @@ export class DecisionLogService {
    * (and kept outside the database), also proves the record there still carries that hash: a
    * chain rewritten wholesale, head included, verifies on its own but fails the checkpoint.
    */
-  async verify(from: Date | null, to: Date | null, checkpoint: LogCheckpoint | null = null): Promise<LogVerificationResult> {
+  async verify(context: RequestContext, from: Date | null, to: Date | null, checkpoint: LogCheckpoint | null = null): Promise<LogVerificationResult> {
+    // Before any work: a sequence PostgreSQL cannot hold would fail only after the whole chain was read.
+    if (checkpoint !== null && BigInt(checkpoint.sequence) > MAX_LOG_SEQUENCE) {
+      throw new BadInputError(`checkpoint.sequence must be at most ${MAX_LOG_SEQUENCE} (a position in the log)`);
+    }
     const result = await this.verifyChain(from, to);
-    if (!result.valid || checkpoint === null) return result;
+    const signed = (verified: Omit<LogVerificationResult, 'signedCheckpoint'>): LogVerificationResult => ({
+      ...verified,
+      signedCheckpoint: verified.checkpoint ? this.signer.sign(verified.checkpoint, context.now) : null,
+    });
+    if (!result.valid || checkpoint === null) return signed(result);
     const kept = await store.recordAt(this.dataSource.manager, checkpoint.sequence);
-    if (!kept) return { ...result, valid: false, firstBrokenId: null, reason: 'checkpoint-missing', checkpoint: null };
-    if (kept.hash !== checkpoint.hash.trim().toLowerCase()) return { ...result, valid: false, firstBrokenId: kept.id, reason: 'checkpoint-mismatch', checkpoint: null };
-    return result;
+    if (!kept) return signed({ ...result, valid: false, firstBrokenId: null, reason: 'checkpoint-missing', checkpoint: null });
+    if (kept.hash !== checkpoint.hash.trim().toLowerCase()) return signed({ ...result, valid: false, firstBrokenId: kept.id, reason: 'checkpoint-mismatch', checkpoint: null });
+    return signed(result);
   }
 
   /**
@@ -87,9 +108,10 @@ export class DecisionLogService {
    * window [from, to) selects the first and last record by time; everything between them
    * is checked by position, so a record deleted or moved inside the window breaks the
    * chain at the record that follows it. The first record of a window is checked against
-   * its predecessor; when checking up to the end, the last record against the chain head.
+   * its predecessor; the last against the record after it (so deleting the window's last
+   * records is caught too), or, when there is none, against the chain head.
    */
-  private async verifyChain(from: Date | null, to: Date | null): Promise<LogVerificationResult> {
+  private async verifyChain(from: Date | null, to: Date | null): Promise<Omit<LogVerificationResult, 'signedCheckpoint'>> {
     const db = this.dataSource.manager;
     const [window, head] = await Promise.all([store.sequenceWindow(db, from, to), store.chainHead(db)]);
     if (window === null) {
@@ -106,7 +128,11 @@ export class DecisionLogService {
         return { checked: verifier.checked, valid: false, firstBrokenId: verifier.firstBroken!.id, reason: verifier.firstBroken!.reason, checkpoint: null };
       }
     }
-    if (to === null && (verifier.last.seq !== head.seq || verifier.last.hash !== head.hash)) {
+    const after = to === null ? null : await store.recordAfter(db, window.last);
+    if (after !== null && (after.seq !== verifier.last.seq + 1 || after.prevHash !== verifier.last.hash)) {
+      return { checked: verifier.checked, valid: false, firstBrokenId: after.id, reason: after.seq !== verifier.last.seq + 1 ? 'sequence' : 'prev-hash', checkpoint: null };
+    }
+    if (after === null && (verifier.last.seq !== head.seq || verifier.last.hash !== head.hash)) {
       // The newest records are gone (or the head was moved): nothing left to name but the tail.
       return { checked: verifier.checked, valid: false, firstBrokenId: null, reason: 'missing-tail', checkpoint: null };
     }

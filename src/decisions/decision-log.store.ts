@@ -109,6 +109,15 @@ export async function recordBefore(db: EntityManager, seq: number): Promise<{ se
   return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
 }
 
+/** The record just after sequence `seq`, if any: what a window's last record must continue into. */
+export async function recordAfter(db: EntityManager, seq: number): Promise<{ id: string; seq: number; prevHash: string | null } | null> {
+  const rows: { id: string; seq: string; prev_hash: string | null }[] = await db.query(
+    'SELECT id, seq::text AS seq, prev_hash FROM decision_log WHERE seq > $1 ORDER BY decision_log.seq LIMIT 1',
+    [seq],
+  );
+  return rows[0] ? { id: rows[0].id, seq: Number(rows[0].seq), prevHash: rows[0].prev_hash } : null;
+}
+
 export async function recordAt(db: EntityManager, seq: string): Promise<{ id: string; hash: string } | null> {
   const rows: { id: string; hash: string }[] = await db.query('SELECT id, hash FROM decision_log WHERE seq = $1::bigint', [seq]);
   return rows[0] ?? null;
@@ -144,12 +153,47 @@ export async function* walkLog(db: EntityManager, range: LogRange, chunk: number
   }
 }
 
-/** How many records a range holds, and the newest one's sequence (0 when none): an export's header and bound. */
-export async function rangeSummary(db: EntityManager, range: Omit<LogRange, 'afterSeq' | 'lastSeq'>): Promise<{ count: number; lastSeq: number }> {
-  const [summary]: { count: number; last: string | null }[] = await db.query(
-    `SELECT count(*)::int AS count, max(seq)::text AS last FROM decision_log
+/** How many records a range holds, and the oldest and newest one's sequence (0 when none): an export's header and bounds. */
+export async function rangeSummary(db: EntityManager, range: Omit<LogRange, 'afterSeq' | 'lastSeq'>): Promise<{ count: number; firstSeq: number; lastSeq: number }> {
+  const [summary]: { count: number; first: string | null; last: string | null }[] = await db.query(
+    `SELECT count(*)::int AS count, min(seq)::text AS first, max(seq)::text AS last FROM decision_log
      WHERE ($1::text IS NULL OR ruleset_key = $1) AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)`,
     [range.rulesetKey ?? null, range.from ?? null, range.to ?? null],
   );
-  return { count: summary.count, lastSeq: Number(summary.last ?? 0) };
+  return { count: summary.count, firstSeq: Number(summary.first ?? 0), lastSeq: Number(summary.last ?? 0) };
+}
+
+/**
+ * The whole blocks of a ruleset's records that a window [from, to) covers, as a range of
+ * sequence numbers (null when it covers none). Block i holds the ruleset's records number
+ * i·size … (i+1)·size − 1 in log order; records never move between blocks (the log only
+ * grows), so two windows differ by whole blocks, never by one record.
+ */
+export async function wholeBlocks(
+  db: EntityManager,
+  window: { rulesetKey: string; from?: Date | null; to?: Date | null; lastSeq: number },
+  size: number,
+): Promise<{ afterSeq: number; lastSeq: number } | null> {
+  const [bounds]: { before: string; through: string }[] = await db.query(
+    `WITH inside AS (
+       SELECT min(seq) AS first, max(seq) AS last FROM decision_log
+       WHERE ruleset_key = $1 AND seq <= $2 AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4))
+     SELECT (SELECT count(*) FROM decision_log WHERE ruleset_key = $1 AND seq < inside.first)::text AS before,
+            (SELECT count(*) FROM decision_log WHERE ruleset_key = $1 AND seq <= inside.last)::text AS through
+     FROM inside WHERE inside.first IS NOT NULL`,
+    [window.rulesetKey, window.lastSeq, window.from ?? null, window.to ?? null],
+  );
+  if (!bounds) return null;
+  const start = Math.ceil(Number(bounds.before) / size) * size;
+  const end = Math.floor(Number(bounds.through) / size) * size;
+  if (end - start < size) return null;
+  const seqAt = async (position: number): Promise<number> => {
+    // Ordered by the bigint column, not by its text (which would put 10 before 2).
+    const [row]: { position: string }[] = await db.query('SELECT seq::text AS position FROM decision_log WHERE ruleset_key = $1 ORDER BY seq OFFSET $2 LIMIT 1', [
+      window.rulesetKey,
+      position,
+    ]);
+    return Number(row.position);
+  };
+  return { afterSeq: (await seqAt(start)) - 1, lastSeq: await seqAt(end - 1) };
 }

@@ -50,7 +50,7 @@ export class DecisionResolver {
   @Authorized('auditor', 'editor', 'publisher')
   @Query(() => ImpactReport, {
     description:
-      'Replays the logged decisions of a ruleset in [from, to) against a candidate version or draft. Samples show auditors the logged outputs; editors and publishers see outcomes and rule keys only.',
+      'Replays the logged decisions of a ruleset in [from, to) against a candidate version or draft. Auditors: any window, with samples. Editors and publishers: counts only (no samples, no decision ids), over the whole blocks of IMPACT_MIN_DECISIONS consecutive decisions of the ruleset that the window covers, with the applicant\'s description normalised.',
   })
   impactAnalysis(
     @Arg('rulesetKey', () => ID) rulesetKey: string,
@@ -77,7 +77,8 @@ export class DecisionResolver {
       description: 'A checkpoint from an earlier verification: the record there must still carry that hash.',
     })
     checkpoint: LogCheckpointInput | null,
+    @Ctx() context: RequestContext,
   ): Promise<LogVerification> {
-    return this.decisionLog.verify(from ?? null, to ?? null, checkpoint ?? null);
+    return this.decisionLog.verify(context, from ?? null, to ?? null, checkpoint ?? null);
   }
 }

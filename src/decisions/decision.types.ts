@@ -155,6 +155,18 @@ export class TransitionCount {
   count: number;
 }
 
+@ObjectType({ description: 'How many decisions of the window a rule matched, as logged and under the candidate.' })
+export class RuleImpact {
+  @Field(() => ID)
+  ruleKey: string;
+
+  @Field(() => Int)
+  matchedBefore: number;
+
+  @Field(() => Int)
+  matchedAfter: number;
+}
+
 @ObjectType()
 export class ImpactReport {
   @Field(() => Int)
@@ -166,7 +178,10 @@ export class ImpactReport {
   @Field(() => [TransitionCount])
   transitions: TransitionCount[];
 
-  @Field(() => [ReplayResult])
+  @Field(() => [RuleImpact], { description: 'Per rule key (sorted): decisions matched as logged and under the candidate.' })
+  rules: RuleImpact[];
+
+  @Field(() => [ReplayResult], { description: 'Auditors only: changed decisions in full. Empty for roles that may not read the log.' })
   samples: ReplayResult[];
 }
 
@@ -190,6 +205,30 @@ export class LogCheckpointInput {
   hash: string;
 }
 
+@ObjectType({ description: 'A checkpoint signed with the service\'s Ed25519 key (CHECKPOINT_SIGNING_KEY): publish or keep it; `decisions verify --checkpoint` checks exports against it.' })
+export class SignedCheckpoint {
+  @Field()
+  type: 'ccc-policy-checkpoint';
+
+  @Field({ description: 'Position in the log (decimal string).' })
+  sequence: string;
+
+  @Field()
+  hash: string;
+
+  @Field()
+  signedAt: string;
+
+  @Field({ description: 'sha256 of the public key (SPKI DER), first 16 hex digits.' })
+  keyId: string;
+
+  @Field({ description: 'The public key, SPKI DER, base64 (trust a copy held elsewhere, or compare keyId).' })
+  publicKey: string;
+
+  @Field({ description: 'Ed25519 over "ccc-policy checkpoint v1\\n" + canonical JSON of { sequence, hash, signedAt }, base64.' })
+  signature: string;
+}
+
 @ObjectType()
 export class LogVerification {
   @Field(() => Int)
@@ -209,4 +248,7 @@ export class LogVerification {
     description: 'The newest record verified (when valid). Keep it outside the database: passed back as `checkpoint` later, it proves history up to it was not rewritten.',
   })
   checkpoint: LogCheckpoint | null;
+
+  @Field(() => SignedCheckpoint, { nullable: true, description: 'The checkpoint, signed: keep it as a file for `decisions verify --checkpoint`.' })
+  signedCheckpoint: SignedCheckpoint | null;
 }

@@ -12,6 +12,7 @@ import {
   evaluateNumberApplication,
   evaluateViolation,
   NumberApplicationInput,
+  normalizeText,
   semanticsOfEngineVersion,
   UnknownBehaviorError,
   ViolationInput,
@@ -38,6 +39,8 @@ export interface ImpactReportView {
   evaluated: number;
   changed: number;
   transitions: { from: string; to: string; count: number }[];
+  /** Per rule key: the decisions it matched as logged, and under the candidate. */
+  rules: { ruleKey: string; matchedBefore: number; matchedAfter: number }[];
   samples: ReplayResultView[];
 }
 
@@ -80,6 +83,8 @@ export class ReplayService {
     private readonly dataSource: DataSource,
     private readonly log: DecisionLogService,
     private readonly versions: VersionCatalogue,
+    /** Block size of the analyses of roles that may not read the log (IMPACT_MIN_DECISIONS). */
+    private readonly minDecisions: number,
   ) {}
 
   async replayDecision(context: RequestContext, id: string, againstVersion?: number | null, againstDraftId?: string | null): Promise<ReplayResultView> {
@@ -130,22 +135,45 @@ export class ReplayService {
       ? await this.versions.versionById(args.candidateDraftId!, args.rulesetKey)
       : await this.versions.resolveVersion(context, args.rulesetKey, { version: args.candidateVersion! });
 
-    // Auditors see samples in full; policy owners see outcomes and rule keys, not what applicants wrote.
-    const samplesWithLoggedContent = context.caller !== null && hasRole(context.caller.roles, ['auditor']);
-    let evaluated = 0;
-    let changed = 0;
-    const transitions = new Map<string, { from: string; to: string; count: number }>();
-    const samples: ReplayResultView[] = [];
     // The log grows while we read: stop at the newest record that existed when we started.
     const db = this.dataSource.manager;
     const head = await store.chainHead(db);
-    const range = { afterSeq: 0, lastSeq: head.seq, rulesetKey: args.rulesetKey, from: args.from, to: args.to };
+    const mayReadLog = context.caller !== null && hasRole(context.caller.roles, ['auditor']);
+    let range: store.LogRange = { afterSeq: 0, lastSeq: head.seq, rulesetKey: args.rulesetKey, from: args.from, to: args.to };
+    if (!mayReadLog) {
+      // No oracle (issue 13, item 2): a candidate is a question its author chooses, so its
+      // answers about a window of one decision would tell what that applicant wrote. Roles
+      // that may not read the log get counts over whole blocks of decisions only.
+      const blocks = await store.wholeBlocks(db, { rulesetKey: args.rulesetKey, from: args.from, to: args.to, lastSeq: head.seq }, this.minDecisions);
+      if (!blocks) {
+        throw new BadInputError(
+          `this window holds no complete block of ${this.minDecisions} consecutive decisions of "${args.rulesetKey}": roles that may not read the decision log analyse whole blocks only (widen the window)`,
+          { minimumDecisions: this.minDecisions },
+        );
+      }
+      range = { ...blocks, rulesetKey: args.rulesetKey };
+    }
+    let evaluated = 0;
+    let changed = 0;
+    const transitions = new Map<string, { from: string; to: string; count: number }>();
+    const rules = new Map<string, { ruleKey: string; matchedBefore: number; matchedAfter: number }>();
+    const countRules = (output: unknown, field: 'matchedBefore' | 'matchedAfter') => {
+      for (const ruleKey of new Set(ruleKeysOf(output))) {
+        const counts = rules.get(ruleKey) ?? { ruleKey, matchedBefore: 0, matchedAfter: 0 };
+        counts[field] += 1;
+        rules.set(ruleKey, counts);
+      }
+    };
+    const samples: ReplayResultView[] = [];
     // Counted only for a caller that shows progress: the API answers without it.
     const total = progress ? (await store.rangeSummary(db, range)).count : 0;
     for await (const records of store.walkLog(db, range, IMPACT_CHUNK)) {
       for (const record of records) {
-        const replayed = asStored(reevaluate(record.kind, candidate.compiled, record.input, record.state));
+        const input = mayReadLog ? record.input : withoutRawText(record.kind, record.input);
+        const replayed = asStored(reevaluate(record.kind, candidate.compiled, input, record.state));
         evaluated += 1;
+        countRules(record.output, 'matchedBefore');
+        countRules(replayed, 'matchedAfter');
         const from = outcomeOf(record.kind, record.output);
         const to = outcomeOf(record.kind, replayed);
         if (from === to) continue;
@@ -154,10 +182,8 @@ export class ReplayService {
         const transition = transitions.get(key) ?? { from, to, count: 0 };
         transition.count += 1;
         transitions.set(key, transition);
-        if (samples.length < sampleSize) {
-          const sample = result(record, candidate, replayed);
-          samples.push(samplesWithLoggedContent ? sample : withoutLoggedContent(record.kind, sample));
-        }
+        // Samples name decisions: only for those who may read them.
+        if (mayReadLog && samples.length < sampleSize) samples.push(result(record, candidate, replayed));
       }
       progress?.(evaluated, total);
     }
@@ -165,6 +191,7 @@ export class ReplayService {
       evaluated,
       changed,
       transitions: [...transitions.values()].sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
+      rules: [...rules.values()].sort((a, b) => (a.ruleKey < b.ruleKey ? -1 : a.ruleKey > b.ruleKey ? 1 : 0)),
       samples,
     };
   }
@@ -183,20 +210,17 @@ function result(record: ChainedDecision, candidate: ResolvedVersion, replayed: u
   };
 }
 
-/** An outcome and the rules that produced it: the part of a logged output that is the policy's, not the applicant's. */
-function policySummary(kind: DecisionKind, output: unknown): unknown {
-  const matches = ((output ?? {}) as { matches?: { ruleKey: string }[] }).matches ?? [];
-  return { outcome: outcomeOf(kind, output), ruleKeys: matches.map((match) => match.ruleKey) };
-}
+const ruleKeysOf = (output: unknown): string[] => (((output ?? {}) as { matches?: { ruleKey: string }[] }).matches ?? []).map((match) => match.ruleKey);
 
-/** A sample for a caller who may not read the log: evidence quotes the logged input, so it is left out. */
-function withoutLoggedContent(kind: DecisionKind, sample: ReplayResultView): ReplayResultView {
-  return {
-    ...sample,
-    original: policySummary(kind, sample.original),
-    replayed: policySummary(kind, sample.replayed),
-    differences: sample.differences.filter((difference) => !/^match \S+ evidence /.test(difference)),
-  };
+/**
+ * An application's input as a candidate of a role that may not read the log sees it: the
+ * description normalised (what keyword rules match), so `input.rawDescription` holds no more
+ * than `input.description` and the text as the applicant typed it is out of reach.
+ */
+function withoutRawText(kind: DecisionKind, input: unknown): unknown {
+  if (kind !== 'NUMBER_APPLICATION') return input;
+  const application = input as NumberApplicationInput;
+  return { ...application, description: normalizeText(application.description) };
 }
 
 export function replayAgainst(record: ChainedDecision, candidate: ResolvedVersion): ReplayResultView {

@@ -6,6 +6,8 @@ import { RequestContext } from '../common/request-context';
 import { tagWithRequestId } from './format-error';
 
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
+/** The one metric label of every request made without a valid key, whatever it names its operation. */
+export const UNAUTHENTICATED_LABEL = 'unauthenticated';
 
 /**
  * The metric label of an operation. Clients choose operation names, so every new one would
@@ -42,7 +44,8 @@ export function requestObserver(metrics: PolicyMetrics, logger: Logger): ApolloS
           const formatted = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           const code = formatted?.[0]?.extensions?.code ?? errors?.[0]?.extensions?.code;
           const outcome = errors?.length ? String(code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
-          const label = labelOf(operationName);
+          // Only callers with a key may spend the capped label set: anonymous clients could fill it with fresh names.
+          const label = context.caller ? labelOf(operationName) : UNAUTHENTICATED_LABEL;
           metrics.requests.inc({ operation: label, outcome });
           metrics.requestDuration.observe({ operation: label }, seconds);
           if (response.body.kind === 'single' && errors?.length) {

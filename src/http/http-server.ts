@@ -2,7 +2,7 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { uuidv7 } from 'uuidv7';
 import { DomainError, ServiceUnavailableError } from '../common/errors';
-import { Logger } from '../common/logger';
+import { Logger, RepeatedErrorLog } from '../common/logger';
 import { Caller, Clock, RequestContext } from '../common/request-context';
 import { GraphiQLPage } from '../graphiql/graphiql-page';
 
@@ -61,6 +61,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** One small router on node:http in front of Apollo: no framework on the hot path. */
 export function createHttpServer(deps: HttpDependencies): PolicyHttpServer {
+  // An outage fails every request alike: each kind of error once per interval, with a count.
+  const errors = new RepeatedErrorLog(deps.logger);
   let inFlight = 0;
   let draining = false;
   let idle: (() => void) | null = null;
@@ -106,7 +108,7 @@ export function createHttpServer(deps: HttpDependencies): PolicyHttpServer {
           sendJson(res, error.code === 'UNAUTHENTICATED' ? 401 : 503, graphQLErrorBody(error.message, error.code, error.details));
           return;
         }
-        deps.logger.error({ err: error, requestId }, 'authentication failed unexpectedly');
+        errors.log('error', { err: error, requestId }, 'authentication failed unexpectedly');
         const unavailable = new ServiceUnavailableError();
         sendJson(res, 503, graphQLErrorBody(unavailable.message, unavailable.code, unavailable.details));
         return;
@@ -205,7 +207,7 @@ export function createHttpServer(deps: HttpDependencies): PolicyHttpServer {
       if (inFlight === 0 && idle) idle();
     });
     route(req, res).catch((error) => {
-      deps.logger.error({ err: error, url: req.url }, 'request failed');
+      errors.log('error', { err: error, url: req.url }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, graphQLErrorBody('internal server error', 'INTERNAL_SERVER_ERROR'));
       else res.end();
     });

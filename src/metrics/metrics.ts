@@ -47,6 +47,13 @@ export class PolicyMetrics {
     registers: [this.registry],
   });
 
+  readonly versionIntegrityFailures = new Counter({
+    name: 'ccc_version_integrity_failures_total',
+    help: 'Published versions refused on load because their content does not hash to their recorded content hash',
+    labelNames: ['ruleset'] as const,
+    registers: [this.registry],
+  });
+
   readonly poolConnections = new Gauge({
     name: 'ccc_db_pool_connections',
     help: 'Database pool connections by state (total, idle, waiting)',

@@ -191,6 +191,17 @@ export class PublishingService {
     // A rollback says so in its changelog, whoever writes the rest of it.
     const changelog = reverting && !options.changelog.startsWith(revertNote(draft.revertsTo!)) ? `${revertNote(draft.revertsTo!)}: ${options.changelog}` : options.changelog;
     const number = await versions.nextVersionNumber(tx, draft.rulesetId);
+    // The audit event comes first: the database refuses to publish a row without this
+    // transaction's DRAFT_PUBLISHED event (same number and hash), so no other path can.
+    await this.audit.append(tx, context, {
+      type: 'DRAFT_PUBLISHED',
+      rulesetKey: draft.rulesetKey,
+      versionId: draft.id,
+      revision: draft.revision,
+      // An import's draft existed only inside this transaction: there is no reviewed draft state to record.
+      before: options.review ? { status: 'DRAFT', parentNumber: draft.parentNumber, editors: draft.editors } : null,
+      after: { status: 'PUBLISHED', number, contentHash: hash, changelog, effectiveFrom: options.effectiveFrom.toISOString() },
+    });
     const published = await versions.markPublished(tx, {
       draftId: draft.id,
       expectedRevision: draft.revision,
@@ -203,16 +214,8 @@ export class PublishingService {
       publishedAt: context.now,
       engineSemantics: ENGINE_SEMANTICS,
     });
+    // Rolling back takes the audit event with it.
     if (!published) throw new ConflictError(`draft ${draft.id} changed while publishing; reload it and retry`);
-    await this.audit.append(tx, context, {
-      type: 'DRAFT_PUBLISHED',
-      rulesetKey: draft.rulesetKey,
-      versionId: draft.id,
-      revision: draft.revision,
-      // An import's draft existed only inside this transaction: there is no reviewed draft state to record.
-      before: options.review ? { status: 'DRAFT', parentNumber: draft.parentNumber, editors: draft.editors } : null,
-      after: { status: 'PUBLISHED', number, contentHash: hash, changelog, effectiveFrom: options.effectiveFrom.toISOString() },
-    });
     await notifyVersionsChanged(tx, draft.rulesetKey);
     return (await versions.findVersionById(tx, draft.id))!;
   }

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
-import { BadInputError, NotFoundError, ValidationFailedError } from '../common/errors';
+import { BadInputError, NotFoundError, ValidationFailedError, VersionIntegrityError } from '../common/errors';
 import { compileRuleset, CompiledRuleset, ConditionError, RulesetContent } from '../engine';
 import { RequestContext } from '../common/request-context';
 import { PolicyMetrics } from '../metrics/metrics';
+import { contentHash } from './content-hash';
 import { VersionStatus } from './ruleset-version.view';
 import * as versions from './version.store';
 import { PublishedVersionMeta } from './version.store';
@@ -63,6 +64,15 @@ export function nextSwitchAfter(versions: PublishedVersionMeta[], at: number): n
   return next;
 }
 
+/** A published version refused on load: its content does not hash to the hash it was published (and is pinned) with. */
+export interface IntegrityFailure {
+  rulesetKey: string;
+  number: number;
+  versionId: string;
+  recordedHash: string;
+  contentHash: string;
+}
+
 const HASH = /^[0-9a-f]{64}$/;
 const COMPILED_CACHE_LIMIT = 64;
 
@@ -78,13 +88,20 @@ const COMPILED_CACHE_LIMIT = 64;
 export class VersionCatalogue {
   private readonly rulesets = new Map<string, RulesetVersions>();
   private readonly compiled = new Map<string, Promise<CompiledRuleset>>();
+  private readonly failures = new Map<string, IntegrityFailure>();
   private generation = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly cachingAllowed: () => boolean,
     private readonly metrics: PolicyMetrics | null = null,
+    private readonly reportIntegrityFailure: (failure: IntegrityFailure) => void = () => {},
   ) {}
+
+  /** Versions this process refused to serve because their content does not match their hash (for /readyz). */
+  integrityFailures(): IntegrityFailure[] {
+    return [...this.failures.values()];
+  }
 
   /** A publish or retirement happened (payload: ruleset key), or notifications may have been missed (null). */
   invalidate(rulesetKey: string | null): void {
@@ -210,11 +227,24 @@ export class VersionCatalogue {
     }
     this.metrics?.versionCache.inc({ cache: 'compiled', result: 'miss' });
     const loading = (async () => {
-      const content = await versions.publishedContent(this.dataSource.manager, versionId);
-      if (!content) throw new NotFoundError(`no published version with id "${versionId}"`);
-      return compileVersion(content, `version ${versionId}`);
+      const version = await versions.publishedContent(this.dataSource.manager, versionId);
+      if (!version) throw new NotFoundError(`no published version with id "${versionId}"`);
+      // The hash is what evaluations pin and the log records: content that no longer matches
+      // it was changed outside the publish path, and deciding with it would log a lie.
+      const recomputed = contentHash(version.content);
+      if (recomputed !== version.contentHash) {
+        const failure = { rulesetKey: version.rulesetKey, number: version.number, versionId, recordedHash: version.contentHash, contentHash: recomputed };
+        this.failures.set(versionId, failure);
+        this.metrics?.versionIntegrityFailures.inc({ ruleset: version.rulesetKey });
+        this.reportIntegrityFailure(failure);
+        throw new VersionIntegrityError(version.rulesetKey, version.number, versionId);
+      }
+      return compileVersion(version.content, `version ${versionId}`);
     })();
-    loading.catch(() => this.compiled.delete(versionId));
+    // A refused version stays refused (published rows never change): cached, so it is reported once, not per request.
+    loading.catch((error) => {
+      if (!(error instanceof VersionIntegrityError)) this.compiled.delete(versionId);
+    });
     if (this.compiled.size >= COMPILED_CACHE_LIMIT) this.compiled.delete(this.compiled.keys().next().value!);
     this.compiled.set(versionId, loading);
     return loading;

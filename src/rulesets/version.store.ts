@@ -267,7 +267,18 @@ export async function publishedVersionsOf(db: EntityManager, rulesetKey: string)
 }
 
 /** A published version's content, or null when the id names no published version. */
-export async function publishedContent(db: EntityManager, versionId: string): Promise<RulesetContent | null> {
-  const rows: { content: RulesetContent }[] = await db.query(`SELECT content FROM ruleset_version WHERE id = $1 AND status = 'PUBLISHED'`, [versionId]);
-  return rows[0]?.content ?? null;
+export interface PublishedContent {
+  rulesetKey: string;
+  number: number;
+  content: RulesetContent;
+  contentHash: string;
+}
+
+export async function publishedContent(db: EntityManager, versionId: string): Promise<PublishedContent | null> {
+  const rows: PublishedContent[] = await db.query(
+    `SELECT r.key AS "rulesetKey", v.number, v.content, v.content_hash AS "contentHash"
+     FROM ruleset_version v JOIN ruleset r ON r.id = v.ruleset_id WHERE v.id = $1 AND v.status = 'PUBLISHED'`,
+    [versionId],
+  );
+  return rows[0] ?? null;
 }

@@ -4,8 +4,11 @@ import path from 'node:path';
 import { createLogger } from '../../src/common/logger';
 import { createDataSource } from '../../src/composition/data-source';
 import { ensureDatabase } from '../../src/db/ensure-database';
+import { enableServiceLogin } from '../../src/db/service-role';
+import { readTestState } from '../helpers/test-state';
 import { createAuthoringServices } from '../../src/composition/services';
 import { ensureSeedRuleset } from '../../src/rulesets/seed';
+import { captureLogs } from '../helpers/log-capture';
 import { startTestServer, TestServer } from '../helpers/test-server';
 import { EmbeddedProcess, sleep, startEmbeddedProcess } from './server-process';
 
@@ -15,6 +18,7 @@ describe('PostgreSQL stopped mid-traffic', () => {
   let dir: string;
   let database: EmbeddedProcess;
   let server: TestServer;
+  const logs = captureLogs();
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-policy-outage-'));
@@ -27,7 +31,8 @@ describe('PostgreSQL stopped mid-traffic', () => {
     await dataSource.runMigrations({ transaction: 'each' });
     await ensureSeedRuleset(createAuthoringServices(dataSource), createLogger('silent'));
     await dataSource.destroy();
-    server = await startTestServer({ databaseUrl: url });
+    await enableServiceLogin(url, readTestState().servicePassword);
+    server = await startTestServer({ databaseUrl: url, logger: logs.logger });
   }, 120_000);
 
   afterAll(async () => {
@@ -108,5 +113,14 @@ describe('PostgreSQL stopped mid-traffic', () => {
     expect(verified.data.verifyDecisionLog.valid).toBe(true);
     const rows: { id: string }[] = await server.dataSource.query('SELECT id::text FROM decision_log WHERE id = ANY($1::uuid[])', [acknowledged]);
     expect(rows.length).toBe(acknowledged.length);
+
+    // The outage is in the log as a few lines (each kind of error once, then its count), not
+    // a stack trace per failed request, and no line carries what applicants wrote.
+    const failures = outcomes.filter((o) => !o.ok).length + down.length;
+    const errorLines = logs.lines.filter((line) => line.level === 50 || line.level === 40);
+    expect(failures).toBeGreaterThan(5);
+    expect(errorLines.length).toBeLessThan(failures);
+    expect(errorLines.length).toBeLessThanOrEqual(20);
+    expect(logs.raw.join('')).not.toMatch(/during \d+|down \d+/);
   });
 });

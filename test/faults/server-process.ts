@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded-database';
-import { postGraphQL, GraphQLResponse } from '../helpers/test-server';
+import { postGraphQL, GraphQLResponse, serviceUrlOf } from '../helpers/test-server';
+import { readTestState } from '../helpers/test-state';
 
 export const ADMIN_KEY = 'fault-test-admin-key-0123456789';
 
@@ -16,14 +17,19 @@ export interface ServerProcess {
   kill(): void;
 }
 
-/** Runs the built service (`node dist/src/main.js`) on a free loopback port against `databaseUrl`. */
+/**
+ * Runs the built service (`node dist/src/main.js`) on a free loopback port against
+ * `databaseUrl` (the owner's) as a deployment does: migrating as the owner, serving as ccc_service.
+ */
 export async function startServerProcess(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(__dirname, '../../dist/src/main.js')], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: serviceUrlOf(databaseUrl),
+      MIGRATION_DATABASE_URL: databaseUrl,
+      CHECKPOINT_SIGNING_KEY: readTestState().checkpointSigningKey,
       PORT: String(port),
       HOST: '127.0.0.1',
       ADMIN_API_KEY: ADMIN_KEY,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
 import { readTestState } from './test-state';
 
@@ -15,4 +16,5 @@ export default async function globalTeardown(): Promise<void> {
   const stop = (globalThis as { __cccStopDatabase?: () => Promise<void> }).__cccStopDatabase;
   if (stop) await stop();
   if (state.embeddedDir) fs.rmSync(state.embeddedDir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(state.checkpointSigningKey), { recursive: true, force: true });
 }

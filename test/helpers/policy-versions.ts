@@ -5,7 +5,8 @@ import { contentHash, orderContent } from '../../src/rulesets/content-hash';
 
 /**
  * Versions written by direct SQL, so decision-log tests do not depend on the authoring
- * API: a published version (and the notification publish sends), a draft, a retirement.
+ * API: a published version (with the DRAFT_PUBLISHED audit event the database requires,
+ * and the notification publish sends), a draft, a retirement.
  */
 export async function seedContent(dataSource: DataSource, rulesetKey = 'ccc-access'): Promise<RulesetContent> {
   const [row] = await dataSource.query(
@@ -28,6 +29,11 @@ export async function publishBySql(
     const [{ id: rulesetId }] = await manager.query('SELECT id FROM ruleset WHERE key = $1 FOR UPDATE', [rulesetKey]);
     const [{ next }] = await manager.query('SELECT coalesce(max(number), 0) + 1 AS next FROM ruleset_version WHERE ruleset_id = $1', [rulesetId]);
     const now = new Date();
+    await manager.query(
+      `INSERT INTO audit_event (id, ruleset_key, version_id, revision, type, actor, after)
+       VALUES ($1, $2, $3, 0, 'DRAFT_PUBLISHED', 'test', $4)`,
+      [uuidv7(), rulesetKey, id, { status: 'PUBLISHED', number: next, contentHash: hash }],
+    );
     await manager.query(
       `INSERT INTO ruleset_version (id, ruleset_id, status, number, revision, content, content_hash, changelog,
          effective_from, editors, created_by, created_at, published_by, published_at)

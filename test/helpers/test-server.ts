@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp, App } from '../../src/app';
 import { Role } from '../../src/common/roles';
@@ -8,6 +9,7 @@ import { systemContext } from '../../src/common/request-context';
 import { loadConfig } from '../../src/config/config';
 import { createDataSource } from '../../src/composition/data-source';
 import { ensureDatabase } from '../../src/db/ensure-database';
+import { SERVICE_ROLE, urlAs } from '../../src/db/service-role';
 import { readTestState } from './test-state';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped response JSON by default; tests read the fields they assert
@@ -19,8 +21,14 @@ export interface GraphQLResponse<T = any> {
 
 export interface TestServer {
   url: string;
+  /** The owner's (superuser's) connection to the test database: for setup and for attacks an owner could make. */
   databaseUrl: string;
+  /** The service role's connection (ccc_service), as the app uses it. */
+  serviceUrl: string;
+  /** The app's data source: connected as ccc_service. */
   dataSource: DataSource;
+  /** Runs SQL as the owner (a superuser), on a connection of its own. */
+  ownerQuery<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   app: App;
   /** An API key for each role (and admin). */
   keys: Record<Role, string>;
@@ -29,7 +37,23 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A fresh database copied from the migrated, seeded template. */
+/** `ownerUrl` as the service role, with this run's password. */
+export function serviceUrlOf(ownerUrl: string): string {
+  return urlAs(ownerUrl, SERVICE_ROLE, readTestState().servicePassword);
+}
+
+/** Runs SQL as the owner on a connection of its own. */
+export async function queryAs<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database copied from the migrated, seeded template; the URL is the owner's. */
 export async function createTestDatabase(): Promise<string> {
   const state = readTestState();
   const name = `ccc_test_${state.runId}_${randomBytes(6).toString('hex')}`;
@@ -52,11 +76,22 @@ export async function postGraphQL<T = any>(
   return { status: response.status, ...body };
 }
 
-/** Starts the real app on a free port over its own database, with one key per role. */
+/**
+ * Starts the real app on a free port over its own database (`databaseUrl`: the owner's),
+ * connected as the service role, with one key per role.
+ */
 export async function startTestServer(options: { databaseUrl?: string; env?: NodeJS.ProcessEnv; logger?: Logger } = {}): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, ...options.env });
-  const dataSource = createDataSource(databaseUrl, 10);
+  const serviceUrl = serviceUrlOf(databaseUrl);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: serviceUrl,
+    MIGRATION_DATABASE_URL: databaseUrl,
+    CHECKPOINT_SIGNING_KEY: readTestState().checkpointSigningKey,
+    ...options.env,
+  });
+  const dataSource = createDataSource(serviceUrl, 10);
   await dataSource.initialize();
   const app = await createApp({ config, dataSource, logger: options.logger ?? createLogger(config.logLevel) });
   const port = await app.listen(0, '127.0.0.1');
@@ -68,7 +103,9 @@ export async function startTestServer(options: { databaseUrl?: string; env?: Nod
   return {
     url,
     databaseUrl,
+    serviceUrl,
     dataSource,
+    ownerQuery: (sql, params) => queryAs(databaseUrl, sql, params),
     app,
     keys,
     gql: (query, variables = {}, key = keys.admin) => postGraphQL(url, query, variables, key),

@@ -4,6 +4,10 @@ export interface TestState {
   templateName: string;
   runId: string;
   embeddedDir: string | null;
+  /** ccc_service's password on this server: the app under test connects as the service role, as deployed. */
+  servicePassword: string;
+  /** This run's checkpoint signing key (PEM file), so no test writes a development key into the tree. */
+  checkpointSigningKey: string;
 }
 
 export function readTestState(): TestState {

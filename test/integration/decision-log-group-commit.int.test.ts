@@ -18,8 +18,9 @@ function record(description: string, createdAt = new Date()): DecisionContent {
   );
 }
 
+/** As the owner: the service role may not create triggers. */
 async function installFailingTrigger(server: TestServer): Promise<void> {
-  await server.dataSource.query(`
+  await server.ownerQuery(`
     CREATE FUNCTION fail_marked_decision() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF NEW.input->>'description' = 'FAIL-THE-BATCH' THEN RAISE EXCEPTION 'induced failure for the test'; END IF;

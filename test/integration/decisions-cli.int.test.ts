@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DecisionsCliIo, runDecisionsCli } from '../../src/cli/decisions';
+import { generateKeyPairSync } from 'node:crypto';
+import { CheckpointSigner, loadCheckpointSigner } from '../../src/decisions/checkpoint-signing';
 import { startTestServer, TestServer } from '../helpers/test-server';
+import { readTestState } from '../helpers/test-state';
 import { runMixedWorkload } from '../helpers/workload';
 
 describe('the decisions CLI', () => {
@@ -21,6 +24,7 @@ describe('the decisions CLI', () => {
       stdout: new PassThrough(),
       stderr: new PassThrough(),
       openDatabase: async () => ({ dataSource: server.dataSource, close: async () => undefined }),
+      signer: () => loadCheckpointSigner(readTestState().checkpointSigningKey),
     };
   });
   afterAll(async () => {
@@ -34,9 +38,11 @@ describe('the decisions CLI', () => {
     const content = fs.readFileSync(file, 'utf8').trim().split('\n');
     const [{ count }] = await server.dataSource.query('SELECT count(*)::int AS count FROM decision_log');
     expect(JSON.parse(content[0])).toMatchObject({ type: 'ccc-policy-decision-log-export', count });
-    expect(content).toHaveLength(count + 1);
+    // Header, every record, and the signed checkpoint at the last one.
+    expect(content).toHaveLength(count + 2);
+    expect(JSON.parse(content[content.length - 1])).toMatchObject({ type: 'ccc-policy-checkpoint', sequence: String(count) });
     expect(await runDecisionsCli(['verify', file], io)).toBe(0);
-    expect(lines[lines.length - 1]).toBe(`valid: ${count} decisions checked`);
+    expect(lines[lines.length - 1]).toMatch(new RegExp(`^valid: ${count} decisions checked; signed by key [0-9a-f]{16}`));
 
     const edited = JSON.parse(content[3]);
     edited.output.message = 'edited';
@@ -49,6 +55,77 @@ describe('the decisions CLI', () => {
     const dropped = path.join(dir, 'dropped.ndjson');
     fs.writeFileSync(dropped, `${content.filter((_, i) => i !== 5).join('\n')}\n`);
     expect(await runDecisionsCli(['verify', dropped], io)).toBe(1);
+  });
+
+  it('proves an export complete against the signed checkpoint: a record dropped at the end, a forged signature and a stub standing for another record are caught', async () => {
+    const file = path.join(dir, 'signed.ndjson');
+    expect(await runDecisionsCli(['export', '--out', file], io)).toBe(0);
+    const content = fs.readFileSync(file, 'utf8').trim().split('\n');
+    const publicKey = path.join(dir, 'trusted.pem');
+    fs.writeFileSync(publicKey, io.signer().publicKeyPem());
+    const verify = async (name: string, lines: string[], ...options: string[]) => {
+      const target = path.join(dir, name);
+      fs.writeFileSync(target, `${lines.join('\n')}\n`);
+      return runDecisionsCli(['verify', target, ...options], io);
+    };
+    expect(await verify('ok.ndjson', content, '--public-key', publicKey)).toBe(0);
+    expect(lines[lines.length - 1]).toContain('(the trusted key)');
+
+    // The newest record dropped, header count and lastSeq adjusted, the checkpoint kept: it no longer matches.
+    const header = JSON.parse(content[0]);
+    const shortened = [JSON.stringify({ ...header, count: header.count - 1, lastSeq: header.lastSeq - 1 }), ...content.slice(1, -2), content[content.length - 1]];
+    expect(await verify('short.ndjson', shortened)).toBe(1);
+    expect(lines[lines.length - 1]).toMatch(/checkpoint-mismatch/);
+    // ... and without the checkpoint: unsigned.
+    expect(await verify('unsigned.ndjson', shortened.slice(0, -1))).toBe(1);
+    expect(lines[lines.length - 1]).toMatch(/unsigned/);
+
+    // Re-signed by another key: refused against the trusted one.
+    const checkpoint = JSON.parse(content[content.length - 1]);
+    const other = new CheckpointSigner(generateKeyPairSync('ed25519').privateKey).sign({ sequence: checkpoint.sequence, hash: checkpoint.hash }, new Date());
+    expect(await verify('resigned.ndjson', [...content.slice(0, -1), JSON.stringify(other)], '--public-key', publicKey)).toBe(1);
+    expect(lines[lines.length - 1]).toMatch(/signature \(signed by another key\)/);
+    // A signature that does not cover the checkpoint.
+    expect(await verify('forged.ndjson', [...content.slice(0, -1), JSON.stringify({ ...checkpoint, signedAt: new Date(0).toISOString() })])).toBe(1);
+    expect(lines[lines.length - 1]).toMatch(/bad signature/);
+
+    // A record replaced by a stub that names a different record hash.
+    const middle = JSON.parse(content[3]);
+    const stubbed = [...content];
+    stubbed[3] = JSON.stringify({ stub: true, seq: middle.seq, recordHash: 'f'.repeat(64) });
+    expect(await verify('stubbed.ndjson', [JSON.stringify({ ...header, count: header.count - 1 }), ...stubbed.slice(1)])).toBe(1);
+    expect(lines[lines.length - 1]).toMatch(/prev-hash/);
+  });
+
+  it('checks an export against a signed checkpoint kept from verifyDecisionLog', async () => {
+    const { data } = await server.gql('{ verifyDecisionLog { valid signedCheckpoint { type sequence hash signedAt keyId publicKey signature } } }', {}, server.keys.auditor);
+    expect(data.verifyDecisionLog.valid).toBe(true);
+    const kept = path.join(dir, 'kept.json');
+    fs.writeFileSync(kept, JSON.stringify(data.verifyDecisionLog.signedCheckpoint));
+    const file = path.join(dir, 'later.ndjson');
+    await runMixedWorkload(server, 1);
+    expect(await runDecisionsCli(['export', '--out', file], io)).toBe(0);
+    expect(await runDecisionsCli(['verify', file, '--checkpoint', kept], io)).toBe(0);
+    expect(lines[lines.length - 1]).toContain(`kept checkpoint at ${data.verifyDecisionLog.signedCheckpoint.sequence} matched`);
+    const altered = path.join(dir, 'kept-altered.json');
+    fs.writeFileSync(altered, JSON.stringify({ ...data.verifyDecisionLog.signedCheckpoint, hash: '0'.repeat(64) }));
+    expect(await runDecisionsCli(['verify', file, '--checkpoint', altered], io)).toBe(1);
+    expect(lines[lines.length - 1]).toMatch(/bad signature/);
+  });
+
+  it('exports a filtered window with stubs for the positions it leaves out, and catches a record dropped from its middle', async () => {
+    const [{ middle }] = await server.dataSource.query(`SELECT created_at AS middle FROM decision_log ORDER BY seq OFFSET (SELECT count(*) / 2 FROM decision_log) LIMIT 1`);
+    const file = path.join(dir, 'half.ndjson');
+    expect(await runDecisionsCli(['export', '--from', new Date(middle).toISOString(), '--out', file], io)).toBe(0);
+    const content = fs.readFileSync(file, 'utf8').trim().split('\n');
+    const header = JSON.parse(content[0]);
+    expect(header.afterSeq).toBeGreaterThan(0);
+    expect(header.anchorHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await runDecisionsCli(['verify', file], io)).toBe(0);
+    const dropped = path.join(dir, 'half-dropped.ndjson');
+    fs.writeFileSync(dropped, `${[JSON.stringify({ ...header, count: header.count - 1 }), ...content.slice(1).filter((_, i) => i !== 2)].join('\n')}\n`);
+    expect(await runDecisionsCli(['verify', dropped], io)).toBe(1);
+    expect(lines[lines.length - 1]).toMatch(/sequence/);
   });
 
   it('exports a time window and a single ruleset', async () => {

@@ -1,26 +1,6 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { captureLogs } from '../helpers/log-capture';
 import { rowCounts } from '../helpers/row-counts';
 import { startTestServer, TestServer } from '../helpers/test-server';
-
-/** The fields of a pino JSON line that these tests read. */
-interface LogLine {
-  msg?: string;
-  requestId?: string;
-  err: { message: string };
-}
-
-/** Collects the app's JSON log lines. */
-function captureLogs() {
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: 'info' }, stream) };
-}
 
 const CONTRACT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'VALIDATION_FAILED', 'INTERNAL_SERVER_ERROR'];
 
@@ -33,7 +13,7 @@ describe('errors: codes, production hiding, 400s and CSRF prevention', () => {
   afterAll(() => server.close());
 
   it('in production, an unexpected (database) error is INTERNAL_SERVER_ERROR without SQL, stack or path, logged with the request id', async () => {
-    await server.dataSource.query('ALTER TABLE enterprise RENAME TO enterprise_gone');
+    await server.ownerQuery('ALTER TABLE enterprise RENAME TO enterprise_gone');
     try {
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
@@ -57,7 +37,7 @@ describe('errors: codes, production hiding, 400s and CSRF prevention', () => {
       expect(logged).toBeDefined();
       expect(logged!.err.message).toMatch(/enterprise/);
     } finally {
-      await server.dataSource.query('ALTER TABLE enterprise_gone RENAME TO enterprise');
+      await server.ownerQuery('ALTER TABLE enterprise_gone RENAME TO enterprise');
     }
   });
 

@@ -128,6 +128,21 @@ describe('the service foundation', () => {
     expect(Number(rows[0].count)).toBe(0);
   });
 
+  it('refuses look-alikes of the reserved names (NFKC, case, Cyrillic and Greek letters) and invisible characters, writing nothing', async () => {
+    const [{ count: before }] = await server.dataSource.query('SELECT count(*)::int AS count FROM api_key');
+    const lookAlikes = ['ＳＹＳＴＥＭ', 'ѕystem', 'ѕуѕтем', 'ANONYMΟUS', 'ａｎｏｎｙｍｏｕｓ'];
+    const invisible = ['system\u200b', 'sys\u200dtem', 'ops\u202e', 'soft\u00adhyphen', 'tab\u0009bed'];
+    for (const name of [...lookAlikes, ...invisible]) {
+      const response = await server.gql('mutation($n: String!) { createApiKey(name: $n, roles: ["publisher"]) { key } }', { n: name });
+      expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0].message).toMatch(lookAlikes.includes(name) ? /reserved/ : /invisible or format characters/);
+    }
+    expect((await server.dataSource.query('SELECT count(*)::int AS count FROM api_key'))[0].count).toBe(before);
+    // Names are stored in NFKC form; other scripts are welcome.
+    const created = await server.gql('mutation($n: String!) { createApiKey(name: $n, roles: ["publisher"]) { name } }', { n: 'ｏｐｓ 张三' });
+    expect(created.data.createApiKey.name).toBe('ops 张三');
+  });
+
   it('serves a self-contained GraphiQL page that references nothing on the network', async () => {
     const response = await fetch(`${server.url}/graphiql`);
     expect(response.status).toBe(200);

@@ -21,13 +21,20 @@ describe('metrics: requests by operation and outcome', () => {
     expect(text).toMatch(/ccc_graphql_requests_total\{operation="Plain",outcome="ok"\} 1/);
   });
 
-  it('keeps a bounded set of operation labels, whatever names clients send', async () => {
+  it('counts requests without a key under one label, whatever operation names they send', async () => {
+    for (let i = 0; i < 30; i++) await server.gql(`query Anon${i} { __typename }`, {}, null);
+    const text = await metricsText(server);
+    expect(text).not.toMatch(/operation="Anon\d+"/);
+    expect(text).toMatch(/ccc_graphql_requests_total\{operation="unauthenticated",outcome="ok"\} 30/);
+  });
+
+  it('keeps a bounded set of operation labels, whatever names callers with a key send', async () => {
     for (let i = 0; i < MAX_OPERATION_LABELS + 20; i++) {
-      await server.gql(`query Op${i} { __typename }`, {}, null);
+      await server.gql(`query Op${i} { __typename }`, {}, server.keys.evaluator);
     }
     const text = await metricsText(server);
     const labels = new Set([...text.matchAll(/ccc_graphql_requests_total\{operation="([^"]+)"/g)].map((match) => match[1]));
-    expect(labels.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 2);
+    expect(labels.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 3);
     expect(labels.has('other')).toBe(true);
   });
 });

@@ -8,12 +8,13 @@ describe('published versions are immutable, retirements and the edit trail appen
   });
   afterAll(() => server.close());
 
+  // As the owner, who may write the table: the triggers hold even then.
   it('refuses direct SQL UPDATE and DELETE of a published version', async () => {
     const [{ id, content_hash }] = await server.dataSource.query(`SELECT id, content_hash FROM ruleset_version WHERE status = 'PUBLISHED' LIMIT 1`);
-    await expect(server.dataSource.query(`UPDATE ruleset_version SET content = '{}'::jsonb WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
-    await expect(server.dataSource.query(`UPDATE ruleset_version SET status = 'DRAFT', number = NULL WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
-    await expect(server.dataSource.query(`DELETE FROM ruleset_version WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
-    await expect(server.dataSource.query(`TRUNCATE ruleset_version CASCADE`)).rejects.toThrow(/append-only/);
+    await expect(server.ownerQuery(`UPDATE ruleset_version SET content = '{}'::jsonb WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
+    await expect(server.ownerQuery(`UPDATE ruleset_version SET status = 'DRAFT', number = NULL WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
+    await expect(server.ownerQuery(`DELETE FROM ruleset_version WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
+    await expect(server.ownerQuery(`TRUNCATE ruleset_version CASCADE`)).rejects.toThrow(/append-only/);
     const [after] = await server.dataSource.query(`SELECT content_hash FROM ruleset_version WHERE id = $1`, [id]);
     expect(after.content_hash).toBe(content_hash);
   });
@@ -25,8 +26,8 @@ describe('published versions are immutable, retirements and the edit trail appen
 
   it('refuses UPDATE and DELETE of audit events and retirements', async () => {
     await openDraft(server);
-    await expect(server.dataSource.query(`UPDATE audit_event SET actor = 'someone else'`)).rejects.toThrow(/append-only/);
-    await expect(server.dataSource.query(`DELETE FROM audit_event`)).rejects.toThrow(/append-only/);
+    await expect(server.ownerQuery(`UPDATE audit_event SET actor = 'someone else'`)).rejects.toThrow(/append-only/);
+    await expect(server.ownerQuery(`DELETE FROM audit_event`)).rejects.toThrow(/append-only/);
   });
 
   it('retires a version: out of currentVersion, still readable by number; retiring twice is CONFLICT', async () => {

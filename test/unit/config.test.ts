@@ -33,6 +33,28 @@ describe('configuration', () => {
     expect(problems).toMatch(/ADMIN_API_KEY must be at least 16/);
   });
 
+  it('takes the owner\'s MIGRATION_DATABASE_URL only beside DATABASE_URL, and validates it', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://ccc_service@db/p', MIGRATION_DATABASE_URL: 'postgres://owner@db/p' }).migrationDatabaseUrl).toBe('postgres://owner@db/p');
+    expect(loadConfig({}).migrationDatabaseUrl).toBeNull();
+    expect(() => loadConfig({ MIGRATION_DATABASE_URL: 'postgres://owner@db/p' })).toThrow(/MIGRATION_DATABASE_URL needs DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://s@db/p', MIGRATION_DATABASE_URL: 'http://owner@db/p' })).toThrow(/MIGRATION_DATABASE_URL must be a postgres/);
+  });
+
+  it('bounds IMPACT_MIN_DECISIONS (default 100): below 10 a block could single out an applicant', () => {
+    expect(loadConfig({}).impactMinDecisions).toBe(100);
+    expect(loadConfig({ IMPACT_MIN_DECISIONS: '500' }).impactMinDecisions).toBe(500);
+    expect(() => loadConfig({ IMPACT_MIN_DECISIONS: '1' })).toThrow(/IMPACT_MIN_DECISIONS must be an integer between 10 and 1000000/);
+  });
+
+  it('checks CHECKPOINT_SIGNING_KEY names a readable file, bounds CHECKPOINT_EVERY and takes "-" as stdout', () => {
+    expect(() => loadConfig({ CHECKPOINT_SIGNING_KEY: '/nonexistent/key.pem' })).toThrow(/CHECKPOINT_SIGNING_KEY must name a readable PEM file/);
+    expect(loadConfig({ CHECKPOINT_SIGNING_KEY: __filename }).checkpointSigningKey).toBe(__filename);
+    expect(loadConfig({}).checkpointEvery).toBe(0);
+    expect(() => loadConfig({ CHECKPOINT_EVERY: '-5' })).toThrow(/CHECKPOINT_EVERY must be an integer between 0 and 604800/);
+    expect(loadConfig({ CHECKPOINT_OUT: '-' }).checkpointOut).toBeNull();
+    expect(loadConfig({ CHECKPOINT_OUT: 'cp.ndjson' }, '/srv').checkpointOut).toBe(path.resolve('/srv', 'cp.ndjson'));
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be an integer between 0 and 65535/);
   });
