@@ -15,13 +15,19 @@ export interface GraphiQLPage {
  * only ever given in local development mode.
  */
 export function renderGraphiQLPage(developmentKey: string | null): GraphiQLPage {
-  const headers = JSON.stringify({ Authorization: `Bearer ${developmentKey ?? '<your API key>'}` }, null, 2);
+  const headersWith = (key: string) => JSON.stringify({ Authorization: `Bearer ${key}` }, null, 2);
   const html = Buffer.from(
     loadRenderer()({
       title: 'ccc-policy GraphiQL',
       endpoint: '/graphql',
-      defaultTabs: exampleTabs.map((tab) => ({ ...tab, headers })),
-      defaultHeaders: headers,
+      // Without a development key, each tab asks for a key of a role that may run it, so a
+      // user knows which key to paste before the first FORBIDDEN.
+      defaultTabs: exampleTabs.map(({ query, variables, roles }) => ({
+        query,
+        variables,
+        headers: headersWith(developmentKey ?? `<your API key: ${roles.join(' or ')}>`),
+      })),
+      defaultHeaders: headersWith(developmentKey ?? '<your API key>'),
       defaultEditorToolsVisibility: 'headers',
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,
