@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { renderGraphiQL as RenderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { ROLES } from '../common/roles';
 import { exampleTabs } from './example-operations';
 
 export interface GraphiQLPage {
@@ -16,18 +17,20 @@ export interface GraphiQLPage {
  */
 export function renderGraphiQLPage(developmentKey: string | null): GraphiQLPage {
   const headersWith = (key: string) => JSON.stringify({ Authorization: `Bearer ${key}` }, null, 2);
+  // Without a development key, each tab asks for a key of a role that may run it, so a user
+  // knows which key to paste before the first FORBIDDEN.
+  const tabs = exampleTabs.map(({ query, variables, roles }) => ({
+    query,
+    variables,
+    headers: headersWith(developmentKey ?? `<your API key: ${roles.length === ROLES.length - 1 ? 'any role' : roles.join(' or ')}>`),
+  }));
   const html = Buffer.from(
     loadRenderer()({
       title: 'ccc-policy GraphiQL',
       endpoint: '/graphql',
-      // Without a development key, each tab asks for a key of a role that may run it, so a
-      // user knows which key to paste before the first FORBIDDEN.
-      defaultTabs: exampleTabs.map(({ query, variables, roles }) => ({
-        query,
-        variables,
-        headers: headersWith(developmentKey ?? `<your API key: ${roles.join(' or ')}>`),
-      })),
-      defaultHeaders: headersWith(developmentKey ?? '<your API key>'),
+      defaultTabs: tabs,
+      // GraphiQL shows these in the first tab's headers editor until another tab is opened.
+      defaultHeaders: tabs[0].headers,
       defaultEditorToolsVisibility: 'headers',
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,

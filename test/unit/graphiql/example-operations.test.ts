@@ -156,5 +156,6 @@ describe('the GraphiQL page', () => {
     expect(html.includes('dev-key-123')).toBe(false);
     expect(html.includes(headers('<your API key: publisher>'))).toBe(true);
     expect(html.includes(headers('<your API key: editor or publisher>'))).toBe(true);
+    expect(html.includes(headers('<your API key: any role>'))).toBe(true);
   });
 });
