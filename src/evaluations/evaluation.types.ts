@@ -96,20 +96,31 @@ abstract class LoggedEvaluation extends LoggedVersionFields {
   evaluatedAt: Date;
 }
 
-@ObjectType()
-export class NumberApplicationEvaluation extends LoggedEvaluation {
-  @Field(() => DecisionEnum)
-  decision: Decision;
+/** Adds what an application's answer says, the decision and the rules behind it, to a class of answer (type-graphql mixin). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript's mixin pattern requires a constructor taking any[]
+type AnswerClass = abstract new (...args: any[]) => object;
 
-  @Field()
-  message: string;
+function WithApplicationDecision<Base extends AnswerClass>(base: Base) {
+  @ObjectType()
+  abstract class ApplicationDecision extends base {
+    @Field(() => DecisionEnum)
+    decision: Decision;
 
-  @Field(() => [RuleMatch])
-  matches: RuleMatch[];
+    @Field()
+    message: string;
+
+    @Field(() => [RuleMatch])
+    matches: RuleMatch[];
+  }
+  return ApplicationDecision;
 }
 
-@ObjectType({ description: 'A draft\'s decision for an application, for trying the draft: nothing is logged, so there is no decisionId.' })
-export class DraftEvaluation {
+@ObjectType()
+export class NumberApplicationEvaluation extends WithApplicationDecision(LoggedEvaluation) {}
+
+/** What names the draft a playground answer came from. */
+@ObjectType()
+abstract class DraftReference {
   @Field({ description: 'Always true: this decision was made by a draft and is not in the decision log.' })
   draft: boolean;
 
@@ -124,16 +135,10 @@ export class DraftEvaluation {
 
   @Field({ description: 'Content hash of the draft as it decided.' })
   contentHash: string;
-
-  @Field(() => DecisionEnum)
-  decision: Decision;
-
-  @Field()
-  message: string;
-
-  @Field(() => [RuleMatch])
-  matches: RuleMatch[];
 }
+
+@ObjectType({ description: "A draft's decision for an application, for trying the draft: nothing is logged, so there is no decisionId." })
+export class DraftEvaluation extends WithApplicationDecision(DraftReference) {}
 
 @ObjectType()
 export class ViolationEvaluation extends LoggedEvaluation {

@@ -4,7 +4,6 @@ import YAML from 'yaml';
 import {
   DECISIONS,
   type BusinessRuleContent,
-  type Decision,
   type EscalationContent,
   type PenaltyActionContent,
   type PenaltyMappingContent,

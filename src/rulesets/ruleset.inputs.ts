@@ -16,12 +16,26 @@ export const RULE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const { text: TEXT, short: SHORT, keywords: MAX_KEYWORDS } = RULE_LIMITS;
 
-@InputType({ description: 'A business rule to add, or to replace the one with the same key.' })
-export class BusinessRuleInput {
+/** What every rule input has: its key, where in the policy it comes from, and why it is as it is. */
+@InputType()
+abstract class RuleInputBase {
   @Field(() => ID)
   @Matches(RULE_KEY, { message: 'key must be letters, digits, dots, dashes or underscores (at most 100)' })
   key: string;
 
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(TEXT)
+  source?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; omit for none.' })
+  @IsOptional()
+  @MaxLength(TEXT)
+  note?: string | null;
+}
+
+@InputType({ description: 'A business rule to add, or to replace the one with the same key.' })
+export class BusinessRuleInput extends RuleInputBase {
   @Field({ description: '行业大类' })
   @MinLength(1)
   @MaxLength(SHORT)
@@ -55,24 +69,10 @@ export class BusinessRuleInput {
   @MinLength(1)
   @MaxLength(TEXT)
   message: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(TEXT)
-  source?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; omit for none.' })
-  @IsOptional()
-  @MaxLength(TEXT)
-  note?: string | null;
 }
 
 @InputType({ description: 'A violation rule to add, or to replace the one with the same key.' })
-export class ViolationRuleInput {
-  @Field(() => ID)
-  @Matches(RULE_KEY, { message: 'key must be letters, digits, dots, dashes or underscores (at most 100)' })
-  key: string;
-
+export class ViolationRuleInput extends RuleInputBase {
   @Field({ description: 'Behaviour code, e.g. FRAUD_COMPLAINT.' })
   @Matches(CODE, { message: 'behavior must be an upper-case code such as FRAUD_COMPLAINT' })
   behavior: string;
@@ -90,16 +90,6 @@ export class ViolationRuleInput {
   @IsOptional()
   @MaxLength(TEXT)
   condition?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(TEXT)
-  source?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Why the rule is as it is; omit for none.' })
-  @IsOptional()
-  @MaxLength(TEXT)
-  note?: string | null;
 }
 
 @InputType()

@@ -76,8 +76,8 @@ describe('the decisions CLI', () => {
   it('answers --help and per-command help with an example', async () => {
     const overall = await run(['--help']);
     expect(overall.code).toBe(0);
-    expect(overall.out).toMatch(/^  export /m);
-    expect(overall.out).toMatch(/^  verify /m);
+    expect(overall.out).toMatch(/^ {2}export /m);
+    expect(overall.out).toMatch(/^ {2}verify /m);
     const exportHelp = await run(['export', '--help']);
     expect(exportHelp.code).toBe(0);
     expect(exportHelp.out).toContain('--ruleset');

@@ -44,6 +44,9 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     const v1 = await currentHash('ccc-access');
     expect(exported.out).toContain(v1.contentHash);
 
+    // The version's test cases travel with it (and are part of the hash compared below).
+    const testCases = YAML.parse(fs.readFileSync(path.join(dir('v1'), 'tests.yaml'), 'utf8')) as { key: string }[];
+    expect(testCases.map((testCase) => testCase.key)).toContain('violation.fraud-complaint');
     const meta = YAML.parse(fs.readFileSync(path.join(dir('v1'), 'ruleset.yaml'), 'utf8'));
     fs.writeFileSync(path.join(dir('v1'), 'ruleset.yaml'), YAML.stringify({ ...meta, key: 'ccc-access-copy' }));
     const imported = await cli('import', dir('v1'), '--actor', 'importer');
