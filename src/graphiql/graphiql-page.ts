@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { renderGraphiQL as RenderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { ROLES } from '../common/roles';
 import { exampleTabs } from './example-operations';
 
 export interface GraphiQLPage {
@@ -15,13 +16,21 @@ export interface GraphiQLPage {
  * only ever given in local development mode.
  */
 export function renderGraphiQLPage(developmentKey: string | null): GraphiQLPage {
-  const headers = JSON.stringify({ Authorization: `Bearer ${developmentKey ?? '<your API key>'}` }, null, 2);
+  const headersWith = (key: string) => JSON.stringify({ Authorization: `Bearer ${key}` }, null, 2);
+  // Without a development key, each tab asks for a key of a role that may run it, so a user
+  // knows which key to paste before the first FORBIDDEN.
+  const tabs = exampleTabs.map(({ query, variables, roles }) => ({
+    query,
+    variables,
+    headers: headersWith(developmentKey ?? `<your API key: ${roles.length === ROLES.length - 1 ? 'any role' : roles.join(' or ')}>`),
+  }));
   const html = Buffer.from(
     loadRenderer()({
       title: 'ccc-policy GraphiQL',
       endpoint: '/graphql',
-      defaultTabs: exampleTabs.map((tab) => ({ ...tab, headers })),
-      defaultHeaders: headers,
+      defaultTabs: tabs,
+      // GraphiQL shows these in the first tab's headers editor until another tab is opened.
+      defaultHeaders: tabs[0].headers,
       defaultEditorToolsVisibility: 'headers',
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,
