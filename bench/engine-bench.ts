@@ -67,12 +67,7 @@ function combine(defaultDecision: Decision, fired: Array<{ rule: string; effect:
  * `[...].exists(w, input.description.contains(w))` and `enterprise.status == "X"`.
  * Anything else has no translation and stops the bench.
  */
-type PeerCondition =
-  | { all: PeerCondition[] }
-  | { any: PeerCondition[] }
-  | { not: PeerCondition }
-  | { containsAny: string[] }
-  | { status: string };
+type PeerCondition = { all: PeerCondition[] } | { any: PeerCondition[] } | { not: PeerCondition } | { containsAny: string[] } | { status: string };
 
 interface CelNode {
   op: string;
@@ -103,8 +98,17 @@ function translateNode(node: CelNode, ruleKey: string): PeerCondition {
       const [name, list, [variable, body]] = node.args;
       const bound = variable?.op === 'id' ? variable.args : null;
       const containsBound =
-        body?.op === 'rcall' && body.args[0] === 'contains' && isMember(body.args[1], 'input', 'description') && body.args[2]?.[0]?.op === 'id' && body.args[2][0].args === bound;
-      if (name === 'exists' && list?.op === 'list' && containsBound && list.args.every((item: CelNode) => item.op === 'value' && typeof item.args === 'string')) {
+        body?.op === 'rcall' &&
+        body.args[0] === 'contains' &&
+        isMember(body.args[1], 'input', 'description') &&
+        body.args[2]?.[0]?.op === 'id' &&
+        body.args[2][0].args === bound;
+      if (
+        name === 'exists' &&
+        list?.op === 'list' &&
+        containsBound &&
+        list.args.every((item: CelNode) => item.op === 'value' && typeof item.args === 'string')
+      ) {
         return { containsAny: list.args.map((item: CelNode) => item.args as string) };
       }
       break;
@@ -298,7 +302,10 @@ export async function runEngineBench(seconds = 3, log: (line: string) => void = 
   const jre = buildJsonRulesEngine(rules);
   const jreEvaluate: EvaluateAsync = async (c) => {
     const { events } = await jre.run({ text: c.text, enterpriseStatus: c.enterprise?.status ?? 'NONE' });
-    return combine(content.defaultDecision, events.map((e) => ({ rule: e.params!.rule as string, effect: e.params!.effect as Decision })));
+    return combine(
+      content.defaultDecision,
+      events.map((e) => ({ rule: e.params!.rule as string, effect: e.params!.effect as Decision })),
+    );
   };
 
   const zen = new ZenEngine();
@@ -322,16 +329,26 @@ export async function runEngineBench(seconds = 3, log: (line: string) => void = 
     if (!sameDecision) decisionMismatches++;
     if (!sameRules) ruleSetMismatches++;
     if ((!sameDecision || !sameRules) && examples.length < 5) {
-      examples.push(`${JSON.stringify(c.text)}: ours ${a.decision} [${a.rules}] · json-rules-engine ${b.decision} [${b.rules}] · zen ${z.decision} [${z.rules}]`);
+      examples.push(
+        `${JSON.stringify(c.text)}: ours ${a.decision} [${a.rules}] · json-rules-engine ${b.decision} [${b.rules}] · zen ${z.decision} [${z.rules}]`,
+      );
     }
   }
-  log(`agreement: ${cases.length - decisionMismatches}/${cases.length} same decisions, ${decisionMismatches} decision mismatches, ${ruleSetMismatches} matched-rule-set mismatches (decisions: ${Object.entries(distribution).map(([d, n]) => `${d} ${n}`).join(', ')})`);
+  log(
+    `agreement: ${cases.length - decisionMismatches}/${cases.length} same decisions, ${decisionMismatches} decision mismatches, ${ruleSetMismatches} matched-rule-set mismatches (decisions: ${Object.entries(
+      distribution,
+    )
+      .map(([d, n]) => `${d} ${n}`)
+      .join(', ')})`,
+  );
   for (const example of examples) log(`  mismatch: ${example}`);
 
   const figures: EngineFigure[] = [];
   const add = (figure: EngineFigure) => {
     figures.push(figure);
-    log(`  ${figure.name.padEnd(44)} ${Math.round(figure.evaluationsPerSecond).toLocaleString('en-US').padStart(10)} evaluations/s${figure.note ? `  (${figure.note})` : ''}`);
+    log(
+      `  ${figure.name.padEnd(44)} ${Math.round(figure.evaluationsPerSecond).toLocaleString('en-US').padStart(10)} evaluations/s${figure.note ? `  (${figure.note})` : ''}`,
+    );
   };
   add({ name: 'ccc-policy engine (normalised text)', evaluationsPerSecond: measureSync(cases, ours, seconds) });
   add({ name: 'ccc-policy engine (raw text, incl. normalise)', evaluationsPerSecond: measureSync(cases, oursRaw, seconds) });

@@ -71,16 +71,23 @@ const QUERIES = {
   typename: '{ __typename }',
   single:
     'query Evaluate($input: NumberApplicationInput!) { evaluateNumberApplication(input: $input) { decisionId decision message versionNumber contentHash matches { ruleKey } } }',
-  batch:
-    'query EvaluateMany($inputs: [NumberApplicationInput!]!) { evaluateNumberApplications(inputs: $inputs) { decisionId decision versionNumber } }',
-  violation:
-    'mutation Record($input: ViolationInput!) { recordViolation(input: $input) { decisionId severity actions { code } priorViolations escalated } }',
+  batch: 'query EvaluateMany($inputs: [NumberApplicationInput!]!) { evaluateNumberApplications(inputs: $inputs) { decisionId decision versionNumber } }',
+  violation: 'mutation Record($input: ViolationInput!) { recordViolation(input: $input) { decisionId severity actions { code } priorViolations escalated } }',
   impact:
     'query Impact($key: ID!, $version: Int) { impactAnalysis(rulesetKey: $key, candidateVersion: $version, sampleSize: 5) { evaluated changed transitions { from to count } } }',
 };
 
 const BEHAVIORS = ['FRAUD_COMPLAINT', 'HARASSMENT_COMPLAINT', 'BUSINESS_MISMATCH', 'ABUSIVE_CALL', 'BLIND_CALLING', 'NO_CONSENT_CALLING'];
-const INDUSTRIES: Array<[string, string] | null> = [null, null, null, ['医疗', '医药售卖'], ['房产', '新房'], ['金融', '信用卡'], ['教育', '课程推广'], ['物流', '快递通知']];
+const INDUSTRIES: Array<[string, string] | null> = [
+  null,
+  null,
+  null,
+  ['医疗', '医药售卖'],
+  ['房产', '新房'],
+  ['金融', '信用卡'],
+  ['教育', '课程推广'],
+  ['物流', '快递通知'],
+];
 
 class Inputs {
   private readonly random = prng(2024);
@@ -317,12 +324,15 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
     const units = phase.unitsPerSecond !== undefined ? `, ${Math.round(phase.unitsPerSecond).toLocaleString('en-US')} ${phase.unit}` : '';
     const latency = phase.p50 !== undefined ? `, p50 ${phase.p50} ms, p99 ${phase.p99} ms` : '';
     const cpu = phase.cpu ? `, CPU s: server ${phase.cpu.server.toFixed(1)} pg ${phase.cpu.postgres.toFixed(1)} bench ${phase.cpu.bench.toFixed(1)}` : '';
-    log(`  ${phase.name}: ${Math.round(phase.requestsPerSecond).toLocaleString('en-US')} req/s${units}${latency}, errors ${phase.errors}, RSS max ${phase.rssMaxMb.toFixed(0)} MB${cpu}`);
+    log(
+      `  ${phase.name}: ${Math.round(phase.requestsPerSecond).toLocaleString('en-US')} req/s${units}${latency}, errors ${phase.errors}, RSS max ${phase.rssMaxMb.toFixed(0)} MB${cpu}`,
+    );
     if (phase.detail) log(`    ${phase.detail}`);
   };
   const withCeiling = (phase: PhaseResult, ceiling: PhaseResult | undefined) => {
     if (phase.available && ceiling?.available && ceiling.requestsPerSecond > 0) {
-      phase.ratioToCeiling = (phase.unitsPerSecond !== undefined && phase.unit === 'replayed/s' ? phase.unitsPerSecond : phase.requestsPerSecond) / ceiling.requestsPerSecond;
+      phase.ratioToCeiling =
+        (phase.unitsPerSecond !== undefined && phase.unit === 'replayed/s' ? phase.unitsPerSecond : phase.requestsPerSecond) / ceiling.requestsPerSecond;
     }
     return phase;
   };
@@ -369,7 +379,9 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
         const batches = Math.ceil(missing / 100);
         log(`  filling the decision log: ${stats?.rows ?? 0} rows, adding ${batches} batches of 100`);
         const fill = await load({ ...base, name: 'fill', server, seconds: undefined, amount: batches, body: () => inputs.body('batch') });
-        log(`    filled in ${fill.result.duration.toFixed(1)} s (${Math.round((batches * 100) / fill.result.duration).toLocaleString('en-US')} decisions/s), errors ${fill.graphqlErrors}`);
+        log(
+          `    filled in ${fill.result.duration.toFixed(1)} s (${Math.round((batches * 100) / fill.result.duration).toLocaleString('en-US')} decisions/s), errors ${fill.graphqlErrors}`,
+        );
         stats = await logStats(databaseUrl);
       }
       log(`  decision log: ${stats?.rows.toLocaleString('en-US')} rows`);
@@ -380,7 +392,9 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
         const timer = setInterval(() => (rss = Math.max(rss, serverRssMb(server.pid).total)), 500);
         const before = cpuSnapshot(server.pid);
         const started = process.hrtime.bigint();
-        const response = await graphql(server, key, QUERIES.impact, { key: 'ccc-access', version: 1 }).catch((error): GraphQLBody => ({ errors: [{ message: String(error) }] }));
+        const response = await graphql(server, key, QUERIES.impact, { key: 'ccc-access', version: 1 }).catch((error): GraphQLBody => ({
+          errors: [{ message: String(error) }],
+        }));
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         clearInterval(timer);
         const cpu = cpuDelta(before, cpuSnapshot(server.pid));
@@ -433,7 +447,11 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
       const tMean = samples.reduce((a, s) => a + s.t, 0) / samples.length;
       const rMean = mean(samples);
       const slope =
-        samples.reduce((a, s) => a + (s.t - tMean) * (s.rssMb - rMean), 0) / Math.max(1e-9, samples.reduce((a, s) => a + (s.t - tMean) ** 2, 0));
+        samples.reduce((a, s) => a + (s.t - tMean) * (s.rssMb - rMean), 0) /
+        Math.max(
+          1e-9,
+          samples.reduce((a, s) => a + (s.t - tMean) ** 2, 0),
+        );
       const phase = phaseFrom('soak', run);
       result.soak = {
         seconds: options.soakSeconds,
@@ -456,7 +474,9 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
       result.logRows = stats.rows;
       result.logBytes = stats.bytes;
       result.bytesPerDecision = stats.bytes / stats.rows;
-      log(`  decision log: ${stats.rows.toLocaleString('en-US')} rows, ${(stats.bytes / 1048576).toFixed(0)} MB incl. indexes -> ${result.bytesPerDecision.toFixed(0)} bytes/decision`);
+      log(
+        `  decision log: ${stats.rows.toLocaleString('en-US')} rows, ${(stats.bytes / 1048576).toFixed(0)} MB incl. indexes -> ${result.bytesPerDecision.toFixed(0)} bytes/decision`,
+      );
     }
     await server.stop();
 
@@ -469,7 +489,12 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
     report(ceiling2);
     if (available.has('evaluateNumberApplication')) {
       await load({ ...base, name: 'warm-up', server, seconds: Math.min(3, options.seconds), body: () => inputs.body('single') });
-      report(withCeiling(phaseFrom('evaluateNumberApplication, 2 processes', await load({ ...base, name: 'single2', server, body: () => inputs.body('single') })), ceiling2));
+      report(
+        withCeiling(
+          phaseFrom('evaluateNumberApplication, 2 processes', await load({ ...base, name: 'single2', server, body: () => inputs.body('single') })),
+          ceiling2,
+        ),
+      );
     } else report(unavailable('evaluateNumberApplication, 2 processes', 'operation not in the schema'));
     await server.stop();
 

@@ -85,7 +85,9 @@ export function summariseProfile(file: string, top = 20, fromUs = -Infinity, toU
 
 export function formatHotSpots(summary: ProfileSummary): string {
   const busy = summary.totalMs / (summary.totalMs + summary.idleMs);
-  const lines = [`profile: ${(summary.totalMs / 1000).toFixed(1)} s busy, ${(summary.idleMs / 1000).toFixed(1)} s idle (main thread ${(busy * 100).toFixed(0)}% busy); top self time, % of busy:`];
+  const lines = [
+    `profile: ${(summary.totalMs / 1000).toFixed(1)} s busy, ${(summary.idleMs / 1000).toFixed(1)} s idle (main thread ${(busy * 100).toFixed(0)}% busy); top self time, % of busy:`,
+  ];
   for (const spot of summary.hotSpots) {
     lines.push(`  ${(spot.selfShare * 100).toFixed(1).padStart(5)}%  ${spot.selfMs.toFixed(0).padStart(7)} ms  ${spot.name}  ${spot.location}`);
   }

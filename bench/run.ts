@@ -88,7 +88,8 @@ function runEngineBench(seconds: number, pin: string[]): Promise<EngineBenchResu
   });
 }
 
-const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined ? '' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 interface TargetCheck {
   target: string;
@@ -152,7 +153,11 @@ function phaseRows(http: HttpBenchResult): string[][] {
     rows.push([
       p.name,
       p.unit === 'replayed/s' ? '' : fmt(p.requestsPerSecond),
-      p.unitsPerSecond !== undefined ? `${fmt(p.unitsPerSecond)}${p.unit === 'replayed/s' ? ' replayed' : ''}` : p.name.startsWith('evaluateNumberApplication') ? fmt(p.requestsPerSecond) : '',
+      p.unitsPerSecond !== undefined
+        ? `${fmt(p.unitsPerSecond)}${p.unit === 'replayed/s' ? ' replayed' : ''}`
+        : p.name.startsWith('evaluateNumberApplication')
+          ? fmt(p.requestsPerSecond)
+          : '',
       p.p50 !== undefined ? fmt(p.p50, 1) : '',
       p.p99 !== undefined ? fmt(p.p99, 1) : '',
       p.ratioToCeiling !== undefined ? fmt(p.ratioToCeiling, 2) : '',
@@ -198,9 +203,13 @@ async function main(): Promise<void> {
   }
 
   console.log('\n== results ==');
-  console.log(`machine: ${info.cpus} CPUs, ${info.cpuModel}, ${info.memoryGb.toFixed(1)} GB RAM, Node ${info.node}, PostgreSQL ${http?.postgresVersion ?? 'n/a'}`);
+  console.log(
+    `machine: ${info.cpus} CPUs, ${info.cpuModel}, ${info.memoryGb.toFixed(1)} GB RAM, Node ${info.node}, PostgreSQL ${http?.postgresVersion ?? 'n/a'}`,
+  );
   if (engine) {
-    console.log(`\nengine, one core (${engine.cases} descriptions; ${engine.decisionMismatches} decision mismatches, ${engine.ruleSetMismatches} rule-set mismatches):`);
+    console.log(
+      `\nengine, one core (${engine.cases} descriptions; ${engine.decisionMismatches} decision mismatches, ${engine.ruleSetMismatches} rule-set mismatches):`,
+    );
     const ours = engine.figures[0].evaluationsPerSecond;
     console.log(
       table([
@@ -213,7 +222,9 @@ async function main(): Promise<void> {
     console.log(`\nHTTP, ${env('BENCH_CONNECTIONS', 32)} connections, ${seconds} s per phase (x ceiling: vs the same configuration's { __typename } req/s):`);
     console.log(table(phaseRows(http)));
     if (http.bytesPerDecision !== null) {
-      console.log(`decision log: ${fmt(http.logRows ?? 0)} rows, ${fmt((http.logBytes ?? 0) / 1048576)} MB with indexes, ${fmt(http.bytesPerDecision)} bytes per decision`);
+      console.log(
+        `decision log: ${fmt(http.logRows ?? 0)} rows, ${fmt((http.logBytes ?? 0) / 1048576)} MB with indexes, ${fmt(http.bytesPerDecision)} bytes per decision`,
+      );
     }
     console.log(`server RSS idle ${fmt(http.idleRssMb)} MB`);
   }

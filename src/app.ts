@@ -64,8 +64,11 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
   await services.logWriter.start(clock.now());
   const checkpoints =
     config.checkpointEvery > 0
-      ? startCheckpointPublisher(config.checkpointEvery, config.checkpointOut, () => services.decisionLog.signedHead(clock.now()), (error) =>
-          repeatedErrors.log('warn', { err: error }, 'signed checkpoint not published; retrying at the next interval'),
+      ? startCheckpointPublisher(
+          config.checkpointEvery,
+          config.checkpointOut,
+          () => services.decisionLog.signedHead(clock.now()),
+          (error) => repeatedErrors.log('warn', { err: error }, 'signed checkpoint not published; retrying at the next interval'),
         )
       : null;
   const schema = await buildPolicySchema(resolverInstances(services));

@@ -31,13 +31,15 @@ function readConfig(): Config {
 async function prepare(config: Config, logger: Logger): Promise<{ database: Database; developmentKey: string | null }> {
   const database = await openPolicyDatabase(config, (line) => logger.debug(line));
   if (database.role.privileged) {
-    logger.warn({ role: database.role.name }, 'the service connects as a superuser or the log\'s owner: it could undo the log\'s protections (docs/deployment.md: MIGRATION_DATABASE_URL and a service role)');
+    logger.warn(
+      { role: database.role.name },
+      "the service connects as a superuser or the log's owner: it could undo the log's protections (docs/deployment.md: MIGRATION_DATABASE_URL and a service role)",
+    );
   }
   const services = createAuthoringServices(database.dataSource);
   const system = systemContext('system');
   if (config.adminApiKey) await services.apiKeys.ensureAdminKey(system, config.adminApiKey);
-  const developmentKey =
-    isLocalDevelopment(config) && !config.adminApiKey ? await ensureDevelopmentKey(system, services.apiKeys, config.dataDir) : null;
+  const developmentKey = isLocalDevelopment(config) && !config.adminApiKey ? await ensureDevelopmentKey(system, services.apiKeys, config.dataDir) : null;
   await ensureSeedRuleset(services, logger);
   return { database, developmentKey };
 }

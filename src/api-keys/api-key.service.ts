@@ -42,9 +42,43 @@ const INVISIBLE = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
  * compatibility forms) these are what still make a look-alike of a reserved name.
  */
 const LATIN_LOOKALIKES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ү: 'y',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', μ: 'u', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', γ: 'y',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  һ: 'h',
+  ӏ: 'l',
+  ԛ: 'q',
+  ԝ: 'w',
+  ү: 'y',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  μ: 'u',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  γ: 'y',
 };
 
 /** What a name looks like, for comparing with the reserved names: NFKC, lower case, look-alikes folded to Latin. */
@@ -103,7 +137,8 @@ export class ApiKeyService {
     // Stored in NFKC form: one name, one spelling, whatever the keyboard produced.
     const trimmed = name.normalize('NFKC').trim();
     if (!trimmed || trimmed.length > 100) throw new BadInputError('name must be 1 to 100 characters');
-    if (INVISIBLE.test(trimmed)) throw new BadInputError('name must not contain invisible or format characters (zero-width, bidi controls, control characters)');
+    if (INVISIBLE.test(trimmed))
+      throw new BadInputError('name must not contain invisible or format characters (zero-width, bidi controls, control characters)');
     if (RESERVED_KEY_NAMES.includes(keyNameSkeleton(trimmed))) {
       throw new BadInputError(`"${trimmed}" is reserved for the service itself (reserved: ${RESERVED_KEY_NAMES.join(', ')}); name the key after its holder`);
     }

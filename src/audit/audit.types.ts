@@ -1,12 +1,17 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'One authoring change (or an enterprise reinstatement): who, when, which draft and revision (or enterprise), the changed part before and after.' })
+@ObjectType({
+  description: 'One authoring change (or an enterprise reinstatement): who, when, which draft and revision (or enterprise), the changed part before and after.',
+})
 export class AuditEvent {
   @Field(() => ID)
   id: string;
 
-  @Field({ description: 'RULESET_CREATED, DRAFT_CREATED, DEFAULT_DECISION_SET, BUSINESS_RULE_UPSERTED, VIOLATION_RULE_UPSERTED, PENALTY_MAPPING_UPSERTED, RULE_REMOVED, DRAFT_PUBLISHED, DRAFT_DISCARDED, VERSION_RETIRED, TEST_CASE_UPSERTED, TEST_CASE_REMOVED, DRAFT_REBASED, REINSTATEMENT_POLICY_SET, ENTERPRISE_REINSTATED' })
+  @Field({
+    description:
+      'RULESET_CREATED, DRAFT_CREATED, DEFAULT_DECISION_SET, BUSINESS_RULE_UPSERTED, VIOLATION_RULE_UPSERTED, PENALTY_MAPPING_UPSERTED, RULE_REMOVED, DRAFT_PUBLISHED, DRAFT_DISCARDED, VERSION_RETIRED, TEST_CASE_UPSERTED, TEST_CASE_REMOVED, DRAFT_REBASED, REINSTATEMENT_POLICY_SET, ENTERPRISE_REINSTATED',
+  })
   type: string;
 
   @Field(() => ID, { nullable: true, description: 'The ruleset changed; null for an enterprise event.' })

@@ -40,8 +40,7 @@ export interface ProgramSpec {
 }
 
 export type ParsedCommandLine =
-  | { kind: 'help'; command: CommandSpec | null }
-  | { kind: 'run'; command: CommandSpec; positional: string[]; options: Map<string, string> };
+  { kind: 'help'; command: CommandSpec | null } | { kind: 'run'; command: CommandSpec; positional: string[]; options: Map<string, string> };
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';
 
@@ -74,7 +73,10 @@ export function parseCommandLine(program: ProgramSpec, argv: string[]): ParsedCo
     const [name, inlineValue] = arg.startsWith('--') ? splitOnce(arg.slice(2), '=') : [arg.slice(1), undefined];
     if (!(name in command.options)) {
       const known = Object.keys(command.options).map((option) => `--${option}`);
-      throw new UsageError(`unknown option ${arg.split('=')[0]} for ${command.name}${known.length ? ` (it takes ${known.join(', ')})` : ' (it takes no options)'}`, command.name);
+      throw new UsageError(
+        `unknown option ${arg.split('=')[0]} for ${command.name}${known.length ? ` (it takes ${known.join(', ')})` : ' (it takes no options)'}`,
+        command.name,
+      );
     }
     if (options.has(name)) throw new UsageError(`--${name} given twice`, command.name);
     const value = inlineValue ?? rest[++i];

@@ -25,7 +25,8 @@ export const DECISIONS_CLI: ProgramSpec = {
     {
       name: 'export',
       synopsis: '[--from ISO] [--to ISO] [--ruleset KEY] [--out FILE]',
-      summary: 'write the log (oldest first) as NDJSON: a header line, one line per position (the filter\'s records in full, others as stubs), then a signed checkpoint',
+      summary:
+        "write the log (oldest first) as NDJSON: a header line, one line per position (the filter's records in full, others as stubs), then a signed checkpoint",
       options: {
         from: 'first instant to include (ISO 8601, inclusive)',
         to: 'instant to stop before (ISO 8601, exclusive)',
@@ -38,9 +39,9 @@ export const DECISIONS_CLI: ProgramSpec = {
     {
       name: 'verify',
       synopsis: '<file> [--public-key PEM] [--checkpoint FILE]',
-      summary: "check an exported file offline: every record, no position missing, and the signed checkpoint at its end",
+      summary: 'check an exported file offline: every record, no position missing, and the signed checkpoint at its end',
       options: {
-        'public-key': 'the service\'s public key (PEM) you trust: the export\'s checkpoint must be signed by it',
+        'public-key': "the service's public key (PEM) you trust: the export's checkpoint must be signed by it",
         checkpoint: 'a signed checkpoint kept earlier (JSON): it must fall inside the export and match it',
       },
       example: 'decisions.ndjson --public-key ccc-policy-checkpoints.pem --checkpoint kept.json',
@@ -180,7 +181,9 @@ async function verifyFile(io: DecisionsCliIo, positional: string[], options: Map
   progress?.stop();
   const result = verifier.finish();
   if (result.valid) {
-    const by = result.signedBy ? `; signed by key ${result.signedBy}${trusted ? ' (the trusted key)' : ' (compare with the key you trust, or pass --public-key)'}` : '';
+    const by = result.signedBy
+      ? `; signed by key ${result.signedBy}${trusted ? ' (the trusted key)' : ' (compare with the key you trust, or pass --public-key)'}`
+      : '';
     io.out(`valid: ${result.checked} decisions checked${kept ? `, kept checkpoint at ${kept.sequence} matched` : ''}${by}`);
     return EXIT.ok;
   }
@@ -209,12 +212,18 @@ async function impact(io: DecisionsCliIo, positional: string[], options: Map<str
   try {
     const { replay } = createLogReaders(database.dataSource, io.signer(), loadConfig().impactMinDecisions);
     const context = systemContext(`cli:${os.userInfo().username}`);
-    const report = await replay.impactAnalysis(context, { rulesetKey, candidateDraftId: draftId, candidateVersion: version, from, to, sampleSize: 0 }, (evaluated, total) => {
-      progress ??= startProgress(io.stderr, 'impact', total, 'decisions');
-      progress.update(evaluated);
-    });
+    const report = await replay.impactAnalysis(
+      context,
+      { rulesetKey, candidateDraftId: draftId, candidateVersion: version, from, to, sampleSize: 0 },
+      (evaluated, total) => {
+        progress ??= startProgress(io.stderr, 'impact', total, 'decisions');
+        progress.update(evaluated);
+      },
+    );
     progress?.stop();
-    io.out(`${rulesetKey}: ${report.evaluated} decisions replayed against ${draftId ? `draft ${draftId}` : `version ${version}`}; ${report.changed} would change`);
+    io.out(
+      `${rulesetKey}: ${report.evaluated} decisions replayed against ${draftId ? `draft ${draftId}` : `version ${version}`}; ${report.changed} would change`,
+    );
     for (const transition of report.transitions) io.out(`  ${transition.from} -> ${transition.to}: ${transition.count}`);
     return report.changed === 0 ? EXIT.ok : EXIT.negative;
   } finally {

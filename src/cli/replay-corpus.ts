@@ -136,7 +136,9 @@ function buildCorpus(): CorpusWriter {
   // The seed sets no escalation; this variant does, so that escalation state is replayed too.
   const escalating: RulesetContent = {
     ...seed.content,
-    penalties: seed.content.penalties.map((penalty) => (penalty.severity === 'SERIOUS' ? { ...penalty, escalation: { count: 3, withinDays: 30, toSeverity: 'CRITICAL' } } : penalty)),
+    penalties: seed.content.penalties.map((penalty) =>
+      penalty.severity === 'SERIOUS' ? { ...penalty, escalation: { count: 3, withinDays: 30, toSeverity: 'CRITICAL' } } : penalty,
+    ),
   };
   const { hash: escalatingHash } = corpus.addVersion(`${seed.key}-escalating`, 1, escalating);
 
@@ -148,15 +150,27 @@ function buildCorpus(): CorpusWriter {
     corpus.application(seedHash, { description }, enterprise);
     corpus.application(seedHash, { description: toTaiwan(description) }, enterprise);
     corpus.application(seedHash, { description: fullWidth(toHongKong(description)) }, STANDINGS[(index + 1) % STANDINGS.length]);
-    corpus.application(seedHash, { description: '客户回访，预约提醒', industry: rule.industry, scenario: rule.scenario, callDirection: index % 2 === 0 ? 'OUTBOUND' : 'INBOUND' }, null);
+    corpus.application(
+      seedHash,
+      { description: '客户回访，预约提醒', industry: rule.industry, scenario: rule.scenario, callDirection: index % 2 === 0 ? 'OUTBOUND' : 'INBOUND' },
+      null,
+    );
   });
 
   // Labelled descriptions as applicants wrote them, and again in traditional script.
-  const labelled = YAML.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/applications.yaml'), 'utf8')) as Array<{ text: string; industry?: string; scenario?: string }>;
+  const labelled = YAML.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/applications.yaml'), 'utf8')) as Array<{
+    text: string;
+    industry?: string;
+    scenario?: string;
+  }>;
   labelled
     .filter((_, index) => index % 4 === 0)
     .forEach((item, index) => {
-      corpus.application(seedHash, { description: item.text, industry: item.industry ?? null, scenario: item.scenario ?? null }, STANDINGS[index % STANDINGS.length]);
+      corpus.application(
+        seedHash,
+        { description: item.text, industry: item.industry ?? null, scenario: item.scenario ?? null },
+        STANDINGS[index % STANDINGS.length],
+      );
       corpus.application(seedHash, { description: toTaiwan(item.text), facts: { seats: 20 + index, ratio: 0.25 } }, null);
     });
 
@@ -167,8 +181,15 @@ function buildCorpus(): CorpusWriter {
   const histories = [
     [],
     [{ severity: 'SERIOUS', at: daysBefore(3) }],
-    [{ severity: 'SERIOUS', at: daysBefore(2) }, { severity: 'SERIOUS', at: daysBefore(20) }],
-    [{ severity: 'SERIOUS', at: daysBefore(5) }, { severity: 'SERIOUS', at: daysBefore(45) }, { severity: 'CRITICAL', at: daysBefore(1) }],
+    [
+      { severity: 'SERIOUS', at: daysBefore(2) },
+      { severity: 'SERIOUS', at: daysBefore(20) },
+    ],
+    [
+      { severity: 'SERIOUS', at: daysBefore(5) },
+      { severity: 'SERIOUS', at: daysBefore(45) },
+      { severity: 'CRITICAL', at: daysBefore(1) },
+    ],
   ];
   let count = 0;
   for (const hash of [seedHash, escalatingHash]) {
@@ -179,7 +200,14 @@ function buildCorpus(): CorpusWriter {
           for (const priorViolations of histories) {
             const enterprise = STANDINGS[1 + (count % 3)]!;
             const kind = count++ % 3 === 0 ? 'RECORDED_VIOLATION' : 'VIOLATION';
-            const args: ViolationArgs = { enterpriseId: enterprise.id, behavior, verified, declaredBusiness: '物业服务回访', actualBusiness, facts: { complaints: priorViolations.length } };
+            const args: ViolationArgs = {
+              enterpriseId: enterprise.id,
+              behavior,
+              verified,
+              declaredBusiness: '物业服务回访',
+              actualBusiness,
+              facts: { complaints: priorViolations.length },
+            };
             corpus.violation(kind, hash, args, { at: JUDGED_AT, enterprise, priorViolations });
           }
         }

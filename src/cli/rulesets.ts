@@ -130,7 +130,9 @@ export async function runRulesetsCli(argv: string[], io: CliIo): Promise<number>
           reportIssues(io, issues);
           return EXIT.negative;
         }
-        io.out(`${key}: valid (${content.businessRules.length} business rules, ${content.violationRules.length} violation rules, ${content.penalties.length} penalties; content hash ${contentHash(content)})`);
+        io.out(
+          `${key}: valid (${content.businessRules.length} business rules, ${content.violationRules.length} violation rules, ${content.penalties.length} penalties; content hash ${contentHash(content)})`,
+        );
         return EXIT.ok;
       }
       case 'import': {
@@ -156,7 +158,9 @@ export async function runRulesetsCli(argv: string[], io: CliIo): Promise<number>
             return EXIT.ok;
           }
           if (changelog !== null) io.err(`${meta.key}: maker-checker is on, so the importer may not publish: --changelog ignored`);
-          io.out(`review it (diffDraft, validateDraft) and publish it with publishDraft(draftId: "${draft.id}", expectedRevision: ${draft.revision}, changelog: "...")${ruleset.makerChecker ? ' using a publisher key other than the importer' : ''}`);
+          io.out(
+            `review it (diffDraft, validateDraft) and publish it with publishDraft(draftId: "${draft.id}", expectedRevision: ${draft.revision}, changelog: "...")${ruleset.makerChecker ? ' using a publisher key other than the importer' : ''}`,
+          );
           return EXIT.ok;
         });
       }

@@ -2,14 +2,7 @@
  * Every failure the service reports on purpose. Each kind carries the public error code
  * of the API contract; src/graphql/format-error.ts is the one place that maps them.
  */
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'CONFLICT'
-  | 'VALIDATION_FAILED'
-  | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'VALIDATION_FAILED' | 'INTERNAL_SERVER_ERROR';
 
 export interface IssueDetail {
   path: string;
@@ -18,7 +11,10 @@ export interface IssueDetail {
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
-  constructor(message: string, readonly details: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -46,7 +42,10 @@ export class ConflictError extends DomainError {
 
 export class ValidationFailedError extends DomainError {
   readonly code = 'VALIDATION_FAILED';
-  constructor(message: string, readonly issues: IssueDetail[]) {
+  constructor(
+    message: string,
+    readonly issues: IssueDetail[],
+  ) {
     super(message, { issues });
   }
 }
@@ -58,12 +57,15 @@ export class ValidationFailedError extends DomainError {
 export class VersionIntegrityError extends DomainError {
   readonly code = 'INTERNAL_SERVER_ERROR';
   constructor(rulesetKey: string, number: number, versionId: string) {
-    super(`version ${number} of "${rulesetKey}" failed its integrity check (its content does not match its content hash) and is not served; an operator must investigate`, {
-      reason: 'VERSION_INTEGRITY',
-      rulesetKey,
-      version: number,
-      versionId,
-    });
+    super(
+      `version ${number} of "${rulesetKey}" failed its integrity check (its content does not match its content hash) and is not served; an operator must investigate`,
+      {
+        reason: 'VERSION_INTEGRITY',
+        rulesetKey,
+        version: number,
+        versionId,
+      },
+    );
   }
 }
 

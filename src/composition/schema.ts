@@ -15,7 +15,17 @@ import type { ResolverClass, ResolverInstances } from './services';
 
 export { printSortedSchema } from '../graphql/print-schema';
 
-export const resolvers = [RulesetResolver, AuthoringResolver, PolicyChangeResolver, TestCaseResolver, AuditResolver, ApiKeyResolver, EvaluationResolver, EnterpriseResolver, DecisionResolver] as const;
+export const resolvers = [
+  RulesetResolver,
+  AuthoringResolver,
+  PolicyChangeResolver,
+  TestCaseResolver,
+  AuditResolver,
+  ApiKeyResolver,
+  EvaluationResolver,
+  EnterpriseResolver,
+  DecisionResolver,
+] as const;
 
 /**
  * The code-first schema. `instances` maps each resolver class to its wired instance; without

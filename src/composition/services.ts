@@ -61,7 +61,13 @@ export function createAuthoringServices(
   const audit = new AuditService(dataSource);
   const rulesets = new RulesetService(dataSource);
   const authoring = new AuthoringService(dataSource, rulesets, audit);
-  return { apiKeys: new ApiKeyService(dataSource, keyCacheEnabled), audit, rulesets, authoring, publishing: new PublishingService(dataSource, rulesets, authoring, audit) };
+  return {
+    apiKeys: new ApiKeyService(dataSource, keyCacheEnabled),
+    audit,
+    rulesets,
+    authoring,
+    publishing: new PublishingService(dataSource, rulesets, authoring, audit),
+  };
 }
 
 export function createServices(

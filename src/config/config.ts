@@ -84,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const databaseUrl = postgresUrl('DATABASE_URL');
   const migrationDatabaseUrl = postgresUrl('MIGRATION_DATABASE_URL');
   // The embedded server migrates as its own superuser; a migration URL only makes sense beside DATABASE_URL.
-  if (migrationDatabaseUrl && !databaseUrl) problems.push('MIGRATION_DATABASE_URL needs DATABASE_URL (the service role\'s connection)');
+  if (migrationDatabaseUrl && !databaseUrl) problems.push("MIGRATION_DATABASE_URL needs DATABASE_URL (the service role's connection)");
 
   const checkpointSigningKey = env.CHECKPOINT_SIGNING_KEY?.trim() || null;
   if (checkpointSigningKey !== null) {

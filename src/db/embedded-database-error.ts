@@ -21,10 +21,16 @@ export function explainPostgresFailure(output: string, context: { dataDir: strin
     .filter((line) => /FATAL|ERROR|error|could not|No space/i.test(line))
     .pop();
   if (/No space left on device|could not extend file|disk full/i.test(output)) {
-    return new EmbeddedDatabaseError(`the disk holding ${context.dataDir} is full (${context.step} failed)`, `free disk space there, or set DATA_DIR to a directory on a disk with room`);
+    return new EmbeddedDatabaseError(
+      `the disk holding ${context.dataDir} is full (${context.step} failed)`,
+      `free disk space there, or set DATA_DIR to a directory on a disk with room`,
+    );
   }
   if (/could not bind|Address already in use/i.test(output)) {
-    return new EmbeddedDatabaseError(`port ${context.port} is already in use by another program`, `stop that program, or start without a fixed port for the embedded database`);
+    return new EmbeddedDatabaseError(
+      `port ${context.port} is already in use by another program`,
+      `stop that program, or start without a fixed port for the embedded database`,
+    );
   }
   if (/lock file "postmaster\.pid" already exists/i.test(output)) {
     return new EmbeddedDatabaseError(
@@ -39,7 +45,13 @@ export function explainPostgresFailure(output: string, context: { dataDir: strin
     );
   }
   if (/Permission denied/i.test(output)) {
-    return new EmbeddedDatabaseError(`PostgreSQL was denied access during ${context.step} (${lastLine ?? 'permission denied'})`, `make ${context.dataDir} and its parents reachable by the PostgreSQL user, or set DATA_DIR`);
+    return new EmbeddedDatabaseError(
+      `PostgreSQL was denied access during ${context.step} (${lastLine ?? 'permission denied'})`,
+      `make ${context.dataDir} and its parents reachable by the PostgreSQL user, or set DATA_DIR`,
+    );
   }
-  return new EmbeddedDatabaseError(`${context.step} failed${lastLine ? `: ${lastLine}` : ''}`, `see the PostgreSQL messages above (LOG_LEVEL=debug shows them all), or set DATABASE_URL to a PostgreSQL server`);
+  return new EmbeddedDatabaseError(
+    `${context.step} failed${lastLine ? `: ${lastLine}` : ''}`,
+    `see the PostgreSQL messages above (LOG_LEVEL=debug shows them all), or set DATABASE_URL to a PostgreSQL server`,
+  );
 }

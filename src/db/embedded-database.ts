@@ -44,11 +44,7 @@ export function freePort(): Promise<number> {
  * `options.port` restarts a server where clients expect it (default: a free port).
  * Every failure a person can fix is an EmbeddedDatabaseError naming the cause and the fix.
  */
-export async function startEmbeddedDatabase(
-  dir: string,
-  log: (line: string) => void = () => {},
-  options: { port?: number } = {},
-): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(dir: string, log: (line: string) => void = () => {}, options: { port?: number } = {}): Promise<EmbeddedDatabase> {
   const account = postgresAccount(log);
   const binaries = postgresBinaries(account);
   const databaseDir = dataDirectory(dir, account, log);
@@ -91,7 +87,7 @@ function dataDirectory(dir: string, account: PostgresAccount | null, log: (line:
   const wanted = path.resolve(dir, 'pg');
   fs.mkdirSync(path.dirname(wanted), { recursive: true });
   if (!account) return wanted;
-  const current = fs.existsSync(wanted) ? fs.realpathSync(wanted) : linkTarget(wanted) ?? wanted;
+  const current = fs.existsSync(wanted) ? fs.realpathSync(wanted) : (linkTarget(wanted) ?? wanted);
   const closedAt = unreachableAncestor(path.join(current, 'PG_VERSION'), account);
   if (closedAt === null) return current;
   if (fs.existsSync(path.join(current, 'PG_VERSION'))) {
@@ -105,7 +101,8 @@ function dataDirectory(dir: string, account: PostgresAccount | null, log: (line:
   try {
     fs.mkdirSync(path.dirname(relocated), { recursive: true, mode: 0o755 });
     fs.chmodSync(RELOCATED_DATA_ROOT, 0o755);
-    if (linkTarget(wanted) !== null) fs.rmSync(wanted); // a link to data that is gone
+    if (linkTarget(wanted) !== null)
+      fs.rmSync(wanted); // a link to data that is gone
     else if (fs.existsSync(wanted)) fs.rmdirSync(wanted); // empty: it held no PG_VERSION
     fs.symlinkSync(relocated, wanted);
   } catch (error) {
@@ -164,7 +161,13 @@ async function initialise(databaseDir: string, binaries: PostgresBinaries, accou
   }
 }
 
-function runPostgres(databaseDir: string, port: number, binaries: PostgresBinaries, account: PostgresAccount | null, log: (line: string) => void): Promise<ChildProcess> {
+function runPostgres(
+  databaseDir: string,
+  port: number,
+  binaries: PostgresBinaries,
+  account: PostgresAccount | null,
+  log: (line: string) => void,
+): Promise<ChildProcess> {
   const child = spawnPostgresProgram(
     path.join(binaries.binDir, 'postgres'),
     ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
@@ -227,8 +230,12 @@ function spawnFailure(error: unknown, binaries: PostgresBinaries, databaseDir: s
     );
   }
   if (code === 'ENOENT') return new EmbeddedDatabaseError(`${program} is missing from ${binaries.binDir}`, 'reinstall the dependencies with npm ci');
-  if (code === 'ENOSPC') return new EmbeddedDatabaseError(`the disk holding ${databaseDir} is full`, 'free disk space there, or set DATA_DIR to a directory on a disk with room');
-  return new EmbeddedDatabaseError(`${program} failed: ${(error as Error).message}`, 'set LOG_LEVEL=debug to see PostgreSQL messages, or set DATABASE_URL to a PostgreSQL server');
+  if (code === 'ENOSPC')
+    return new EmbeddedDatabaseError(`the disk holding ${databaseDir} is full`, 'free disk space there, or set DATA_DIR to a directory on a disk with room');
+  return new EmbeddedDatabaseError(
+    `${program} failed: ${(error as Error).message}`,
+    'set LOG_LEVEL=debug to see PostgreSQL messages, or set DATABASE_URL to a PostgreSQL server',
+  );
 }
 
 /** The port of a live postmaster on this data directory (postmaster.pid: pid on line 1, port on line 4). */

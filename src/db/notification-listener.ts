@@ -32,7 +32,10 @@ export class NotificationListener extends EventEmitter<NotificationListenerEvent
   private retryTimer: NodeJS.Timeout | null = null;
   private connectedOnce = false;
 
-  constructor(private readonly url: string, private readonly channels: readonly string[] = Object.values(CHANNELS)) {
+  constructor(
+    private readonly url: string,
+    private readonly channels: readonly string[] = Object.values(CHANNELS),
+  ) {
     super();
   }
 

@@ -20,7 +20,9 @@ export function postgresAccount(log: (line: string) => void): PostgresAccount | 
   try {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', ACCOUNT_NAME], { stdio: 'pipe' });
   } catch (error) {
-    const reason = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim().split('\n')[0];
+    const reason = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message)
+      .trim()
+      .split('\n')[0];
     throw new EmbeddedDatabaseError(
       `PostgreSQL refuses to run as root, there is no user "${ACCOUNT_NAME}" to run it as, and creating one failed (${reason})`,
       `create the user (useradd --system --user-group ${ACCOUNT_NAME}), run as a non-root user, or set DATABASE_URL to a PostgreSQL server`,

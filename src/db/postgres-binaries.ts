@@ -74,7 +74,10 @@ function cachedCopy(nativeDir: string, version: string, account: PostgresAccount
     // Another process starting at the same moment may have completed the same copy.
     if (cacheComplete(cacheDir, listing)) return cacheDir;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
-    throw new EmbeddedDatabaseError(`could not copy the PostgreSQL binaries to ${cacheDir}: ${reason}`, 'free space in the temporary directory (about 60 MB), or set DATABASE_URL');
+    throw new EmbeddedDatabaseError(
+      `could not copy the PostgreSQL binaries to ${cacheDir}: ${reason}`,
+      'free space in the temporary directory (about 60 MB), or set DATABASE_URL',
+    );
   }
   return cacheDir;
 }
@@ -89,7 +92,9 @@ function contentListing(root: string): string {
       if (entry.isDirectory()) walk(full);
       else {
         const stat = fs.lstatSync(full);
-        lines.push(`${path.relative(root, full)} ${entry.isSymbolicLink() ? `-> ${fs.readlinkSync(full)}` : `${stat.size} ${(stat.mode & 0o111) !== 0 ? 'x' : '-'}`}`);
+        lines.push(
+          `${path.relative(root, full)} ${entry.isSymbolicLink() ? `-> ${fs.readlinkSync(full)}` : `${stat.size} ${(stat.mode & 0o111) !== 0 ? 'x' : '-'}`}`,
+        );
       }
     }
   };

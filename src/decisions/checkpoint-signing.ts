@@ -36,7 +36,8 @@ export class CheckpointSigner {
   readonly keyId: string;
 
   constructor(private readonly privateKey: KeyObject) {
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the checkpoint signing key must be an Ed25519 private key, not ${privateKey.asymmetricKeyType}`);
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new Error(`the checkpoint signing key must be an Ed25519 private key, not ${privateKey.asymmetricKeyType}`);
     this.publicKey = createPublicKey(privateKey);
     this.keyId = keyIdOf(this.publicKey);
   }

@@ -98,7 +98,8 @@ export class ExportVerifier {
     if (!this.result.valid) return this.result;
     if (this.header === null) this.broken(null, null, 'malformed');
     else if (this.header.count !== this.result.checked) this.broken(null, null, 'count');
-    else if (this.seq !== this.header.lastSeq) this.broken(null, this.seq, 'sequence', `the export ends at ${this.seq}, its header says ${this.header.lastSeq}`);
+    else if (this.seq !== this.header.lastSeq)
+      this.broken(null, this.seq, 'sequence', `the export ends at ${this.seq}, its header says ${this.header.lastSeq}`);
     else if (!this.sealed && this.header.lastSeq > this.header.afterSeq) this.broken(null, null, 'unsigned');
     else if (this.kept && !this.keptMatched) this.broken(null, Number(this.kept.sequence), 'checkpoint-outside');
     return this.result;

@@ -76,7 +76,7 @@ export class DecisionLogService {
     const edges = page.map((node) => ({ cursor: encodeCursor(node.seq), node }));
     return {
       edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : after ?? null },
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : (after ?? null) },
       totalCount: count,
     };
   }
@@ -99,7 +99,8 @@ export class DecisionLogService {
     if (!result.valid || checkpoint === null) return signed(result);
     const kept = await store.recordAt(this.dataSource.manager, checkpoint.sequence);
     if (!kept) return signed({ ...result, valid: false, firstBrokenId: null, reason: 'checkpoint-missing', checkpoint: null });
-    if (kept.hash !== checkpoint.hash.trim().toLowerCase()) return signed({ ...result, valid: false, firstBrokenId: kept.id, reason: 'checkpoint-mismatch', checkpoint: null });
+    if (kept.hash !== checkpoint.hash.trim().toLowerCase())
+      return signed({ ...result, valid: false, firstBrokenId: kept.id, reason: 'checkpoint-mismatch', checkpoint: null });
     return signed(result);
   }
 
@@ -130,7 +131,13 @@ export class DecisionLogService {
     }
     const after = to === null ? null : await store.recordAfter(db, window.last);
     if (after !== null && (after.seq !== verifier.last.seq + 1 || after.prevHash !== verifier.last.hash)) {
-      return { checked: verifier.checked, valid: false, firstBrokenId: after.id, reason: after.seq !== verifier.last.seq + 1 ? 'sequence' : 'prev-hash', checkpoint: null };
+      return {
+        checked: verifier.checked,
+        valid: false,
+        firstBrokenId: after.id,
+        reason: after.seq !== verifier.last.seq + 1 ? 'sequence' : 'prev-hash',
+        checkpoint: null,
+      };
     }
     if (after === null && (verifier.last.seq !== head.seq || verifier.last.hash !== head.hash)) {
       // The newest records are gone (or the head was moved): nothing left to name but the tail.

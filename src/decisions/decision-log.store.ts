@@ -154,7 +154,10 @@ export async function* walkLog(db: EntityManager, range: LogRange, chunk: number
 }
 
 /** How many records a range holds, and the oldest and newest one's sequence (0 when none): an export's header and bounds. */
-export async function rangeSummary(db: EntityManager, range: Omit<LogRange, 'afterSeq' | 'lastSeq'>): Promise<{ count: number; firstSeq: number; lastSeq: number }> {
+export async function rangeSummary(
+  db: EntityManager,
+  range: Omit<LogRange, 'afterSeq' | 'lastSeq'>,
+): Promise<{ count: number; firstSeq: number; lastSeq: number }> {
   const [summary]: { count: number; first: string | null; last: string | null }[] = await db.query(
     `SELECT count(*)::int AS count, min(seq)::text AS first, max(seq)::text AS last FROM decision_log
      WHERE ($1::text IS NULL OR ruleset_key = $1) AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)`,
@@ -189,10 +192,10 @@ export async function wholeBlocks(
   if (end - start < size) return null;
   const seqAt = async (position: number): Promise<number> => {
     // Ordered by the bigint column, not by its text (which would put 10 before 2).
-    const [row]: { position: string }[] = await db.query('SELECT seq::text AS position FROM decision_log WHERE ruleset_key = $1 ORDER BY seq OFFSET $2 LIMIT 1', [
-      window.rulesetKey,
-      position,
-    ]);
+    const [row]: { position: string }[] = await db.query(
+      'SELECT seq::text AS position FROM decision_log WHERE ruleset_key = $1 ORDER BY seq OFFSET $2 LIMIT 1',
+      [window.rulesetKey, position],
+    );
     return Number(row.position);
   };
   return { afterSeq: (await seqAt(start)) - 1, lastSeq: await seqAt(end - 1) };

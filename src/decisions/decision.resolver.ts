@@ -50,7 +50,7 @@ export class DecisionResolver {
   @Authorized('auditor', 'editor', 'publisher')
   @Query(() => ImpactReport, {
     description:
-      'Replays the logged decisions of a ruleset in [from, to) against a candidate version or draft. Auditors: any window, with samples. Editors and publishers: counts only (no samples, no decision ids), over the whole blocks of IMPACT_MIN_DECISIONS consecutive decisions of the ruleset that the window covers, with the applicant\'s description normalised.',
+      "Replays the logged decisions of a ruleset in [from, to) against a candidate version or draft. Auditors: any window, with samples. Editors and publishers: counts only (no samples, no decision ids), over the whole blocks of IMPACT_MIN_DECISIONS consecutive decisions of the ruleset that the window covers, with the applicant's description normalised.",
   })
   impactAnalysis(
     @Arg('rulesetKey', () => ID) rulesetKey: string,

@@ -138,7 +138,7 @@ export class ReplayResult {
   @Field(() => Int, {
     nullable: true,
     description:
-      "The engine semantics version the replay ran under: replayDecision uses the one the decision was logged with (its engineVersion). Null when that is not one this engine has: identical is then false and the first difference says why.",
+      'The engine semantics version the replay ran under: replayDecision uses the one the decision was logged with (its engineVersion). Null when that is not one this engine has: identical is then false and the first difference says why.',
   })
   engineSemantics: number | null;
 }
@@ -205,7 +205,10 @@ export class LogCheckpointInput {
   hash: string;
 }
 
-@ObjectType({ description: 'A checkpoint signed with the service\'s Ed25519 key (CHECKPOINT_SIGNING_KEY): publish or keep it; `decisions verify --checkpoint` checks exports against it.' })
+@ObjectType({
+  description:
+    "A checkpoint signed with the service's Ed25519 key (CHECKPOINT_SIGNING_KEY): publish or keep it; `decisions verify --checkpoint` checks exports against it.",
+})
 export class SignedCheckpoint {
   @Field()
   type: 'ccc-policy-checkpoint';
@@ -245,7 +248,8 @@ export class LogVerification {
 
   @Field(() => LogCheckpoint, {
     nullable: true,
-    description: 'The newest record verified (when valid). Keep it outside the database: passed back as `checkpoint` later, it proves history up to it was not rewritten.',
+    description:
+      'The newest record verified (when valid). Keep it outside the database: passed back as `checkpoint` later, it proves history up to it was not rewritten.',
   })
   checkpoint: LogCheckpoint | null;
 

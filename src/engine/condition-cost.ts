@@ -143,10 +143,31 @@ const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter'])
 
 /** Functions whose cost is linear in their arguments and whose result is a scalar (number, bool, time). */
 const SCALAR_RESULT = new Set([
-  'size', 'contains', 'startsWith', 'endsWith', 'indexOf', 'lastIndexOf', 'has', 'type',
-  'int', 'uint', 'double', 'bool', 'timestamp', 'duration', 'at',
-  'getDate', 'getDayOfMonth', 'getDayOfWeek', 'getDayOfYear', 'getFullYear', 'getHours',
-  'getMilliseconds', 'getMinutes', 'getMonth', 'getSeconds',
+  'size',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'indexOf',
+  'lastIndexOf',
+  'has',
+  'type',
+  'int',
+  'uint',
+  'double',
+  'bool',
+  'timestamp',
+  'duration',
+  'at',
+  'getDate',
+  'getDayOfMonth',
+  'getDayOfWeek',
+  'getDayOfYear',
+  'getFullYear',
+  'getHours',
+  'getMilliseconds',
+  'getMinutes',
+  'getMonth',
+  'getSeconds',
 ]);
 
 /** Steps for linear work over `units` code units or elements. */
@@ -161,7 +182,10 @@ class CostWalker {
     const bound = this.bound(node, scope);
     // Reading a variable or a part of one builds nothing.
     if (!READS.has(node.op) && totalUnits(bound) > MAX_VALUE_UNITS) {
-      throw new ConditionCostError(`this part may build a value of up to ${formatCount(totalUnits(bound))} units; the limit is ${formatCount(MAX_VALUE_UNITS)}`, node.start);
+      throw new ConditionCostError(
+        `this part may build a value of up to ${formatCount(totalUnits(bound))} units; the limit is ${formatCount(MAX_VALUE_UNITS)}`,
+        node.start,
+      );
     }
     return bound;
   }
@@ -192,7 +216,11 @@ class CostWalker {
       }
       case 'map': {
         const entries = (args as [CelNode, CelNode][]).flat().map((part) => this.walk(part, scope));
-        return { steps: sum(entries.map((entry) => entry.steps)) + entries.length + 1, size: entries.length / 2, item: entries.map(valueOf).reduce(either, undefined) };
+        return {
+          steps: sum(entries.map((entry) => entry.steps)) + entries.length + 1,
+          size: entries.length / 2,
+          item: entries.map(valueOf).reduce(either, undefined),
+        };
       }
       case 'call': {
         const [name, callArgs] = args as [string, CelNode[]];
@@ -344,7 +372,10 @@ export function conditionSteps(ast: unknown, kind: 'business' | 'violation'): nu
   const walker = new CostWalker(VARIABLE_BOUNDS[kind]);
   const bound = walker.walk(ast as CelNode, new Map());
   if (bound.steps > MAX_CONDITION_STEPS) {
-    throw new ConditionCostError(`the condition may take up to ${formatCount(bound.steps)} steps per evaluation; the limit is ${formatCount(MAX_CONDITION_STEPS)}`, 0);
+    throw new ConditionCostError(
+      `the condition may take up to ${formatCount(bound.steps)} steps per evaluation; the limit is ${formatCount(MAX_CONDITION_STEPS)}`,
+      0,
+    );
   }
   return bound.steps;
 }

@@ -53,9 +53,7 @@ const environments: Record<ConditionKind, Environment> = {
  * `invalid`: does not parse or type-check; `over-budget`: valid CEL whose cost bound is over a
  * limit (condition-cost.ts). `steps`: the bound on one evaluation, summed over a version.
  */
-export type ConditionCheck =
-  | { ok: true; steps: number }
-  | { ok: false; problem: 'invalid' | 'over-budget'; message: string; position: number | null };
+export type ConditionCheck = { ok: true; steps: number } | { ok: false; problem: 'invalid' | 'over-budget'; message: string; position: number | null };
 
 interface CelErrorLike {
   summary?: unknown;

@@ -25,17 +25,13 @@ export const NO_VIOLATION_RULE_MESSAGE = '没有适用的违规规则，不予�
  * keywords at all; it matches when no exclusion occurs and its condition (if any) holds.
  * Effects combine deny-overrides.
  */
-export function evaluateNumberApplication(
-  compiled: CompiledRuleset,
-  input: NumberApplicationInput,
-  state: ApplicationState,
-): NumberApplicationOutcome {
+export function evaluateNumberApplication(compiled: CompiledRuleset, input: NumberApplicationInput, state: ApplicationState): NumberApplicationOutcome {
   const description = compiled.normalizeText(input.description);
   const hits = compiled.keywordMatcher.search(description);
 
   // rule index -> the rule's own industry/scenario labels that the declaration named
   const declaredRules = new Map<number, string>(
-    (input.industry && input.scenario ? compiled.declaredPairs.get(declaredPairKey(compiled.normalizeText, input.industry, input.scenario)) ?? [] : []).map(
+    (input.industry && input.scenario ? (compiled.declaredPairs.get(declaredPairKey(compiled.normalizeText, input.industry, input.scenario)) ?? []) : []).map(
       (pair) => [pair.ruleIndex, pair.label],
     ),
   );
@@ -114,11 +110,7 @@ function parseTime(value: string, what: string): number {
  * must not make every business it runs look prohibited.
  * Unverified reports still list the rules that would apply, but carry no penalty.
  */
-export function evaluateViolation(
-  compiled: CompiledRuleset,
-  input: ViolationInput,
-  state: ViolationState,
-): ViolationOutcome {
+export function evaluateViolation(compiled: CompiledRuleset, input: ViolationInput, state: ViolationState): ViolationOutcome {
   const rules = compiled.violationRulesByBehavior.get(input.behavior);
   if (rules === undefined) throw new UnknownBehaviorError(input.behavior, [...compiled.knownBehaviors]);
   const judgedAt = parseTime(state.at, 'state.at');
@@ -128,11 +120,7 @@ export function evaluateViolation(
   const actualOutcome =
     compiled.normalizeText(actualBusiness) === ''
       ? null
-      : evaluateNumberApplication(
-          compiled,
-          { enterpriseId: input.enterpriseId, description: actualBusiness },
-          { enterprise: null },
-        );
+      : evaluateNumberApplication(compiled, { enterpriseId: input.enterpriseId, description: actualBusiness }, { enterprise: null });
   const actualRuleKeys = actualOutcome ? actualOutcome.matches.map((match) => match.ruleKey) : [];
   const context: ConditionContext = {
     input: {

@@ -61,7 +61,10 @@ export function checkLinearRegex(pattern: string): RegexCheck {
   if (alternationAt[0]) alternations += 1;
   const choicePoints = choosingQuantifiers + alternations;
   if (choicePoints > 1) {
-    return { ok: false, message: `regular expressions may hold at most one choice point (one *, +, ?, {n,m} or one alternation); this one holds ${choicePoints}` };
+    return {
+      ok: false,
+      message: `regular expressions may hold at most one choice point (one *, +, ?, {n,m} or one alternation); this one holds ${choicePoints}`,
+    };
   }
   return { ok: true, choosingQuantifier: choosingQuantifiers === 1 };
 }

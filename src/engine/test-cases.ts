@@ -83,5 +83,7 @@ export function runTestCases(compiled: CompiledRuleset, content: RulesetContent)
 export function testCaseIssues(content: RulesetContent): ValidationIssue[] {
   if (!content.testCases?.length) return [];
   const report = runTestCases(compileRuleset(content), content);
-  return report.results.filter((result) => !result.passed).map((result) => ({ path: `testCases[${result.key}]`, message: `test case fails: ${result.failure}` }));
+  return report.results
+    .filter((result) => !result.passed)
+    .map((result) => ({ path: `testCases[${result.key}]`, message: `test case fails: ${result.failure}` }));
 }

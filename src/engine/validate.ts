@@ -60,7 +60,10 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
   };
 
   if (content.businessRules.length > CONDITION_INPUT_BOUNDS.businessRules) {
-    report('businessRules', `a version may hold at most ${CONDITION_INPUT_BOUNDS.businessRules} business rules (conditions' cost limits assume it); this one holds ${content.businessRules.length}`);
+    report(
+      'businessRules',
+      `a version may hold at most ${CONDITION_INPUT_BOUNDS.businessRules} business rules (conditions' cost limits assume it); this one holds ${content.businessRules.length}`,
+    );
   }
   content.businessRules.forEach((rule, index) => {
     const path = rulePath('businessRules', rule.key, index);
@@ -150,7 +153,12 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
 }
 
 /** Test cases are well-formed: unique keys, one thing decided, an expectation that can hold, rule keys that exist. */
-function checkTestCases(content: RulesetContent, ruleKeys: ReadonlySet<string>, severities: ReadonlySet<string>, report: (path: string, message: string) => void): void {
+function checkTestCases(
+  content: RulesetContent,
+  ruleKeys: ReadonlySet<string>,
+  severities: ReadonlySet<string>,
+  report: (path: string, message: string) => void,
+): void {
   const seen = new Set<string>();
   (content.testCases ?? []).forEach((testCase, index) => {
     const path = rulePath('testCases', testCase.key, index);

@@ -32,7 +32,8 @@ export class EnterpriseService {
       // Locked like recordViolation locks it: a violation recorded meanwhile is judged before or after, never during.
       const standing = await this.store.lockExisting(tx, enterpriseId);
       if (!standing) throw new BadInputError(`enterprise "${enterpriseId}" has no recorded standing: only an OFFLINE enterprise can be reinstated`);
-      if (standing.status !== 'OFFLINE') throw new ConflictError(`enterprise "${enterpriseId}" is ${standing.status}: only an OFFLINE enterprise can be reinstated`);
+      if (standing.status !== 'OFFLINE')
+        throw new ConflictError(`enterprise "${enterpriseId}" is ${standing.status}: only an OFFLINE enterprise can be reinstated`);
       const reinstated = await this.store.reinstate(tx, enterpriseId, context.now);
       await this.audit.append(tx, context, {
         type: 'ENTERPRISE_REINSTATED',

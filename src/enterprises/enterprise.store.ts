@@ -138,7 +138,16 @@ export class EnterpriseStore {
     await tx.query(
       `INSERT INTO enterprise_violation (decision_id, enterprise_id, ruleset_key, behavior, severity, escalated, occurred_at, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [penalty.decisionId, penalty.enterpriseId, penalty.rulesetKey, penalty.behavior, penalty.severity, penalty.escalated, penalty.occurredAt, penalty.recordedAt],
+      [
+        penalty.decisionId,
+        penalty.enterpriseId,
+        penalty.rulesetKey,
+        penalty.behavior,
+        penalty.severity,
+        penalty.escalated,
+        penalty.occurredAt,
+        penalty.recordedAt,
+      ],
     );
     await tx.query(
       `UPDATE enterprise SET violation_count = violation_count + 1,

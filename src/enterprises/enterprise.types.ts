@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'An enterprise\'s recorded standing.' })
+@ObjectType({ description: "An enterprise's recorded standing." })
 export class Enterprise {
   @Field(() => ID)
   id: string;

@@ -1,7 +1,15 @@
 import { DataSource } from 'typeorm';
 import { RequestContext } from '../common/request-context';
 import { hasRole } from '../common/roles';
-import { ApplicationState, evaluateNumberApplication, NumberApplicationInput, NumberApplicationOutcome, ViolationInput, ViolationOutcome, ViolationState } from '../engine';
+import {
+  ApplicationState,
+  evaluateNumberApplication,
+  NumberApplicationInput,
+  NumberApplicationOutcome,
+  ViolationInput,
+  ViolationOutcome,
+  ViolationState,
+} from '../engine';
 import { DecisionLogWriter } from '../decisions/decision-log.writer';
 import { DecisionContent } from '../decisions/decision-record';
 import { newDecision } from '../decisions/new-decision';
@@ -108,10 +116,7 @@ export class EvaluationService {
   }
 
   /** Up to 1,000 applications against one resolved version, logged in one batch. */
-  async evaluateNumberApplications(
-    context: RequestContext,
-    request: EvaluationRequest<NumberApplicationArgs[]>,
-  ): Promise<NumberApplicationEvaluationResult[]> {
+  async evaluateNumberApplications(context: RequestContext, request: EvaluationRequest<NumberApplicationArgs[]>): Promise<NumberApplicationEvaluationResult[]> {
     const { version, input } = await this.prepare(context, request, validateApplications);
     return this.evaluateApplications(context, version, input);
   }
@@ -169,7 +174,9 @@ export class EvaluationService {
     const draft = await this.drafts.findVersionById(draftId);
     if (!draft) throw new NotFoundError(`no draft with id "${draftId}"`);
     if (draft.status !== 'DRAFT') {
-      throw new BadInputError(`${draftId} is version ${draft.number} of "${draft.rulesetKey}", not a draft: evaluate published versions with evaluateNumberApplication(version: ${draft.number})`);
+      throw new BadInputError(
+        `${draftId} is version ${draft.number} of "${draft.rulesetKey}", not a draft: evaluate published versions with evaluateNumberApplication(version: ${draft.number})`,
+      );
     }
     const standings = await this.enterprises.standings(input.enterpriseId ? [input.enterpriseId] : []);
     const state: ApplicationState = { enterprise: (input.enterpriseId && standings.get(input.enterpriseId)) || null };

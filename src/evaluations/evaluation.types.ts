@@ -13,7 +13,7 @@ registerEnumType(CallDirectionEnum, { name: 'CallDirection' });
 
 @InputType('NumberApplicationInput', { description: 'An enterprise applying for a phone number, in its own words.' })
 export class NumberApplicationInputType {
-  @Field(() => ID, { nullable: true, description: 'When given, the enterprise\'s recorded standing is read (an OFFLINE enterprise is rejected by rule).' })
+  @Field(() => ID, { nullable: true, description: "When given, the enterprise's recorded standing is read (an OFFLINE enterprise is rejected by rule)." })
   enterpriseId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Declared 行业大类 (may be missing or wrong).' })
@@ -46,7 +46,7 @@ export class ViolationInputType {
   @Field(() => String, { nullable: true })
   declaredBusiness?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'For BUSINESS_MISMATCH: judged by the same version\'s business rules.' })
+  @Field(() => String, { nullable: true, description: "For BUSINESS_MISMATCH: judged by the same version's business rules." })
   actualBusiness?: string | null;
 
   @Field(() => Date, { nullable: true })

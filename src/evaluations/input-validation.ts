@@ -4,7 +4,6 @@ import { INPUT_LIMITS, MAX_EVALUATIONS_PER_REQUEST } from '../common/limits';
 import { unstorableText } from '../common/text';
 import type { NumberApplicationInput, ViolationInput } from '../engine';
 
-
 /** What the GraphQL layer hands over (DateTime already parsed). */
 export interface NumberApplicationArgs {
   enterpriseId?: string | null;
@@ -121,7 +120,8 @@ export function validateViolation(args: ViolationArgs, now: Date = new Date()): 
     const year = args.occurredAt.getUTCFullYear();
     if (Number.isNaN(args.occurredAt.getTime())) issues.add('input.occurredAt', 'is not a valid time');
     else if (year < 1970) issues.add('input.occurredAt', 'must be a time after 1970');
-    else if (args.occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) issues.add('input.occurredAt', `must not be more than five minutes in the future, allowed for clock differences (now is ${now.toISOString()})`);
+    else if (args.occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS)
+      issues.add('input.occurredAt', `must not be more than five minutes in the future, allowed for clock differences (now is ${now.toISOString()})`);
     else occurredAt = args.occurredAt.toISOString();
   }
   const input: ViolationInput = {

@@ -21,9 +21,7 @@ const maxOperationsRule: ValidationRule = (context) => ({
   Document(node) {
     const operations = node.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
     if (operations > ABUSE_LIMITS.maxOperationsPerDocument) {
-      context.reportError(
-        new GraphQLError(`a request may hold at most ${ABUSE_LIMITS.maxOperationsPerDocument} operations; this one holds ${operations}`),
-      );
+      context.reportError(new GraphQLError(`a request may hold at most ${ABUSE_LIMITS.maxOperationsPerDocument} operations; this one holds ${operations}`));
     }
   },
 });

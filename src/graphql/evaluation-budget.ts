@@ -129,7 +129,13 @@ export function evaluationBudget<Spec extends BudgetedField>(options: Evaluation
           };
           let evaluations: number;
           try {
-            evaluations = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [estimator] });
+            evaluations = getComplexity({
+              schema,
+              query: document,
+              variables: request.variables ?? {},
+              operationName: operationName ?? undefined,
+              estimators: [estimator],
+            });
           } catch {
             // Variables that do not coerce: execution reports them as BAD_USER_INPUT.
             return;

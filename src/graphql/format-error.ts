@@ -73,9 +73,9 @@ const CLIENT_CODES: Record<string, string> = {
 const isPostgresConnectionFailure = (error: unknown): boolean => {
   const code = (error as { code?: string } | null)?.code;
   return (
-    typeof code === 'string' &&
-    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code))
-  ) || /Connection terminated|timeout exceeded when trying to connect/i.test(String((error as Error)?.message));
+    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code)) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(String((error as Error)?.message))
+  );
 };
 
 /**

@@ -4,8 +4,6 @@ import { MAX_VARIABLE_DEPTH } from '../common/limits';
 import { unstorableText } from '../common/text';
 import { refusal } from './format-error';
 
-
-
 /** Walks variables without recursion (a hostile body may nest far deeper than the stack). */
 function checkVariables(variables: Record<string, unknown>): void {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: variables, path: '$', depth: 0 }];

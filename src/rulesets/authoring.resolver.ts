@@ -114,13 +114,15 @@ export class AuthoringResolver {
 
   @Authorized('editor')
   @Mutation(() => RulesetVersion, {
-    description: 'Removes the business or violation rule with this key, or the penalty mapping of this severity. A key naming more than one of them needs `kind`.',
+    description:
+      'Removes the business or violation rule with this key, or the penalty mapping of this severity. A key naming more than one of them needs `kind`.',
   })
   async removeRule(
     @Arg('draftId', () => ID) draftId: string,
     @Arg('expectedRevision', () => Int) expectedRevision: number,
     @Arg('key', () => ID) key: string,
-    @Arg('kind', () => RuleKindEnum, { nullable: true, description: 'Which kind to remove; needed only when the key names more than one.' }) kind: RuleKindEnum | null,
+    @Arg('kind', () => RuleKindEnum, { nullable: true, description: 'Which kind to remove; needed only when the key names more than one.' })
+    kind: RuleKindEnum | null,
     @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
     return toRulesetVersion(await this.authoring.removeRule(context, draftId, expectedRevision, key, kind));
@@ -158,7 +160,8 @@ export class AuthoringResolver {
     @Arg('number', () => Int) number: number,
     @Arg('force', () => Boolean, {
       defaultValue: false,
-      description: 'Admins only (FORBIDDEN otherwise): retire the version in effect even though none would be in effect after it; the trail records it as forced.',
+      description:
+        'Admins only (FORBIDDEN otherwise): retire the version in effect even though none would be in effect after it; the trail records it as forced.',
     })
     force: boolean,
     @Ctx() context: RequestContext,

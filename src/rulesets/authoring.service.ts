@@ -37,7 +37,9 @@ export interface RebaseResult {
 /** Stale or no longer a draft: says which, so the editor knows to reload or to start a new draft. */
 export function assertEditable(version: RulesetVersionView, expectedRevision: number | null): void {
   if (version.status !== 'DRAFT') {
-    throw new ConflictError(`version ${version.number} of "${version.rulesetKey}" is ${version.status.toLowerCase()} and immutable; create a draft (createDraft) to change it`);
+    throw new ConflictError(
+      `version ${version.number} of "${version.rulesetKey}" is ${version.status.toLowerCase()} and immutable; create a draft (createDraft) to change it`,
+    );
   }
   if (expectedRevision != null && version.revision !== expectedRevision) throw staleRevision(version, expectedRevision);
 }
@@ -72,7 +74,12 @@ export class AuthoringService {
     issues.text('defaultMessage', input.defaultMessage, AUTHORING_TEXT_LIMITS.message, false);
     issues.throwIfAny();
     return inTransaction(this.dataSource, `ruleset "${input.key}" already exists`, (tx) =>
-      this.insertRuleset(tx, context, { ...input, description: input.description ?? null, defaultMessage: input.defaultMessage?.trim() ? input.defaultMessage : null, makerChecker: input.makerChecker ?? true }),
+      this.insertRuleset(tx, context, {
+        ...input,
+        description: input.description ?? null,
+        defaultMessage: input.defaultMessage?.trim() ? input.defaultMessage : null,
+        makerChecker: input.makerChecker ?? true,
+      }),
     );
   }
 
@@ -80,7 +87,17 @@ export class AuthoringService {
   async insertRuleset(tx: EntityManager, context: RequestContext, settings: Required<CreateRulesetInput>): Promise<RulesetEntity> {
     if (await this.rulesets.findRulesetIn(tx, settings.key)) throw new ConflictError(`ruleset "${settings.key}" already exists`);
     const { key, name, description, makerChecker, defaultDecision, defaultMessage } = settings;
-    const entity: RulesetEntity = { id: uuidv7(), key, name, description, makerChecker, defaultDecision, defaultMessage, createdBy: actorOf(context), createdAt: context.now };
+    const entity: RulesetEntity = {
+      id: uuidv7(),
+      key,
+      name,
+      description,
+      makerChecker,
+      defaultDecision,
+      defaultMessage,
+      createdBy: actorOf(context),
+      createdAt: context.now,
+    };
     await tx.getRepository(RulesetEntity).insert(entity);
     await this.audit.append(tx, context, {
       type: 'RULESET_CREATED',
@@ -100,7 +117,8 @@ export class AuthoringService {
   async createDraft(context: RequestContext, rulesetKey: string, fromVersion: number | null): Promise<RulesetVersionView> {
     return inTransaction(this.dataSource, 'draft creation', async (tx) => {
       const ruleset = await this.rulesets.getRulesetIn(tx, rulesetKey);
-      const source = fromVersion != null ? await this.rulesets.versionByNumberIn(tx, ruleset, fromVersion) : await versions.findDraftSource(tx, ruleset.id, context.now);
+      const source =
+        fromVersion != null ? await this.rulesets.versionByNumberIn(tx, ruleset, fromVersion) : await versions.findDraftSource(tx, ruleset.id, context.now);
       return this.insertDraft(tx, context, ruleset, source?.content ?? emptyContentOf(ruleset), source?.number ?? null);
     });
   }
@@ -147,7 +165,13 @@ export class AuthoringService {
     });
   }
 
-  async setDefaultDecision(context: RequestContext, draftId: string, expectedRevision: number, decision: Decision, message: string | null): Promise<RulesetVersionView> {
+  async setDefaultDecision(
+    context: RequestContext,
+    draftId: string,
+    expectedRevision: number,
+    decision: Decision,
+    message: string | null,
+  ): Promise<RulesetVersionView> {
     if (message != null && message.trim() === '') throw new BadInputError('the default message is empty');
     const issues = new Issues();
     issues.text('message', message, AUTHORING_TEXT_LIMITS.message, false);
@@ -155,7 +179,12 @@ export class AuthoringService {
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.setDefaultDecision(content, decision, message));
   }
 
-  async setReinstatementPolicy(context: RequestContext, draftId: string, expectedRevision: number, violationsCountAfterReinstatement: boolean): Promise<RulesetVersionView> {
+  async setReinstatementPolicy(
+    context: RequestContext,
+    draftId: string,
+    expectedRevision: number,
+    violationsCountAfterReinstatement: boolean,
+  ): Promise<RulesetVersionView> {
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.setReinstatementPolicy(content, violationsCountAfterReinstatement));
   }
 
@@ -173,12 +202,24 @@ export class AuthoringService {
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.upsertPenaltyMapping(content, penalty));
   }
 
-  async removeRule(context: RequestContext, draftId: string, expectedRevision: number, key: string, kind: edits.RemovableKind | null): Promise<RulesetVersionView> {
+  async removeRule(
+    context: RequestContext,
+    draftId: string,
+    expectedRevision: number,
+    key: string,
+    kind: edits.RemovableKind | null,
+  ): Promise<RulesetVersionView> {
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.removeRule(content, key, kind));
   }
 
   /** Changes part of a business rule (keywords in or out, single fields) without resending the rule. */
-  async editBusinessRule(context: RequestContext, draftId: string, expectedRevision: number, key: string, patch: edits.BusinessRulePatch): Promise<RulesetVersionView> {
+  async editBusinessRule(
+    context: RequestContext,
+    draftId: string,
+    expectedRevision: number,
+    key: string,
+    patch: edits.BusinessRulePatch,
+  ): Promise<RulesetVersionView> {
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.patchBusinessRule(content, key, patch));
   }
 

@@ -13,7 +13,10 @@ export enum IssueLevelEnum {
   ERROR = 'ERROR',
   WARNING = 'WARNING',
 }
-registerEnumType(IssueLevelEnum, { name: 'IssueLevel', description: 'ERROR blocks publishing; WARNING needs attention first (a stale draft must be rebased).' });
+registerEnumType(IssueLevelEnum, {
+  name: 'IssueLevel',
+  description: 'ERROR blocks publishing; WARNING needs attention first (a stale draft must be rebased).',
+});
 
 @ObjectType('ValidationIssue', { description: 'One problem that would stop a draft from being published.' })
 export class ValidationIssueType {
@@ -29,7 +32,9 @@ export class ValidationIssueType {
 
 @ObjectType({ description: 'One added, removed or changed rule, penalty mapping or default.' })
 export class RuleChange {
-  @Field(() => ID, { description: 'Rule key, penalty severity, or a ruleset-wide setting: defaultDecision, defaultMessage, violationsCountAfterReinstatement.' })
+  @Field(() => ID, {
+    description: 'Rule key, penalty severity, or a ruleset-wide setting: defaultDecision, defaultMessage, violationsCountAfterReinstatement.',
+  })
   key: string;
 
   @Field({ description: 'BUSINESS_RULE, VIOLATION_RULE, PENALTY, TEST_CASE or DEFAULT (a ruleset-wide setting)' })

@@ -24,7 +24,11 @@ export function orderContent(content: RulesetContent): RulesetContent {
     penalties: [...content.penalties].sort((a, b) => (a.severity < b.severity ? -1 : a.severity > b.severity ? 1 : 0)),
     // Present only when there are some: content from before test cases keeps its document and hash.
     ...(content.testCases?.length
-      ? { testCases: content.testCases.map((testCase) => ({ ...testCase, expectedRuleKeys: testCase.expectedRuleKeys && uniqueSorted(testCase.expectedRuleKeys) })).sort(byKey) }
+      ? {
+          testCases: content.testCases
+            .map((testCase) => ({ ...testCase, expectedRuleKeys: testCase.expectedRuleKeys && uniqueSorted(testCase.expectedRuleKeys) }))
+            .sort(byKey),
+        }
       : {}),
     // The default (true) is left out, so that content from before the setting existed keeps its document and hash.
     ...(content.violationsCountAfterReinstatement === false ? { violationsCountAfterReinstatement: false } : {}),

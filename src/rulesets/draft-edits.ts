@@ -171,7 +171,8 @@ export interface BusinessRulePatch {
 
 function editSet(values: string[], add: string[] | null | undefined, remove: string[] | null | undefined, path: string): string[] {
   const missing = (remove ?? []).filter((value) => !values.includes(value));
-  if (missing.length > 0) throw new BadInputError(`${path}: ${missing.map((value) => JSON.stringify(value)).join(', ')} not in the rule, nothing to remove`, { path });
+  if (missing.length > 0)
+    throw new BadInputError(`${path}: ${missing.map((value) => JSON.stringify(value)).join(', ')} not in the rule, nothing to remove`, { path });
   return [...new Set([...values.filter((value) => !(remove ?? []).includes(value)), ...(add ?? [])])];
 }
 

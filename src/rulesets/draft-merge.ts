@@ -96,7 +96,14 @@ export function mergeDraft(base: RulesetContent, ours: RulesetContent, theirs: R
   const counts = (content: RulesetContent) => content.violationsCountAfterReinstatement !== false;
   const violationsCount = scalar('defaults', 'violationsCountAfterReinstatement', null, counts(base), counts(ours), counts(theirs));
   const content: RulesetContent = {
-    defaultDecision: scalar('defaults', 'defaultDecision', null, base.defaultDecision, ours.defaultDecision, theirs.defaultDecision) as RulesetContent['defaultDecision'],
+    defaultDecision: scalar(
+      'defaults',
+      'defaultDecision',
+      null,
+      base.defaultDecision,
+      ours.defaultDecision,
+      theirs.defaultDecision,
+    ) as RulesetContent['defaultDecision'],
     defaultMessage: scalar('defaults', 'defaultMessage', null, base.defaultMessage, ours.defaultMessage, theirs.defaultMessage) as string,
     businessRules: mergeCollection('businessRules', byKey, base.businessRules, ours.businessRules, theirs.businessRules),
     violationRules: mergeCollection('violationRules', byKey, base.violationRules, ours.violationRules, theirs.violationRules),

@@ -34,7 +34,7 @@ export class PolicyChangeResolver {
   @Authorized('editor')
   @Mutation(() => RebaseResult, {
     description:
-      'Brings a draft copied from an older version onto the latest published one (three-way merge: both sides\' changes kept). Conflicts leave the draft unchanged; resolutions say which side wins.',
+      "Brings a draft copied from an older version onto the latest published one (three-way merge: both sides' changes kept). Conflicts leave the draft unchanged; resolutions say which side wins.",
   })
   async rebaseDraft(
     @Arg('draftId', () => ID) draftId: string,

@@ -47,7 +47,9 @@ export class PublishingService {
     const changelog = checkChangelog(input.changelog);
     const effectiveFrom = input.effectiveFrom ?? context.now;
     if (effectiveFrom.getTime() < context.now.getTime() - BACKDATING_TOLERANCE_MS) {
-      throw new BadInputError('effectiveFrom is in the past: a version cannot take effect retroactively (omit it for "now", or give a future time to schedule)');
+      throw new BadInputError(
+        'effectiveFrom is in the past: a version cannot take effect retroactively (omit it for "now", or give a future time to schedule)',
+      );
     }
     return inTransaction(this.dataSource, 'publish', async (tx) => {
       const located = await this.rulesets.getVersionIn(tx, draftId);
@@ -94,7 +96,11 @@ export class PublishingService {
       const now = context.now.getTime();
       const outage =
         versionInEffect(published, now, now)?.id === version.id &&
-        versionInEffect(published.filter((other) => other.id !== version.id), now, now) === null;
+        versionInEffect(
+          published.filter((other) => other.id !== version.id),
+          now,
+          now,
+        ) === null;
       if (outage && !force) {
         throw new ConflictError(
           `version ${number} of "${rulesetKey}" is in effect now and no other published version would be in effect after its retirement, so unpinned evaluations would fail; publish a replacement first (or an admin retires it with force: true)`,
@@ -132,7 +138,15 @@ export class PublishingService {
         throw new ConflictError(`version ${latest.number}, the latest of "${rulesetKey}", already has version ${number}'s content; nothing to revert`);
       }
       const draftId = uuidv7();
-      await versions.insertDraft(tx, { id: draftId, rulesetId: ruleset.id, parentNumber: latest?.number ?? null, revertsTo: number, content: target.content, actor: actorOf(context), at: context.now });
+      await versions.insertDraft(tx, {
+        id: draftId,
+        rulesetId: ruleset.id,
+        parentNumber: latest?.number ?? null,
+        revertsTo: number,
+        content: target.content,
+        actor: actorOf(context),
+        at: context.now,
+      });
       await this.audit.append(tx, context, {
         type: 'DRAFT_CREATED',
         rulesetKey,
@@ -155,9 +169,20 @@ export class PublishingService {
   async importRuleset(context: RequestContext, meta: RulesetMeta, content: RulesetContent, changelog: string): Promise<RulesetVersionView> {
     return inTransaction(this.dataSource, `ruleset "${meta.key}" already exists`, async (tx) => {
       // The ruleset remembers the defaults it started with, as createRuleset records them.
-      const ruleset = await this.authoring.insertRuleset(tx, context, { ...meta, defaultDecision: content.defaultDecision, defaultMessage: content.defaultMessage });
+      const ruleset = await this.authoring.insertRuleset(tx, context, {
+        ...meta,
+        defaultDecision: content.defaultDecision,
+        defaultMessage: content.defaultMessage,
+      });
       const draftId = uuidv7();
-      await versions.insertDraft(tx, { id: draftId, rulesetId: ruleset.id, parentNumber: null, content: orderContent(content), actor: actorOf(context), at: context.now });
+      await versions.insertDraft(tx, {
+        id: draftId,
+        rulesetId: ruleset.id,
+        parentNumber: null,
+        content: orderContent(content),
+        actor: actorOf(context),
+        at: context.now,
+      });
       const draft = (await versions.lockVersion(tx, draftId))!;
       return this.publishLocked(tx, context, draft, { changelog: checkChangelog(changelog), effectiveFrom: context.now, review: null });
     });
@@ -189,7 +214,8 @@ export class PublishingService {
       );
     }
     // A rollback says so in its changelog, whoever writes the rest of it.
-    const changelog = reverting && !options.changelog.startsWith(revertNote(draft.revertsTo!)) ? `${revertNote(draft.revertsTo!)}: ${options.changelog}` : options.changelog;
+    const changelog =
+      reverting && !options.changelog.startsWith(revertNote(draft.revertsTo!)) ? `${revertNote(draft.revertsTo!)}: ${options.changelog}` : options.changelog;
     const number = await versions.nextVersionNumber(tx, draft.rulesetId);
     // The audit event comes first: the database refuses to publish a row without this
     // transaction's DRAFT_PUBLISHED event (same number and hash), so no other path can.

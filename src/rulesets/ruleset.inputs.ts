@@ -1,12 +1,6 @@
 import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import type {
-  BusinessRuleContent,
-  EscalationContent,
-  PenaltyActionContent,
-  PenaltyMappingContent,
-  ViolationRuleContent,
-} from '../engine/content';
+import type { BusinessRuleContent, EscalationContent, PenaltyActionContent, PenaltyMappingContent, ViolationRuleContent } from '../engine/content';
 import { RULE_LIMITS } from '../common/limits';
 import { BUSINESS_CONDITION_DOC, DecisionEnum, VIOLATION_CONDITION_DOC } from './ruleset.types';
 

@@ -34,10 +34,7 @@ export class RulesetResolver {
   }
 
   @FieldResolver(() => RulesetVersion, { nullable: true })
-  async version(
-    @Root() ruleset: Ruleset,
-    @Arg('number', () => Int) number: number,
-  ): Promise<RulesetVersion | null> {
+  async version(@Root() ruleset: Ruleset, @Arg('number', () => Int) number: number): Promise<RulesetVersion | null> {
     const version = await this.reads.findVersionByNumber(ruleset.id, number);
     return version ? toRulesetVersion(version) : null;
   }

@@ -1,6 +1,15 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { BadInputError, NotFoundError, ValidationFailedError } from '../common/errors';
-import { compileRuleset, runTestCases, testCaseIssues, validateContent, type Decision, type RulesetContent, type TestReport, type ValidationIssue } from '../engine';
+import {
+  compileRuleset,
+  runTestCases,
+  testCaseIssues,
+  validateContent,
+  type Decision,
+  type RulesetContent,
+  type TestReport,
+  type ValidationIssue,
+} from '../engine';
 import { contentHash } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
 import { RulesetEntity } from './ruleset.entity';
@@ -118,7 +127,11 @@ export class RulesetService {
     const latest = version.status === 'DRAFT' ? await versions.findLatestPublished(db, version.rulesetId) : null;
     if (latest !== null && latest.number !== version.parentNumber) {
       const basedOn = version.parentNumber === null ? 'no version' : `v${version.parentNumber}`;
-      issues.push({ path: 'parentNumber', message: `based on ${basedOn}, latest is v${latest.number}: rebase it (rebaseDraft) before publishing`, level: 'WARNING' });
+      issues.push({
+        path: 'parentNumber',
+        message: `based on ${basedOn}, latest is v${latest.number}: rebase it (rebaseDraft) before publishing`,
+        level: 'WARNING',
+      });
     }
     return issues;
   }
@@ -127,7 +140,8 @@ export class RulesetService {
   async testDraft(draftId: string): Promise<TestReport> {
     const version = await this.getVersionIn(this.dataSource.manager, draftId);
     const issues = validateContent(version.content);
-    if (issues.length > 0) throw new ValidationFailedError(`the draft has ${issues.length} problem(s) to fix before its test cases can run (see extensions.issues)`, issues);
+    if (issues.length > 0)
+      throw new ValidationFailedError(`the draft has ${issues.length} problem(s) to fix before its test cases can run (see extensions.issues)`, issues);
     return runTestCases(compileRuleset(version.content), version.content);
   }
 
@@ -138,7 +152,14 @@ export class RulesetService {
     const ruleset = await this.getRuleset(draft.rulesetKey);
     const latest = await versions.findLatestPublished(db, draft.rulesetId);
     const fromContent = latest?.content ?? emptyContentOf(ruleset);
-    return { from: latest?.number ?? 0, to: draft.number, fromHash: contentHash(fromContent), toHash: draft.contentHash, draftId, changes: diffContent(fromContent, draft.content) };
+    return {
+      from: latest?.number ?? 0,
+      to: draft.number,
+      fromHash: contentHash(fromContent),
+      toHash: draft.contentHash,
+      draftId,
+      changes: diffContent(fromContent, draft.content),
+    };
   }
 
   /** Differences from version `from` (0: the empty ruleset before version 1) to version `to` or to a draft. */
@@ -154,6 +175,13 @@ export class RulesetService {
     } else {
       target = await this.versionByNumberIn(db, ruleset, to!);
     }
-    return { from, to: target.number, fromHash: contentHash(fromContent), toHash: target.contentHash, draftId: draftId ?? null, changes: diffContent(fromContent, target.content) };
+    return {
+      from,
+      to: target.number,
+      fromHash: contentHash(fromContent),
+      toHash: target.contentHash,
+      draftId: draftId ?? null,
+      changes: diffContent(fromContent, target.content),
+    };
   }
 }

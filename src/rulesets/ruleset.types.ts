@@ -18,8 +18,10 @@ export enum VersionStatusEnum {
 registerEnumType(VersionStatusEnum, { name: 'VersionStatus' });
 
 /** What a condition can read, shown in GraphiQL's docs beside every condition field. */
-export const BUSINESS_CONDITION_DOC = 'CEL, true for the rule to apply. input.description (string, NORMALISED: lower case, simplified, half-width, no spaces or punctuation; literals compared with it must be normalised too), input.rawDescription (as sent), input.industry, input.scenario, input.callDirection ("" when omitted), input.facts (map); enterprise.status (ACTIVE, OFFLINE or NONE), enterprise.violationCount, enterprise.seriousViolationCount (int). No clock. Checked (syntax, types, cost, literals) when saved.';
-export const VIOLATION_CONDITION_DOC = "CEL, true for the rule to apply. input.behavior, input.verified, input.declaredBusiness, input.actualBusiness, input.facts; actual.decision, actual.prohibited, actual.ruleKeys (this version's verdict on the actual business); enterprise.*; priorViolations (int). No clock.";
+export const BUSINESS_CONDITION_DOC =
+  'CEL, true for the rule to apply. input.description (string, NORMALISED: lower case, simplified, half-width, no spaces or punctuation; literals compared with it must be normalised too), input.rawDescription (as sent), input.industry, input.scenario, input.callDirection ("" when omitted), input.facts (map); enterprise.status (ACTIVE, OFFLINE or NONE), enterprise.violationCount, enterprise.seriousViolationCount (int). No clock. Checked (syntax, types, cost, literals) when saved.';
+export const VIOLATION_CONDITION_DOC =
+  "CEL, true for the rule to apply. input.behavior, input.verified, input.declaredBusiness, input.actualBusiness, input.facts; actual.decision, actual.prohibited, actual.ruleKeys (this version's verdict on the actual business); enterprise.*; priorViolations (int). No clock.";
 
 @ObjectType({ description: 'A rule of the number-application table: keywords, exclusions and an optional CEL condition.' })
 export class BusinessRule {
@@ -35,7 +37,10 @@ export class BusinessRule {
   @Field(() => DecisionEnum)
   effect: Decision;
 
-  @Field(() => [String], { description: 'Substrings of the normalised description (simplified, half-width, lower case, no spaces or punctuation); any one fires the rule. See docs/writing-business-rules.md.' })
+  @Field(() => [String], {
+    description:
+      'Substrings of the normalised description (simplified, half-width, lower case, no spaces or punctuation); any one fires the rule. See docs/writing-business-rules.md.',
+  })
   keywords: string[];
 
   @Field(() => [String], { description: 'Any one of these in the normalised description stops the rule (legitimate look-alikes).' })
@@ -164,7 +169,10 @@ export class RulesetVersion {
   @Field(() => Date, { nullable: true })
   publishedAt: Date | null;
 
-  @Field(() => Int, { nullable: true, description: 'The engine semantics version it was published with (decisions record theirs as engineVersion); null while DRAFT.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The engine semantics version it was published with (decisions record theirs as engineVersion); null while DRAFT.',
+  })
   engineSemantics: number | null;
 
   @Field(() => Date, { nullable: true })
@@ -191,7 +199,10 @@ export class RulesetVersion {
   @Field(() => GraphQLJSON, { description: 'Test cases of this version (input, expected outcome, rule keys that must match); publishing runs them.' })
   testCases: unknown[];
 
-  @Field({ description: "Whether an enterprise's violations from before its last reinstatement still count toward escalation (the content leaves out the default, true)." })
+  @Field({
+    description:
+      "Whether an enterprise's violations from before its last reinstatement still count toward escalation (the content leaves out the default, true).",
+  })
   violationsCountAfterReinstatement: boolean;
 
   @Field(() => GraphQLJSON, { description: 'The hashed content document itself.' })

@@ -149,10 +149,9 @@ export class VersionCatalogue {
       version = chosen[0].version;
       const disagreeing = chosen.find((pin) => pin.version.id !== version.id);
       if (disagreeing) {
-        throw new BadInputError(
-          `the version pins disagree: ${chosen.map((pin) => `${pin.by} names version ${pin.version.number}`).join(', ')}`,
-          { pins: chosen.map((pin) => ({ pin: pin.by, version: pin.version.number })) },
-        );
+        throw new BadInputError(`the version pins disagree: ${chosen.map((pin) => `${pin.by} names version ${pin.version.number}`).join(', ')}`, {
+          pins: chosen.map((pin) => ({ pin: pin.by, version: pin.version.number })),
+        });
       }
     }
 

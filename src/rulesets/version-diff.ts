@@ -92,7 +92,14 @@ const BUSINESS_RULE_FIELDS: FieldChange<BusinessRuleContent>[] = [
   value('source'),
   value('note'),
 ];
-const VIOLATION_RULE_FIELDS: FieldChange<ViolationRuleContent>[] = [code('behavior'), value('title'), code('severity'), value('condition'), value('source'), value('note')];
+const VIOLATION_RULE_FIELDS: FieldChange<ViolationRuleContent>[] = [
+  code('behavior'),
+  value('title'),
+  code('severity'),
+  value('condition'),
+  value('source'),
+  value('note'),
+];
 
 const fieldChanges =
   <T>(fields: FieldChange<T>[]) =>
@@ -107,7 +114,8 @@ const testCaseLabel = (testCase: TestCaseContent): string =>
   testCase.application ? `test ${quote(testCase.application.description)}` : `test ${testCase.violation?.behavior ?? ''}`;
 
 const TEST_CASE_FIELDS: FieldChange<TestCaseContent>[] = [
-  (before, after) => (same([before.application, before.violation, before.enterprise], [after.application, after.violation, after.enterprise]) ? null : 'input changed'),
+  (before, after) =>
+    same([before.application, before.violation, before.enterprise], [after.application, after.violation, after.enterprise]) ? null : 'input changed',
   (before, after) => (expectationOf(before) === expectationOf(after) ? null : `expects ${expectationOf(before)} -> ${expectationOf(after)}`),
   (before, after) => setChange('expectedRuleKeys', before.expectedRuleKeys ?? [], after.expectedRuleKeys ?? []),
 ];
@@ -201,9 +209,14 @@ export function diffContent(unorderedBefore: RulesetContent, unorderedAfter: Rul
       'BUSINESS_RULE',
       (rule) => rule.key,
       businessLabel,
-      (rule) => [rule.effect, rule.keywords.length ? `keywords ${[...rule.keywords].sort().join(' ')}` : null, rule.condition ? `condition ${quote(rule.condition)}` : null]
-        .filter(Boolean)
-        .join(', '),
+      (rule) =>
+        [
+          rule.effect,
+          rule.keywords.length ? `keywords ${[...rule.keywords].sort().join(' ')}` : null,
+          rule.condition ? `condition ${quote(rule.condition)}` : null,
+        ]
+          .filter(Boolean)
+          .join(', '),
       businessRuleChanges,
       before.businessRules,
       after.businessRules,

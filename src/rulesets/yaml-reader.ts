@@ -203,4 +203,3 @@ export function entryName(index: number, entry: YamlMap, keyField: string): stri
   const key = entry[keyField];
   return typeof key === 'string' ? `[${index}] (${key})` : `[${index}]`;
 }
-

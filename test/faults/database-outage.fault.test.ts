@@ -56,7 +56,13 @@ describe('PostgreSQL stopped mid-traffic', () => {
         const started = Date.now();
         const response = await server.gql(EVALUATE, { d: `during ${i++}` }, server.keys.evaluator);
         if (!response.errors) acknowledged.push(response.data.evaluateNumberApplication.decisionId);
-        outcomes.push({ ok: !response.errors, ms: Date.now() - started, code: response.errors?.[0].extensions?.code, reason: response.errors?.[0].extensions?.reason, status: response.status });
+        outcomes.push({
+          ok: !response.errors,
+          ms: Date.now() - started,
+          code: response.errors?.[0].extensions?.code,
+          reason: response.errors?.[0].extensions?.reason,
+          status: response.status,
+        });
         await sleep(20);
       }
     })();
@@ -70,7 +76,12 @@ describe('PostgreSQL stopped mid-traffic', () => {
     for (let i = 0; i < 5; i++) {
       const started = Date.now();
       const response = await server.gql(EVALUATE, { d: `down ${i}` }, server.keys.evaluator);
-      down.push({ ms: Date.now() - started, code: response.errors?.[0].extensions?.code, reason: response.errors?.[0].extensions?.reason, retryable: response.errors?.[0].extensions?.retryable });
+      down.push({
+        ms: Date.now() - started,
+        code: response.errors?.[0].extensions?.code,
+        reason: response.errors?.[0].extensions?.reason,
+        retryable: response.errors?.[0].extensions?.retryable,
+      });
     }
     for (const outcome of down) {
       expect(outcome.ms).toBeLessThan(3000);

@@ -120,7 +120,12 @@ describe('server processes killed and terminated under load', () => {
           const started = Date.now();
           try {
             const response = await postGraphQL(server.url, MANY, { inputs }, key);
-            timed.push({ started, finished: Date.now(), status: response.status, ids: response.errors ? [] : response.data.evaluateNumberApplications.map((d: { decisionId: string }) => d.decisionId) });
+            timed.push({
+              started,
+              finished: Date.now(),
+              status: response.status,
+              ids: response.errors ? [] : response.data.evaluateNumberApplications.map((d: { decisionId: string }) => d.decisionId),
+            });
           } catch {
             timed.push({ started, finished: Date.now(), status: 'error', ids: [] });
             await sleep(20);

@@ -44,7 +44,10 @@ describe('two server processes on one database', () => {
       for (const loser of attempts.filter((r) => r.errors)) expect(loser.errors![0].extensions?.code).toBe('CONFLICT');
     }
     const versions = await a.gql('{ ruleset(key: "ccc-access") { versions { number status } } }', {}, keys.auditor);
-    const numbers = versions.data.ruleset.versions.map((v: { number: number | null }) => v.number).filter((n: number | null) => n !== null).sort((x: number, y: number) => x - y);
+    const numbers = versions.data.ruleset.versions
+      .map((v: { number: number | null }) => v.number)
+      .filter((n: number | null) => n !== null)
+      .sort((x: number, y: number) => x - y);
     expect(numbers).toEqual([1, 2, 3, 4]);
     // Both processes serve the newest version now (LISTEN/NOTIFY invalidated their caches).
     for (const server of [a, b]) {

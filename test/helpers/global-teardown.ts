@@ -8,9 +8,7 @@ export default async function globalTeardown(): Promise<void> {
   const state = readTestState();
   const client = new Client({ connectionString: state.serverUrl });
   await client.connect();
-  const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-    `ccc_test_${state.runId}_%`,
-  ]);
+  const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`ccc_test_${state.runId}_%`]);
   for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   await client.end();
   const stop = (globalThis as { __cccStopDatabase?: () => Promise<void> }).__cccStopDatabase;

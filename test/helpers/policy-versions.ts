@@ -9,10 +9,9 @@ import { contentHash, orderContent } from '../../src/rulesets/content-hash';
  * and the notification publish sends), a draft, a retirement.
  */
 export async function seedContent(dataSource: DataSource, rulesetKey = 'ccc-access'): Promise<RulesetContent> {
-  const [row] = await dataSource.query(
-    `SELECT v.content FROM ruleset_version v JOIN ruleset r ON r.id = v.ruleset_id WHERE r.key = $1 AND v.number = 1`,
-    [rulesetKey],
-  );
+  const [row] = await dataSource.query(`SELECT v.content FROM ruleset_version v JOIN ruleset r ON r.id = v.ruleset_id WHERE r.key = $1 AND v.number = 1`, [
+    rulesetKey,
+  ]);
   return row.content;
 }
 

@@ -77,9 +77,7 @@ export interface BuiltOperation {
  */
 export function buildOperation(rootField: RootField, overrides: Record<string, unknown> = {}): BuiltOperation {
   const { root, name, field } = rootField;
-  const used = field.args.filter(
-    (arg: GraphQLArgument) => arg.name in overrides || (isNonNullType(arg.type) && arg.defaultValue === undefined),
-  );
+  const used = field.args.filter((arg: GraphQLArgument) => arg.name in overrides || (isNonNullType(arg.type) && arg.defaultValue === undefined));
   const variables: Record<string, unknown> = {};
   for (const arg of used) variables[arg.name] = arg.name in overrides ? overrides[arg.name] : dummyValue(arg.type, arg.name);
   const definitions = used.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');

@@ -44,22 +44,41 @@ export async function runMixedWorkload(server: TestServer, rounds = 2): Promise<
     );
     for (const response of await Promise.all(singles)) take(response, 'evaluateNumberApplication');
     take(
-      await server.gql(APPLY_MANY, { inputs: DESCRIPTIONS.map((description, i) => ({ description, industry: pick(['金融', '医疗', null], i), scenario: pick(['信用卡', null], i) })) }, key),
+      await server.gql(
+        APPLY_MANY,
+        { inputs: DESCRIPTIONS.map((description, i) => ({ description, industry: pick(['金融', '医疗', null], i), scenario: pick(['信用卡', null], i) })) },
+        key,
+      ),
       'evaluateNumberApplications',
     );
     take(await server.gql(RECORD, { input: { enterpriseId: enterprise, behavior: 'BLIND_CALLING', verified: true } }, key), 'recordViolation');
     take(await server.gql(RECORD, { input: { enterpriseId: enterprise, behavior: 'HARASSMENT_COMPLAINT', verified: true } }, key), 'recordViolation');
     take(await server.gql(RECORD, { input: { enterpriseId: enterprise, behavior: 'FRAUD_COMPLAINT', verified: false } }, key), 'recordViolation');
     take(
-      await server.gql(RECORD, { input: { enterpriseId: offline, behavior: 'BUSINESS_MISMATCH', verified: true, declaredBusiness: '家政', actualBusiness: '电话催收欠款' } }, key),
+      await server.gql(
+        RECORD,
+        { input: { enterpriseId: offline, behavior: 'BUSINESS_MISMATCH', verified: true, declaredBusiness: '家政', actualBusiness: '电话催收欠款' } },
+        key,
+      ),
       'recordViolation',
     );
     take(await server.gql(APPLY, { input: { description: '家政保洁预约', enterpriseId: offline } }, key), 'evaluateNumberApplication');
     take(
-      await server.gql(JUDGE, { input: { enterpriseId: enterprise, behavior: 'BUSINESS_MISMATCH', verified: true, declaredBusiness: '家政', actualBusiness: '宠物美容' } }, key),
+      await server.gql(
+        JUDGE,
+        { input: { enterpriseId: enterprise, behavior: 'BUSINESS_MISMATCH', verified: true, declaredBusiness: '家政', actualBusiness: '宠物美容' } },
+        key,
+      ),
       'evaluateViolation',
     );
-    take(await server.gql(JUDGE, { input: { enterpriseId: enterprise, behavior: 'NO_CONSENT_CALLING', verified: true, occurredAt: new Date().toISOString() } }, key), 'evaluateViolation');
+    take(
+      await server.gql(
+        JUDGE,
+        { input: { enterpriseId: enterprise, behavior: 'NO_CONSENT_CALLING', verified: true, occurredAt: new Date().toISOString() } },
+        key,
+      ),
+      'evaluateViolation',
+    );
   }
   return ids;
 }

@@ -39,7 +39,14 @@ describe('abuse limits refuse before any work is done', () => {
   it("lets GraphiQL's introspection queries through every limit", async () => {
     for (const query of [
       getIntrospectionQuery(),
-      getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true }),
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+        oneOf: true,
+      }),
     ]) {
       for (const key of [server.keys.evaluator, null]) {
         const response = await postGraphQL(server.url, query, {}, key);
@@ -152,7 +159,11 @@ describe('abuse limits refuse before any work is done', () => {
       for (let i = 0; i < levels; i++) deep = { n: deep };
       return deep;
     };
-    refused(await server.gql(query, { input: { description: '物流通知', facts: nest(9) } }, server.keys.evaluator), 200, /input\.facts must be nested at most 8 levels/);
+    refused(
+      await server.gql(query, { input: { description: '物流通知', facts: nest(9) } }, server.keys.evaluator),
+      200,
+      /input\.facts must be nested at most 8 levels/,
+    );
     // Any variable nested past 32 levels is refused before execution, whatever the field.
     refused(await server.gql(query, { input: { description: '物流通知', facts: nest(50) } }, server.keys.evaluator), 400, /nested at most 32 levels/);
 
@@ -185,7 +196,11 @@ describe('abuse limits refuse before any work is done', () => {
     });
 
     it('refuses every alias when one alias names an unknown ruleset, logging none', async () => {
-      const response = await server.gql(two, { first: { description: '物流通知' }, second: { description: '物流通知' }, key: 'no-such-ruleset' }, server.keys.evaluator);
+      const response = await server.gql(
+        two,
+        { first: { description: '物流通知' }, second: { description: '物流通知' }, key: 'no-such-ruleset' },
+        server.keys.evaluator,
+      );
       expect(response.status).toBe(404);
       expect(response.errors?.[0].extensions?.code).toBe('NOT_FOUND');
       expect(response.errors?.[0].message).toMatch(/no-such-ruleset/);
@@ -205,7 +220,11 @@ describe('abuse limits refuse before any work is done', () => {
     });
 
     it('answers and logs every alias when all are valid', async () => {
-      const response = await server.gql(two, { first: { description: '物流通知' }, second: { description: '医院挂号提醒' }, key: 'ccc-access' }, server.keys.evaluator);
+      const response = await server.gql(
+        two,
+        { first: { description: '物流通知' }, second: { description: '医院挂号提醒' }, key: 'ccc-access' },
+        server.keys.evaluator,
+      );
       expect(response.errors).toBeUndefined();
       const ids = [response.data.first.decisionId, response.data.second.decisionId];
       const [{ count }] = await server.dataSource.query('SELECT count(*)::int AS count FROM decision_log WHERE id = ANY($1::uuid[])', [ids]);

@@ -23,7 +23,9 @@ describe('API rough edges (issue 14, item 7)', () => {
     const [{ severity }] = await server.dataSource.query(
       `SELECT severity FROM decision_log WHERE severity IS NOT NULL GROUP BY severity ORDER BY count(*) LIMIT 1`,
     );
-    const expected = (await server.dataSource.query(`SELECT id FROM decision_log WHERE severity = $1 ORDER BY seq`, [severity])).map((row: { id: string }) => row.id);
+    const expected = (await server.dataSource.query(`SELECT id FROM decision_log WHERE severity = $1 ORDER BY seq`, [severity])).map(
+      (row: { id: string }) => row.id,
+    );
     const [{ total }] = await server.dataSource.query(`SELECT count(*)::int AS total FROM decision_log`);
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(Math.min(total, 100)); // otherwise an ignored filter would pass unnoticed
@@ -43,7 +45,11 @@ describe('API rough edges (issue 14, item 7)', () => {
   it('a future occurredAt is refused with the five-minute allowance stated, and nothing is logged', async () => {
     const [{ before }] = await server.dataSource.query(`SELECT count(*)::int AS before FROM decision_log`);
     const occurredAt = new Date(Date.now() + 60 * 60 * 1000).toISOString();
-    const response = await server.gql(JUDGE, { input: { enterpriseId: 'e-future', behavior: 'NO_CONSENT_CALLING', verified: true, occurredAt } }, server.keys.evaluator);
+    const response = await server.gql(
+      JUDGE,
+      { input: { enterpriseId: 'e-future', behavior: 'NO_CONSENT_CALLING', verified: true, occurredAt } },
+      server.keys.evaluator,
+    );
     expect(response.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(response.errors![0])).toContain('must not be more than five minutes in the future');
     const [{ after }] = await server.dataSource.query(`SELECT count(*)::int AS after FROM decision_log`);

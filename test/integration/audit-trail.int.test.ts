@@ -23,8 +23,20 @@ describe('the edit trail', () => {
       server.keys.editor,
     );
     revision = penalty.data.upsertPenaltyMapping.revision;
-    revision = (await server.gql(`mutation($id: ID!, $rev: Int!) { setDefaultDecision(draftId: $id, expectedRevision: $rev, decision: REJECT, message: "未匹配任何允许规则，不予接入") { revision } }`, { id: draft.id, rev: revision }, server.keys.editor)).data.setDefaultDecision.revision;
-    revision = (await server.gql(`mutation($id: ID!, $rev: Int!) { removeRule(draftId: $id, expectedRevision: $rev, key: "SERIOUS") { revision } }`, { id: draft.id, rev: revision }, server.keys.editor)).data.removeRule.revision;
+    revision = (
+      await server.gql(
+        `mutation($id: ID!, $rev: Int!) { setDefaultDecision(draftId: $id, expectedRevision: $rev, decision: REJECT, message: "未匹配任何允许规则，不予接入") { revision } }`,
+        { id: draft.id, rev: revision },
+        server.keys.editor,
+      )
+    ).data.setDefaultDecision.revision;
+    revision = (
+      await server.gql(
+        `mutation($id: ID!, $rev: Int!) { removeRule(draftId: $id, expectedRevision: $rev, key: "SERIOUS") { revision } }`,
+        { id: draft.id, rev: revision },
+        server.keys.editor,
+      )
+    ).data.removeRule.revision;
     const published = await server.gql(PUBLISH, { id: draft.id, rev: revision, changelog: 'audited v1' }, server.keys.publisher);
     expect(published.errors).toBeUndefined();
     // The only version: retiring it takes an admin's force (see retirement-guard.int.test.ts).
@@ -58,7 +70,11 @@ describe('the edit trail', () => {
     expect(perDraft[1].before).toBeNull();
     expect(perDraft[4]).toMatchObject({ type: 'DEFAULT_DECISION_SET', before: { defaultDecision: 'REVIEW' }, after: { defaultDecision: 'REJECT' } });
     expect(perDraft[5]).toMatchObject({ type: 'RULE_REMOVED', before: { kind: 'penalty', value: { severity: 'SERIOUS' } }, after: null });
-    expect(perDraft[6]).toMatchObject({ type: 'DRAFT_PUBLISHED', actor: 'test-publisher', after: { number: 1, changelog: 'audited v1', contentHash: published.data.publishDraft.contentHash } });
+    expect(perDraft[6]).toMatchObject({
+      type: 'DRAFT_PUBLISHED',
+      actor: 'test-publisher',
+      after: { number: 1, changelog: 'audited v1', contentHash: published.data.publishDraft.contentHash },
+    });
 
     const limited = (await server.gql(EVENTS, { key: 'audited', first: 2 }, server.keys.publisher)).data.auditEvents;
     expect(limited.map((event: { type: string }) => event.type)).toEqual(['DRAFT_DISCARDED', 'DRAFT_CREATED']);

@@ -34,9 +34,32 @@ describe('a policy owner authoring a second ruleset through GraphQL alone', () =
     const upsertBusiness = `mutation($id: ID!, $rev: Int!, $rule: BusinessRuleInput!) { upsertBusinessRule(draftId: $id, expectedRevision: $rev, rule: $rule) { revision } }`;
     let revision = 0;
     for (const rule of [
-      { key: 'finance.credit-card', industry: '金融', scenario: '信用卡', effect: 'REJECT', keywords: ['信用卡', '办卡'], message: '目前不支持为该业务申请号码，请谅解' },
-      { key: 'gaming.promotion', industry: '游戏', scenario: '游戏推广', effect: 'REJECT', keywords: ['游戏推广'], excludeKeywords: ['游戏客服'], message: '目前不支持为该业务申请号码，请谅解' },
-      { key: 'logistics.notice', industry: '物流', scenario: '取件通知', effect: 'ALLOW', keywords: ['快递', '取件'], condition: 'input.callDirection != "OUTBOUND" || input.industry == "物流"', message: '允许' },
+      {
+        key: 'finance.credit-card',
+        industry: '金融',
+        scenario: '信用卡',
+        effect: 'REJECT',
+        keywords: ['信用卡', '办卡'],
+        message: '目前不支持为该业务申请号码，请谅解',
+      },
+      {
+        key: 'gaming.promotion',
+        industry: '游戏',
+        scenario: '游戏推广',
+        effect: 'REJECT',
+        keywords: ['游戏推广'],
+        excludeKeywords: ['游戏客服'],
+        message: '目前不支持为该业务申请号码，请谅解',
+      },
+      {
+        key: 'logistics.notice',
+        industry: '物流',
+        scenario: '取件通知',
+        effect: 'ALLOW',
+        keywords: ['快递', '取件'],
+        condition: 'input.callDirection != "OUTBOUND" || input.industry == "物流"',
+        message: '允许',
+      },
     ]) {
       const response = await server.gql(upsertBusiness, { id: draft.id, rev: revision, rule }, keys.editor);
       expect(response.errors).toBeUndefined();
@@ -64,7 +87,17 @@ describe('a policy owner authoring a second ruleset through GraphQL alone', () =
 
     const penalty = await server.gql(
       `mutation($id: ID!, $rev: Int!, $p: PenaltyMappingInput!) { upsertPenaltyMapping(draftId: $id, expectedRevision: $rev, penalty: $p) { revision } }`,
-      { id: draft.id, rev: revision, p: { severity: 'CRITICAL', label: '特大违规', rank: 2, actions: [{ code: 'OFFLINE_ALL', label: '全部业务下线整改' }], message: '将您的全部业务下线整改' } },
+      {
+        id: draft.id,
+        rev: revision,
+        p: {
+          severity: 'CRITICAL',
+          label: '特大违规',
+          rank: 2,
+          actions: [{ code: 'OFFLINE_ALL', label: '全部业务下线整改' }],
+          message: '将您的全部业务下线整改',
+        },
+      },
       keys.editor,
     );
     revision = penalty.data.upsertPenaltyMapping.revision;
@@ -100,17 +133,47 @@ describe('a policy owner authoring a second ruleset through GraphQL alone', () =
       keys.publisher,
     );
     expect(published.errors).toBeUndefined();
-    expect(published.data.publishDraft).toMatchObject({ id: draft.id, number: 1, status: 'PUBLISHED', changelog: '短信接入规范首版', publishedBy: 'test-publisher', editors: ['test-editor'] });
+    expect(published.data.publishDraft).toMatchObject({
+      id: draft.id,
+      number: 1,
+      status: 'PUBLISHED',
+      changelog: '短信接入规范首版',
+      publishedBy: 'test-publisher',
+      editors: ['test-editor'],
+    });
 
     const current = await server.gql(`{ ruleset(key: "sms-access") { currentVersion { number contentHash businessRules { key } } } }`, {}, keys.evaluator);
     expect(current.data.ruleset.currentVersion).toMatchObject({ number: 1, contentHash: published.data.publishDraft.contentHash });
-    expect(current.data.ruleset.currentVersion.businessRules.map((r: { key: string }) => r.key)).toEqual(['finance.credit-card', 'gaming.promotion', 'logistics.notice']);
+    expect(current.data.ruleset.currentVersion.businessRules.map((r: { key: string }) => r.key)).toEqual([
+      'finance.credit-card',
+      'gaming.promotion',
+      'logistics.notice',
+    ]);
 
     // The next draft copies version 1; its diff speaks the policy owner's language.
     const second = (await server.gql(`mutation { createDraft(rulesetKey: "sms-access") { id parentNumber revision } }`, {}, keys.editor)).data.createDraft;
     expect(second).toMatchObject({ parentNumber: 1, revision: 0 });
-    await server.gql(upsertBusiness, { id: second.id, rev: 0, rule: { key: 'finance.credit-card', industry: '金融', scenario: '信用卡', effect: 'REJECT', keywords: ['信用卡', '刷卡', '额度'], message: '目前不支持为该业务申请号码，请谅解' } }, keys.editor);
-    const secondDiff = await server.gql(`query($id: ID!) { diffVersions(rulesetKey: "sms-access", from: 1, draftId: $id) { changes { change } } }`, { id: second.id }, keys.editor);
+    await server.gql(
+      upsertBusiness,
+      {
+        id: second.id,
+        rev: 0,
+        rule: {
+          key: 'finance.credit-card',
+          industry: '金融',
+          scenario: '信用卡',
+          effect: 'REJECT',
+          keywords: ['信用卡', '刷卡', '额度'],
+          message: '目前不支持为该业务申请号码，请谅解',
+        },
+      },
+      keys.editor,
+    );
+    const secondDiff = await server.gql(
+      `query($id: ID!) { diffVersions(rulesetKey: "sms-access", from: 1, draftId: $id) { changes { change } } }`,
+      { id: second.id },
+      keys.editor,
+    );
     expect(secondDiff.data.diffVersions.changes).toEqual([{ change: '金融/信用卡: keywords +刷卡 +额度 -办卡' }]);
   });
 
@@ -128,7 +191,11 @@ describe('a policy owner authoring a second ruleset through GraphQL alone', () =
     expect(same.errors).toBeUndefined();
     expect(same.data.setDefaultDecision).toMatchObject({ defaultDecision: 'REVIEW', defaultMessage: before.defaultMessage });
 
-    const changed = await server.gql(SET_DEFAULT, { id: draft.id, rev: same.data.setDefaultDecision.revision, decision: 'ALLOW', message: '未匹配任何禁止规则，允许接入' }, server.keys.editor);
+    const changed = await server.gql(
+      SET_DEFAULT,
+      { id: draft.id, rev: same.data.setDefaultDecision.revision, decision: 'ALLOW', message: '未匹配任何禁止规则，允许接入' },
+      server.keys.editor,
+    );
     expect(changed.errors).toBeUndefined();
     expect(changed.data.setDefaultDecision).toMatchObject({ defaultDecision: 'ALLOW', defaultMessage: '未匹配任何禁止规则，允许接入' });
   });

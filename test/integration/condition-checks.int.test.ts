@@ -51,14 +51,22 @@ describe('conditions are parsed and type-checked when a rule is saved', () => {
 
     const wrongScope = await server.gql(
       UPSERT_VIOLATION,
-      { id: draft.id, rev: draft.revision, rule: { key: 'v.scope', behavior: 'FRAUD_COMPLAINT', title: 't', severity: 'CRITICAL', condition: 'input.description == ""' } },
+      {
+        id: draft.id,
+        rev: draft.revision,
+        rule: { key: 'v.scope', behavior: 'FRAUD_COMPLAINT', title: 't', severity: 'CRITICAL', condition: 'input.description == ""' },
+      },
       server.keys.editor,
     );
     expect(wrongScope.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'violationRules[v.scope].condition' });
 
     const fine = await server.gql(
       UPSERT_VIOLATION,
-      { id: draft.id, rev: draft.revision, rule: { key: 'v.ok', behavior: 'FRAUD_COMPLAINT', title: 't', severity: 'CRITICAL', condition: 'priorViolations >= 2 && actual.prohibited' } },
+      {
+        id: draft.id,
+        rev: draft.revision,
+        rule: { key: 'v.ok', behavior: 'FRAUD_COMPLAINT', title: 't', severity: 'CRITICAL', condition: 'priorViolations >= 2 && actual.prohibited' },
+      },
       server.keys.editor,
     );
     expect(fine.errors).toBeUndefined();
@@ -85,7 +93,11 @@ describe('conditions are parsed and type-checked when a rule is saved', () => {
       ['cost.regex', regexFromInput, /string literal pattern/],
     ] as const) {
       const before = await rowCounts(server.dataSource);
-      const response = await server.gql(UPSERT_BUSINESS_RULE, { id: draft.id, rev: draft.revision, rule: businessRule(key, ['词'], { condition }) }, server.keys.editor);
+      const response = await server.gql(
+        UPSERT_BUSINESS_RULE,
+        { id: draft.id, rev: draft.revision, rule: businessRule(key, ['词'], { condition }) },
+        server.keys.editor,
+      );
       const error = response.errors?.[0];
       expect(error?.extensions).toMatchObject({
         code: 'VALIDATION_FAILED',
@@ -94,7 +106,11 @@ describe('conditions are parsed and type-checked when a rule is saved', () => {
       expect(error?.message).toMatch(new RegExp(`^businessRules\\[${key.replace('.', '\\.')}\\]\\.condition: condition over its cost limit`));
       expect(await rowCounts(server.dataSource)).toEqual(before);
     }
-    const after = await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { revision } validateDraft(draftId: $id) { path } }`, { id: draft.id }, server.keys.editor);
+    const after = await server.gql(
+      `query($id: ID!) { rulesetVersion(id: $id) { revision } validateDraft(draftId: $id) { path } }`,
+      { id: draft.id },
+      server.keys.editor,
+    );
     expect(after.data).toEqual({ rulesetVersion: { revision: 0 }, validateDraft: [] });
   });
 
@@ -103,16 +119,37 @@ describe('conditions are parsed and type-checked when a rule is saved', () => {
     let attack = 'true';
     for (let level = 6; level >= 0; level--) attack = `"0123456789".split("").all(v${level}, ${attack})`;
     const seed = await seedContent(server.dataSource);
-    const rule = { key: 'cost.stored', industry: '金融', scenario: '测试', effect: 'REJECT' as const, keywords: [], excludeKeywords: [], condition: attack, message: 'm', source: null };
+    const rule = {
+      key: 'cost.stored',
+      industry: '金融',
+      scenario: '测试',
+      effect: 'REJECT' as const,
+      keywords: [],
+      excludeKeywords: [],
+      condition: attack,
+      message: 'm',
+      source: null,
+    };
     const draftId = await insertDraftBySql(server.dataSource, { ...seed, businessRules: [...seed.businessRules, rule] });
-    await server.gql(`query($input: NumberApplicationInput!) { evaluateNumberApplication(input: $input) { decisionId } }`, { input: { description: '物业报修回访' } }, server.keys.evaluator);
+    await server.gql(
+      `query($input: NumberApplicationInput!) { evaluateNumberApplication(input: $input) { decisionId } }`,
+      { input: { description: '物业报修回访' } },
+      server.keys.evaluator,
+    );
 
     const before = await rowCounts(server.dataSource);
-    const impact = await server.gql(`query($d: ID) { impactAnalysis(rulesetKey: "ccc-access", candidateDraftId: $d) { evaluated } }`, { d: draftId }, server.keys.auditor);
+    const impact = await server.gql(
+      `query($d: ID) { impactAnalysis(rulesetKey: "ccc-access", candidateDraftId: $d) { evaluated } }`,
+      { d: draftId },
+      server.keys.auditor,
+    );
     expect(impact.errors?.[0].extensions?.code).toBe('VALIDATION_FAILED');
     expect(impact.errors?.[0].message).toMatch(/cost\.stored: .*nested at most 2 deep/);
     const publish = await server.gql(PUBLISH, { id: draftId, rev: 1, changelog: 'attack' }, server.keys.publisher);
-    expect(publish.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', issues: [{ path: 'businessRules[cost.stored].condition', message: expect.stringMatching(/cost limit/) }] });
+    expect(publish.errors?.[0].extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      issues: [{ path: 'businessRules[cost.stored].condition', message: expect.stringMatching(/cost limit/) }],
+    });
     expect(await rowCounts(server.dataSource)).toEqual(before);
   });
 });

@@ -33,7 +33,11 @@ describe('the content hash', () => {
 
   it('is the same when the same rules and penalties are entered in another order, before and after publishing', async () => {
     const forward = await fill('order-forward', RULES, PENALTIES);
-    const reverse = await fill('order-reverse', [...RULES].reverse().map((rule) => ({ ...rule, keywords: [...rule.keywords].reverse() })), [...PENALTIES].reverse());
+    const reverse = await fill(
+      'order-reverse',
+      [...RULES].reverse().map((rule) => ({ ...rule, keywords: [...rule.keywords].reverse() })),
+      [...PENALTIES].reverse(),
+    );
     const read = `query($id: ID!) { rulesetVersion(id: $id) { contentHash content } }`;
     const a = (await server.gql(read, { id: forward.id })).data.rulesetVersion;
     const b = (await server.gql(read, { id: reverse.id })).data.rulesetVersion;

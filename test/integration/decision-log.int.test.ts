@@ -110,10 +110,14 @@ describe('the decision log', () => {
     const [full] = audited.data.impactAnalysis.samples;
     expect(full.original.matches.some((match: { evidence: string[] }) => match.evidence.length > 0)).toBe(true);
     // What editors and publishers get instead of samples (test/integration/impact-oracle.int.test.ts): counts per rule.
-    const rules = await server.gql(`query($key: ID!, $draft: ID) { impactAnalysis(rulesetKey: $key, candidateDraftId: $draft) { rules { ruleKey matchedBefore matchedAfter } } }`, {
-      key: 'ccc-access',
-      draft: draftId,
-    }, server.keys.auditor);
+    const rules = await server.gql(
+      `query($key: ID!, $draft: ID) { impactAnalysis(rulesetKey: $key, candidateDraftId: $draft) { rules { ruleKey matchedBefore matchedAfter } } }`,
+      {
+        key: 'ccc-access',
+        draft: draftId,
+      },
+      server.keys.auditor,
+    );
     const removed = rules.data.impactAnalysis.rules.find((rule: { ruleKey: string }) => rule.ruleKey === 'finance.credit-card');
     expect(removed.matchedBefore).toBeGreaterThanOrEqual(aloneRejected);
     expect(removed.matchedAfter).toBe(0);
@@ -181,9 +185,13 @@ describe('the decision log', () => {
         return target.gql(APPLY, { input: { description: `两个进程并发 ${i}` } }, target.keys.evaluator);
       });
       const batches = [server, second].map((target) =>
-        target.gql(`query($inputs: [NumberApplicationInput!]!) { evaluateNumberApplications(inputs: $inputs) { decisionId } }`, {
-          inputs: Array.from({ length: 50 }, (_, i) => ({ description: `批量 ${i}` })),
-        }, target.keys.evaluator),
+        target.gql(
+          `query($inputs: [NumberApplicationInput!]!) { evaluateNumberApplications(inputs: $inputs) { decisionId } }`,
+          {
+            inputs: Array.from({ length: 50 }, (_, i) => ({ description: `批量 ${i}` })),
+          },
+          target.keys.evaluator,
+        ),
       );
       const responses = await Promise.all([...requests, ...batches]);
       expect(responses.every((response) => !response.errors)).toBe(true);
@@ -236,9 +244,7 @@ describe('tampering with the decision log by direct SQL', () => {
     const altered = { ...original, caller: 'someone-else' };
     const recordHash = recordHashOf(altered);
     const hash = chainHash(original.prevHash, recordHash);
-    await tamper(server, [
-      [`UPDATE decision_log SET caller = 'someone-else', record_hash = $2, hash = $3 WHERE id = $1`, [ids[2], recordHash, hash]],
-    ]);
+    await tamper(server, [[`UPDATE decision_log SET caller = 'someone-else', record_hash = $2, hash = $3 WHERE id = $1`, [ids[2], recordHash, hash]]]);
     expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[3], reason: 'prev-hash' });
   });
 
@@ -253,7 +259,11 @@ describe('tampering with the decision log by direct SQL', () => {
     const inside = times.filter((time) => time.created_at.getTime() < times[4].created_at.getTime()).length;
     expect((await server.gql(VERIFY, window, server.keys.auditor)).data.verifyDecisionLog).toMatchObject({ valid: true, checked: inside });
     await tamper(server, [[`DELETE FROM decision_log WHERE id = $1`, [ids[inside - 1]]]]);
-    expect((await server.gql(VERIFY, window, server.keys.auditor)).data.verifyDecisionLog).toMatchObject({ valid: false, firstBrokenId: ids[inside], reason: 'sequence' });
+    expect((await server.gql(VERIFY, window, server.keys.auditor)).data.verifyDecisionLog).toMatchObject({
+      valid: false,
+      firstBrokenId: ids[inside],
+      reason: 'sequence',
+    });
   });
 
   it('refuses a checkpoint beyond any log position with BAD_USER_INPUT', async () => {
@@ -284,7 +294,10 @@ describe('tampering with the decision log by direct SQL', () => {
       const rewritten = index === 0 ? { ...record!, caller: 'someone-else' } : record!;
       const recordHash = recordHashOf(rewritten);
       const hash = chainHash(prevHash, recordHash);
-      statements.push([`UPDATE decision_log SET caller = $2, record_hash = $3, prev_hash = $4, hash = $5 WHERE id = $1`, [rewritten.id, rewritten.caller, recordHash, prevHash, hash]]);
+      statements.push([
+        `UPDATE decision_log SET caller = $2, record_hash = $3, prev_hash = $4, hash = $5 WHERE id = $1`,
+        [rewritten.id, rewritten.caller, recordHash, prevHash, hash],
+      ]);
       prevHash = hash;
     }
     statements.push(['UPDATE decision_log_head SET hash = $1', [prevHash]]);

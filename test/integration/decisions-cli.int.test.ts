@@ -73,7 +73,11 @@ describe('the decisions CLI', () => {
 
     // The newest record dropped, header count and lastSeq adjusted, the checkpoint kept: it no longer matches.
     const header = JSON.parse(content[0]);
-    const shortened = [JSON.stringify({ ...header, count: header.count - 1, lastSeq: header.lastSeq - 1 }), ...content.slice(1, -2), content[content.length - 1]];
+    const shortened = [
+      JSON.stringify({ ...header, count: header.count - 1, lastSeq: header.lastSeq - 1 }),
+      ...content.slice(1, -2),
+      content[content.length - 1],
+    ];
     expect(await verify('short.ndjson', shortened)).toBe(1);
     expect(lines[lines.length - 1]).toMatch(/checkpoint-mismatch/);
     // ... and without the checkpoint: unsigned.
@@ -98,7 +102,11 @@ describe('the decisions CLI', () => {
   });
 
   it('checks an export against a signed checkpoint kept from verifyDecisionLog', async () => {
-    const { data } = await server.gql('{ verifyDecisionLog { valid signedCheckpoint { type sequence hash signedAt keyId publicKey signature } } }', {}, server.keys.auditor);
+    const { data } = await server.gql(
+      '{ verifyDecisionLog { valid signedCheckpoint { type sequence hash signedAt keyId publicKey signature } } }',
+      {},
+      server.keys.auditor,
+    );
     expect(data.verifyDecisionLog.valid).toBe(true);
     const kept = path.join(dir, 'kept.json');
     fs.writeFileSync(kept, JSON.stringify(data.verifyDecisionLog.signedCheckpoint));
@@ -114,7 +122,9 @@ describe('the decisions CLI', () => {
   });
 
   it('exports a filtered window with stubs for the positions it leaves out, and catches a record dropped from its middle', async () => {
-    const [{ middle }] = await server.dataSource.query(`SELECT created_at AS middle FROM decision_log ORDER BY seq OFFSET (SELECT count(*) / 2 FROM decision_log) LIMIT 1`);
+    const [{ middle }] = await server.dataSource.query(
+      `SELECT created_at AS middle FROM decision_log ORDER BY seq OFFSET (SELECT count(*) / 2 FROM decision_log) LIMIT 1`,
+    );
     const file = path.join(dir, 'half.ndjson');
     expect(await runDecisionsCli(['export', '--from', new Date(middle).toISOString(), '--out', file], io)).toBe(0);
     const content = fs.readFileSync(file, 'utf8').trim().split('\n');

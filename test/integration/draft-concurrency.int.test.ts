@@ -42,11 +42,19 @@ describe('editing a draft with optimistic concurrency', () => {
     const draft = await openDraft(server);
     let revision = await upsertRule(server, draft.id, 0, businessRule('count.a', ['一']));
     revision = await upsertRule(server, draft.id, revision, businessRule('count.b', ['二']), server.keys.admin);
-    const removed = await server.gql(`mutation($id: ID!, $rev: Int!) { removeRule(draftId: $id, expectedRevision: $rev, key: "count.a") { revision editors businessRules { key } } }`, { id: draft.id, rev: revision }, server.keys.editor);
+    const removed = await server.gql(
+      `mutation($id: ID!, $rev: Int!) { removeRule(draftId: $id, expectedRevision: $rev, key: "count.a") { revision editors businessRules { key } } }`,
+      { id: draft.id, rev: revision },
+      server.keys.editor,
+    );
     expect(removed.data.removeRule.revision).toBe(3);
     expect(removed.data.removeRule.editors).toEqual(['test-editor', 'test-admin']);
     expect(removed.data.removeRule.businessRules.map((rule: { key: string }) => rule.key)).not.toContain('count.a');
-    const missing = await server.gql(`mutation($id: ID!) { removeRule(draftId: $id, expectedRevision: 3, key: "no.such-rule") { revision } }`, { id: draft.id }, server.keys.editor);
+    const missing = await server.gql(
+      `mutation($id: ID!) { removeRule(draftId: $id, expectedRevision: 3, key: "no.such-rule") { revision } }`,
+      { id: draft.id },
+      server.keys.editor,
+    );
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
@@ -58,7 +66,11 @@ describe('editing a draft with optimistic concurrency', () => {
   });
 
   it('answers NOT_FOUND for an unknown draft', async () => {
-    const response = await server.gql(UPSERT_BUSINESS_RULE, { id: '00000000-0000-7000-8000-000000000000', rev: 0, rule: businessRule('x', ['x']) }, server.keys.editor);
+    const response = await server.gql(
+      UPSERT_BUSINESS_RULE,
+      { id: '00000000-0000-7000-8000-000000000000', rev: 0, rule: businessRule('x', ['x']) },
+      server.keys.editor,
+    );
     expect(response.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 });

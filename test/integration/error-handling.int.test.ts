@@ -42,7 +42,11 @@ describe('errors: codes, production hiding, 400s and CSRF prevention', () => {
   });
 
   it('answers malformed JSON and GraphQL syntax errors with 400 and BAD_USER_INPUT', async () => {
-    const malformed = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ rulesets { key } }"' });
+    const malformed = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ rulesets { key } }"',
+    });
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
 
@@ -108,12 +112,20 @@ describe('errors: codes, production hiding, 400s and CSRF prevention', () => {
   it('refuses an invalid rule input with the path of each problem, without echoing the input back', async () => {
     const draft = await server.gql('mutation { createDraft(rulesetKey: "ccc-access") { id revision } }', {}, server.keys.editor);
     const { id, revision } = draft.data.createDraft;
-    const rule = { key: 'oversized', industry: '金融', scenario: '信用卡', effect: 'REJECT', message: '不支持', keywords: ['长'.repeat(201), ...Array.from({ length: 2000 }, (_, i) => `词${i}`)] };
+    const rule = {
+      key: 'oversized',
+      industry: '金融',
+      scenario: '信用卡',
+      effect: 'REJECT',
+      message: '不支持',
+      keywords: ['长'.repeat(201), ...Array.from({ length: 2000 }, (_, i) => `词${i}`)],
+    };
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${server.keys.editor}` },
       body: JSON.stringify({
-        query: 'mutation($id: ID!, $rev: Int!, $rule: BusinessRuleInput!) { upsertBusinessRule(draftId: $id, expectedRevision: $rev, rule: $rule) { revision } }',
+        query:
+          'mutation($id: ID!, $rev: Int!, $rule: BusinessRuleInput!) { upsertBusinessRule(draftId: $id, expectedRevision: $rev, rule: $rule) { revision } }',
         variables: { id, rev: revision, rule },
       }),
     });

@@ -26,7 +26,12 @@ describe('evaluations are pinned to a version', () => {
   /** A ruleset of its own (a copy of the seed as version 1), so tests do not share "in effect now". */
   async function newRuleset(): Promise<{ key: string; v1: { number: number; contentHash: string; id: string } }> {
     const key = `pin-${randomBytes(4).toString('hex')}`;
-    const view = await server.app.services.publishing.importRuleset(systemContext('test'), { key, name: key, description: null, makerChecker: false }, seed, 'copy');
+    const view = await server.app.services.publishing.importRuleset(
+      systemContext('test'),
+      { key, name: key, description: null, makerChecker: false },
+      seed,
+      'copy',
+    );
     return { key, v1: { number: 1, contentHash: view.contentHash, id: view.id } };
   }
   const variant = (message: string): RulesetContent => ({ ...seed, defaultMessage: message });
@@ -37,7 +42,13 @@ describe('evaluations are pinned to a version', () => {
     const { key, v1 } = await newRuleset();
     const { data, errors } = await evaluate({ key });
     expect(errors).toBeUndefined();
-    expect(data.evaluateNumberApplication).toMatchObject({ rulesetKey: key, versionNumber: 1, contentHash: v1.contentHash, versionStatus: 'PUBLISHED', decision: 'REVIEW' });
+    expect(data.evaluateNumberApplication).toMatchObject({
+      rulesetKey: key,
+      versionNumber: 1,
+      contentHash: v1.contentHash,
+      versionStatus: 'PUBLISHED',
+      decision: 'REVIEW',
+    });
     expect(data.evaluateNumberApplication.decisionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -83,12 +94,7 @@ describe('evaluations are pinned to a version', () => {
 
   it('answers NOT_FOUND for an unknown ruleset, version, hash or a time before any version', async () => {
     const { key } = await newRuleset();
-    const cases = [
-      { key: 'no-such-ruleset' },
-      { key, version: 99 },
-      { key, contentHash: 'a'.repeat(64) },
-      { key, asOf: '2001-01-01T00:00:00Z' },
-    ];
+    const cases = [{ key: 'no-such-ruleset' }, { key, version: 99 }, { key, contentHash: 'a'.repeat(64) }, { key, asOf: '2001-01-01T00:00:00Z' }];
     for (const variables of cases) {
       const response = await evaluate(variables);
       expect(response.errors?.[0].extensions?.code).toBe('NOT_FOUND');
@@ -150,8 +156,7 @@ describe('evaluations are pinned to a version', () => {
     const { key } = await newRuleset();
     const second = await startTestServer({ databaseUrl: server.databaseUrl });
     try {
-      const evaluateOn = (target: TestServer) =>
-        target.gql(EVALUATE, { key, input: { description: '家政保洁预约' } }, target.keys.evaluator);
+      const evaluateOn = (target: TestServer) => target.gql(EVALUATE, { key, input: { description: '家政保洁预约' } }, target.keys.evaluator);
       expect((await evaluateOn(second)).data.evaluateNumberApplication.versionNumber).toBe(1);
       expect((await evaluateOn(server)).data.evaluateNumberApplication.versionNumber).toBe(1);
       const published = Date.now();

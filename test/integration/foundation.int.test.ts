@@ -35,7 +35,27 @@ describe('the service foundation', () => {
     expect(version.defaultMessage).toBe('其他未明确业务以最终申请号码审核为准');
     expect(version.contentHash).toMatch(/^[0-9a-f]{64}$/);
     const industries = new Set(version.businessRules.map((rule: { industry: string }) => rule.industry));
-    for (const industry of ['医疗', '美容', '房产', '金融', '游戏', '电商', '保险', '婚恋', '装修', '教育', '会议营销', '短视频', '传媒表演', '知识产权代理', '电信增值业务', '零售', '旅游', '软件系统', '其他']) {
+    for (const industry of [
+      '医疗',
+      '美容',
+      '房产',
+      '金融',
+      '游戏',
+      '电商',
+      '保险',
+      '婚恋',
+      '装修',
+      '教育',
+      '会议营销',
+      '短视频',
+      '传媒表演',
+      '知识产权代理',
+      '电信增值业务',
+      '零售',
+      '旅游',
+      '软件系统',
+      '其他',
+    ]) {
       expect(industries).toContain(industry);
     }
     expect(version.businessRules.length).toBeGreaterThanOrEqual(29);
@@ -44,9 +64,14 @@ describe('the service foundation', () => {
       expect(rule.source).toBeTruthy();
     }
     const behaviours = new Set(version.violationRules.map((rule: { behavior: string }) => rule.behavior));
-    expect([...behaviours].sort()).toEqual(
-      ['ABUSIVE_CALL', 'BLIND_CALLING', 'BUSINESS_MISMATCH', 'FRAUD_COMPLAINT', 'HARASSMENT_COMPLAINT', 'NO_CONSENT_CALLING'],
-    );
+    expect([...behaviours].sort()).toEqual([
+      'ABUSIVE_CALL',
+      'BLIND_CALLING',
+      'BUSINESS_MISMATCH',
+      'FRAUD_COMPLAINT',
+      'HARASSMENT_COMPLAINT',
+      'NO_CONSENT_CALLING',
+    ]);
     expect(version.violationRules.length).toBeGreaterThanOrEqual(7);
     const penalties = Object.fromEntries(version.penalties.map((p: { severity: string }) => [p.severity, p]));
     expect(penalties.CRITICAL).toMatchObject({ label: '特大违规', message: '将您的全部业务下线整改' });

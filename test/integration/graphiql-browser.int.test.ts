@@ -55,11 +55,9 @@ async function runAndReadResult(page: Page, operation?: string): Promise<string>
   if (operation) await page.getByRole('menuitem', { name: operation, exact: true }).click();
   // The pane starts empty for each tab; any answer (data or errors) ends the wait, and the
   // assertions that follow say what was wrong with it.
-  await page.waitForFunction(
-    () => /"(data|errors)"/.test((document.querySelector('.graphiql-response') as HTMLElement | null)?.innerText ?? ''),
-    undefined,
-    { timeout: 30_000 },
-  );
+  await page.waitForFunction(() => /"(data|errors)"/.test((document.querySelector('.graphiql-response') as HTMLElement | null)?.innerText ?? ''), undefined, {
+    timeout: 30_000,
+  });
   return (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, ' ');
 }
 
@@ -81,7 +79,15 @@ describeWithBrowser('GraphiQL in a real browser', () => {
     server = await startTestServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
   afterAll(async () => {
@@ -122,7 +128,26 @@ describeWithBrowser('GraphiQL in a real browser', () => {
     const { page } = await openGraphiQL();
     try {
       const titles = await page.locator('button.graphiql-tab-button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('title')));
-      expect(titles).toEqual(expect.arrayContaining(['CurrentPolicy', 'CreateDraft', 'PartialEdit', 'ValidateWithTests', 'DiffAgainstLatest', 'TryDraft', 'ImpactAnalysis', 'Publish', 'Rebase', 'Revert', 'DecideOne', 'DecideBatch', 'JudgeViolation', 'Decisions', 'Replay', 'VerifyLog']));
+      expect(titles).toEqual(
+        expect.arrayContaining([
+          'CurrentPolicy',
+          'CreateDraft',
+          'PartialEdit',
+          'ValidateWithTests',
+          'DiffAgainstLatest',
+          'TryDraft',
+          'ImpactAnalysis',
+          'Publish',
+          'Rebase',
+          'Revert',
+          'DecideOne',
+          'DecideBatch',
+          'JudgeViolation',
+          'Decisions',
+          'Replay',
+          'VerifyLog',
+        ]),
+      );
       expect(titles).toHaveLength(exampleTabs.length);
       // Without a development key (as here), the headers editor asks for a key of the right role.
       const headersShown = async () => (await page.locator(TOOL_EDITOR).first().innerText()).replace(/\s+/g, ' ');

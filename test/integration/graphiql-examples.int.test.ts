@@ -64,7 +64,10 @@ describe('the GraphiQL tabs, run as written in workflow order', () => {
     expect(tried).toMatchObject({ draft: true, decision: 'REJECT' });
     ok('ImpactAnalysis', await run('ImpactAnalysis', editor, { draftId: draft.id }));
 
-    const published = ok('Publish', await run('Publish', publisher, { draftId: draft.id, revision: withCase.revision, changelog: '金融/信用卡: 新增关键词' })).publishDraft;
+    const published = ok(
+      'Publish',
+      await run('Publish', publisher, { draftId: draft.id, revision: withCase.revision, changelog: '金融/信用卡: 新增关键词' }),
+    ).publishDraft;
     expect(published).toMatchObject({ status: 'PUBLISHED', number: 2, parentNumber: 1 });
 
     const rebased = ok('Rebase', await run('Rebase', editor, { draftId: staleDraft.id, revision: staleDraft.revision })).rebaseDraft;
@@ -80,7 +83,9 @@ describe('the GraphiQL tabs, run as written in workflow order', () => {
     const violation = { ...(JSON.parse(tabNamed('JudgeViolation').variables) as { violation: object }).violation, ...enterprise };
     ok('JudgeViolation', await run('JudgeViolation', evaluator, { violation, ...enterprise }));
     ok('RecordViolation', await run('JudgeViolation', evaluator, { violation, ...enterprise }, 'RecordViolation'));
-    expect(ok('EnterpriseStanding', await run('JudgeViolation', evaluator, { violation, ...enterprise }, 'EnterpriseStanding')).enterprise.violationCount).toBe(1);
+    expect(ok('EnterpriseStanding', await run('JudgeViolation', evaluator, { violation, ...enterprise }, 'EnterpriseStanding')).enterprise.violationCount).toBe(
+      1,
+    );
 
     // The enterprise is not OFFLINE: reinstating it is refused, and nothing is written.
     const reinstate = await run('Reinstate', publisher, { ...enterprise, reason: '整改完成' });

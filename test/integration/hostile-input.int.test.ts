@@ -1,13 +1,4 @@
-import {
-  getNamedType,
-  GraphQLInputType,
-  GraphQLSchema,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isScalarType,
-} from 'graphql';
+import { getNamedType, GraphQLInputType, GraphQLSchema, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType } from 'graphql';
 import { buildPolicySchema } from '../../src/composition/schema';
 import { rowCounts } from '../helpers/row-counts';
 import { buildOperation, dummyValue, rootFields, RootField } from '../helpers/schema-operations';
@@ -177,7 +168,8 @@ describe('hostile input in every argument of every operation', () => {
             }
             if (response.status >= 500) problems.push(`${label}: HTTP ${response.status}`);
             const after = await rowCounts(server.dataSource);
-            if (JSON.stringify(after) !== JSON.stringify(before)) problems.push(`${label}: refused but wrote ${JSON.stringify(after)} vs ${JSON.stringify(before)}`);
+            if (JSON.stringify(after) !== JSON.stringify(before))
+              problems.push(`${label}: refused but wrote ${JSON.stringify(after)} vs ${JSON.stringify(before)}`);
           } else {
             accepted++;
           }

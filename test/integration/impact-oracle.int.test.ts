@@ -30,7 +30,12 @@ describe('impact analysis is no oracle for roles that may not read the log', () 
     }));
     const draft = await openDraft(server);
     // The oracle of the issue: keyword-less REJECT rules that test what the applicant typed.
-    const revision = await upsertRule(server, draft.id, draft.revision, businessRule('probe.raw', [], { condition: 'input.rawDescription != input.description' }));
+    const revision = await upsertRule(
+      server,
+      draft.id,
+      draft.revision,
+      businessRule('probe.raw', [], { condition: 'input.rawDescription != input.description' }),
+    );
     await upsertRule(server, draft.id, revision, businessRule('probe.bit', [], { condition: 'input.rawDescription.substring(0, 1) >= "s"' }));
     draftId = draft.id;
   });
@@ -75,10 +80,11 @@ describe('impact analysis is no oracle for roles that may not read the log', () 
     expect([...byBlocks.keys()]).toEqual([1, 2]);
   });
 
-  it('withholds the raw text from an editor\'s candidate: rawDescription is the normalised description', async () => {
+  it("withholds the raw text from an editor's candidate: rawDescription is the normalised description", async () => {
     const editor = (await impact(server.keys.editor, null, null)).data.impactAnalysis;
     const auditor = (await impact(server.keys.auditor, null, null)).data.impactAnalysis;
-    const probe = (report: { rules: { ruleKey: string; matchedAfter: number }[] }) => report.rules.find((rule) => rule.ruleKey === 'probe.raw')?.matchedAfter ?? 0;
+    const probe = (report: { rules: { ruleKey: string; matchedAfter: number }[] }) =>
+      report.rules.find((rule) => rule.ruleKey === 'probe.raw')?.matchedAfter ?? 0;
     // Every description as typed differs from its normalised form ("secret 申请 1" -> "secret申请1"):
     // the auditor's candidate sees it in all 25, the editor's in none of its two whole blocks.
     expect(auditor.evaluated).toBe(25);

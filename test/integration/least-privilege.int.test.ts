@@ -25,9 +25,11 @@ describe('the service role cannot wipe the log or forge a version', () => {
   });
 
   const partitions = async (): Promise<string[]> =>
-    (await server.ownerQuery<{ name: string }>(`SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'decision_log'::regclass ORDER BY 1`)).map(
-      (row) => row.name,
-    );
+    (
+      await server.ownerQuery<{ name: string }>(
+        `SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'decision_log'::regclass ORDER BY 1`,
+      )
+    ).map((row) => row.name);
   /** The attack fails, and afterwards every table holds what it held and the log verifies in full. */
   async function refusedAndNothingLost(attack: string, refusal: RegExp): Promise<void> {
     const before = await rowCounts(server.dataSource);
@@ -79,7 +81,9 @@ describe('the service role cannot wipe the log or forge a version', () => {
     expect(await partitions()).toContain('decision_log_2031_01');
     await refusedAndNothingLost('TRUNCATE decision_log_2031_01', /permission denied/);
     await expect(server.ownerQuery('TRUNCATE decision_log_2031_01')).rejects.toThrow(/append-only/);
-    const [owner] = await server.ownerQuery<{ owner: string }>(`SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'decision_log_2031_01'`);
+    const [owner] = await server.ownerQuery<{ owner: string }>(
+      `SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'decision_log_2031_01'`,
+    );
     expect(owner.owner).not.toBe('ccc_service');
   });
 

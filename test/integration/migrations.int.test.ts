@@ -36,8 +36,11 @@ describe('migrations', () => {
     try {
       await migrate(source);
       const functions = async () =>
-        ((await source.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'append_decision%' ORDER BY 1`)) as { proname: string }[]).map((row) => row.proname);
-      const timeIndex = async () => ((await source.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'decision_log_created'`)) as { indexdef: string }[])[0].indexdef;
+        ((await source.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'append_decision%' ORDER BY 1`)) as { proname: string }[]).map(
+          (row) => row.proname,
+        );
+      const timeIndex = async () =>
+        ((await source.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'decision_log_created'`)) as { indexdef: string }[])[0].indexdef;
       expect(await functions()).toEqual(['append_decision_batch']);
       expect(await timeIndex()).toMatch(/USING brin/);
       await undoUntil(source, 'DecisionLogAppendBatch1764300004000');
@@ -70,7 +73,9 @@ describe('migrations', () => {
       expect(await source.query('SELECT number, engine_semantics FROM ruleset_version')).toEqual([{ number: 1, engine_semantics: 1 }]);
       await undoUntil(source, 'RulesetVersionEngineSemantics1764300005000');
       await source.undoLastMigration();
-      expect(await source.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'ruleset_version' AND column_name = 'engine_semantics'`)).toEqual([]);
+      expect(
+        await source.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'ruleset_version' AND column_name = 'engine_semantics'`),
+      ).toEqual([]);
     } finally {
       await source.destroy();
     }

@@ -70,7 +70,6 @@ describe('publishing drafts concurrently', () => {
     for (const key of keys) expect(ruleKeys).toContain(key);
   });
 
-
   it('tells other processes through ccc_policy_versions when a version is published', async () => {
     const listener = new Client({ connectionString: server.databaseUrl });
     await listener.connect();
@@ -99,7 +98,11 @@ describe('publishing drafts concurrently', () => {
     const draft = await editedDraft(server, 'changelog');
     const empty = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: '  ' }, server.keys.publisher);
     expect(empty.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const backdated = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'x', effectiveFrom: '2020-01-01T00:00:00Z' }, server.keys.publisher);
+    const backdated = await server.gql(
+      PUBLISH,
+      { id: draft.id, rev: draft.revision, changelog: 'x', effectiveFrom: '2020-01-01T00:00:00Z' },
+      server.keys.publisher,
+    );
     expect(backdated.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const stale = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision - 1, changelog: 'x' }, server.keys.publisher);
     expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');

@@ -36,14 +36,24 @@ describe('published versions are immutable, retirements and the edit trail appen
     const published = (await server.gql(PUBLISH, { id: draft.id, rev: revision, changelog: 'to retire' }, server.keys.publisher)).data.publishDraft;
     expect((await server.gql('{ ruleset(key: "ccc-access") { currentVersion { number } } }')).data.ruleset.currentVersion.number).toBe(published.number);
 
-    const retired = await server.gql(`mutation($n: Int!) { retireVersion(rulesetKey: "ccc-access", number: $n) { number status retiredAt } }`, { n: published.number }, server.keys.publisher);
+    const retired = await server.gql(
+      `mutation($n: Int!) { retireVersion(rulesetKey: "ccc-access", number: $n) { number status retiredAt } }`,
+      { n: published.number },
+      server.keys.publisher,
+    );
     expect(retired.errors).toBeUndefined();
     expect(retired.data.retireVersion).toMatchObject({ number: published.number, status: 'RETIRED' });
-    const now = await server.gql(`query($n: Int!) { ruleset(key: "ccc-access") { currentVersion { number } version(number: $n) { status contentHash } } }`, { n: published.number });
+    const now = await server.gql(`query($n: Int!) { ruleset(key: "ccc-access") { currentVersion { number } version(number: $n) { status contentHash } } }`, {
+      n: published.number,
+    });
     expect(now.data.ruleset.currentVersion.number).toBe(1);
     expect(now.data.ruleset.version).toEqual({ status: 'RETIRED', contentHash: published.contentHash });
 
-    const again = await server.gql(`mutation($n: Int!) { retireVersion(rulesetKey: "ccc-access", number: $n) { number } }`, { n: published.number }, server.keys.publisher);
+    const again = await server.gql(
+      `mutation($n: Int!) { retireVersion(rulesetKey: "ccc-access", number: $n) { number } }`,
+      { n: published.number },
+      server.keys.publisher,
+    );
     expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
     const missing = await server.gql(`mutation { retireVersion(rulesetKey: "ccc-access", number: 999) { number } }`, {}, server.keys.publisher);
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');

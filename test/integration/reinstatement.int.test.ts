@@ -29,8 +29,7 @@ describe('reinstating an enterprise that was put OFFLINE', () => {
 
   const record = (id: string, behavior: string, key = 'ccc-access', occurredAt?: Date) =>
     server.gql(RECORD, { key, input: { enterpriseId: id, behavior, verified: true, occurredAt: occurredAt?.toISOString() } }, server.keys.evaluator);
-  const apply = (id: string | null) =>
-    server.gql(APPLY, { input: { enterpriseId: id, description: '我们是一家做家政保洁预约的公司' } }, server.keys.evaluator);
+  const apply = (id: string | null) => server.gql(APPLY, { input: { enterpriseId: id, description: '我们是一家做家政保洁预约的公司' } }, server.keys.evaluator);
   const reinstate = (id: string, reason: string, role: keyof TestServer['keys'] = 'publisher') => server.gql(REINSTATE, { id, reason }, server.keys[role]);
 
   /** An enterprise taken OFFLINE by a CRITICAL violation recorded an hour ago. */
@@ -121,7 +120,12 @@ describe('reinstating an enterprise that was put OFFLINE', () => {
         ),
         ...(forgiving ? { violationsCountAfterReinstatement: false } : {}),
       };
-      await server.app.services.publishing.importRuleset(systemContext('test'), { key, name: key, description: null, makerChecker: false }, content, 'escalating');
+      await server.app.services.publishing.importRuleset(
+        systemContext('test'),
+        { key, name: key, description: null, makerChecker: false },
+        content,
+        'escalating',
+      );
       return key;
     }
 
@@ -158,7 +162,13 @@ describe('reinstating an enterprise that was put OFFLINE', () => {
     });
 
     it('is a draft setting an editor changes, seen on the version and in the trail', async () => {
-      const draft = (await server.gql(`mutation { createDraft(rulesetKey: "ccc-access") { id revision violationsCountAfterReinstatement contentHash } }`, {}, server.keys.editor)).data.createDraft;
+      const draft = (
+        await server.gql(
+          `mutation { createDraft(rulesetKey: "ccc-access") { id revision violationsCountAfterReinstatement contentHash } }`,
+          {},
+          server.keys.editor,
+        )
+      ).data.createDraft;
       expect(draft.violationsCountAfterReinstatement).toBe(true);
       const set = await server.gql(
         `mutation($id: ID!, $rev: Int!) { setReinstatementPolicy(draftId: $id, expectedRevision: $rev, violationsCountAfterReinstatement: false) { revision violationsCountAfterReinstatement contentHash content } }`,
@@ -166,10 +176,22 @@ describe('reinstating an enterprise that was put OFFLINE', () => {
         server.keys.editor,
       );
       expect(set.errors).toBeUndefined();
-      expect(set.data.setReinstatementPolicy).toMatchObject({ revision: draft.revision + 1, violationsCountAfterReinstatement: false, content: expect.objectContaining({ violationsCountAfterReinstatement: false }) });
+      expect(set.data.setReinstatementPolicy).toMatchObject({
+        revision: draft.revision + 1,
+        violationsCountAfterReinstatement: false,
+        content: expect.objectContaining({ violationsCountAfterReinstatement: false }),
+      });
       expect(set.data.setReinstatementPolicy.contentHash).not.toBe(draft.contentHash);
-      const events = (await server.gql(`query($id: ID!) { auditEvents(draftId: $id, type: "REINSTATEMENT_POLICY_SET") { actor before after } }`, { id: draft.id }, server.keys.auditor)).data.auditEvents;
-      expect(events).toEqual([{ actor: 'test-editor', before: { violationsCountAfterReinstatement: true }, after: { violationsCountAfterReinstatement: false } }]);
+      const events = (
+        await server.gql(
+          `query($id: ID!) { auditEvents(draftId: $id, type: "REINSTATEMENT_POLICY_SET") { actor before after } }`,
+          { id: draft.id },
+          server.keys.auditor,
+        )
+      ).data.auditEvents;
+      expect(events).toEqual([
+        { actor: 'test-editor', before: { violationsCountAfterReinstatement: true }, after: { violationsCountAfterReinstatement: false } },
+      ]);
     });
   });
 });

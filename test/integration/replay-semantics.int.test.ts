@@ -41,7 +41,11 @@ describe('replay under the engine semantics a decision was logged with', () => {
     expect(replay.errors).toBeUndefined();
     const result = replay.data.replayDecision;
     expect(result).toMatchObject({ identical: false, engineSemantics: null });
-    expect(result.differences).toEqual([expect.stringMatching(/^engine semantics: the decision was logged by engine version "9\.0\.0", which names no semantics this engine has; .* identity is not claimed$/)]);
+    expect(result.differences).toEqual([
+      expect.stringMatching(
+        /^engine semantics: the decision was logged by engine version "9\.0\.0", which names no semantics this engine has; .* identity is not claimed$/,
+      ),
+    ]);
     // The outputs agree, yet identity is not claimed: the semantics that made it cannot be run.
     expect(result.replayed).toEqual(result.original);
   });

@@ -41,7 +41,8 @@ describe('the role matrix: every Query and Mutation field against every role', (
         }
         // Whatever the outcome, every error carries a code.
         for (const error of response.errors ?? []) {
-          if (typeof error.extensions?.code !== 'string') mismatches.push(`${rootField.root}.${rootField.name} as ${role}: error without code: ${error.message}`);
+          if (typeof error.extensions?.code !== 'string')
+            mismatches.push(`${rootField.root}.${rootField.name} as ${role}: error without code: ${error.message}`);
         }
       }
     }

@@ -61,7 +61,12 @@ describe('npm run rulesets: validate, import, export, diff', () => {
 
   it('exports an edited version, imports it into the original ruleset as a draft, and publishing it reproduces the hash', async () => {
     const draft = await openDraft(server);
-    const revision = await upsertRule(server, draft.id, draft.revision, businessRule('finance.credit-card-sales', ['办卡', '信用卡推销'], { industry: '金融', scenario: '信用卡推销' }));
+    const revision = await upsertRule(
+      server,
+      draft.id,
+      draft.revision,
+      businessRule('finance.credit-card-sales', ['办卡', '信用卡推销'], { industry: '金融', scenario: '信用卡推销' }),
+    );
     const v2 = (await server.gql(PUBLISH, { id: draft.id, rev: revision, changelog: 'v2' }, server.keys.publisher)).data.publishDraft;
     expect(v2.number).toBe(2);
 
@@ -72,10 +77,12 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     expect(imported.code).toBe(0);
     const draftId = /created draft ([0-9a-f-]{36})/.exec(imported.out)![1];
 
-    const version = (await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { status revision contentHash editors } }`, { id: draftId })).data.rulesetVersion;
+    const version = (await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { status revision contentHash editors } }`, { id: draftId })).data
+      .rulesetVersion;
     // The identity is who ran the CLI; --actor is kept beside it as a claim, not instead of it.
     expect(version).toMatchObject({ status: 'DRAFT', revision: 0, contentHash: v2.contentHash, editors: [`cli:${os.userInfo().username}`] });
-    const created = (await server.gql(`query($id: ID!) { auditEvents(draftId: $id, type: "DRAFT_CREATED") { actor after } }`, { id: draftId })).data.auditEvents;
+    const created = (await server.gql(`query($id: ID!) { auditEvents(draftId: $id, type: "DRAFT_CREATED") { actor after } }`, { id: draftId })).data
+      .auditEvents;
     expect(created).toEqual([{ actor: `cli:${os.userInfo().username}`, after: expect.objectContaining({ claimedBy: 'importer' }) }]);
     // Identical content is refused as a duplicate of version 2, named: the hash really is the same.
     const republished = await server.gql(PUBLISH, { id: draftId, rev: 0, changelog: 're-import' }, server.keys.publisher);
@@ -178,7 +185,20 @@ describe('npm run rulesets: validate, import, export, diff', () => {
       ['unclosed', '- key: a\n  keywords: [x, y\n', /business-rules\.yaml:\d+:\d+: /],
       ['alias', '- key: a\n  keywords: *nowhere\n', /business-rules\.yaml:2:13: Unresolved alias/],
       ['duplicate', '- key: a\n  key: b\n', /business-rules\.yaml:2:3: Map keys must be unique/],
-      ['bomb', ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n'), /business-rules\.yaml:\d+:\d+: Excessive alias count/],
+      [
+        'bomb',
+        [
+          'a: &a [x, x, x, x, x, x, x, x, x, x]',
+          ...Array.from(
+            { length: 12 },
+            (_, i) =>
+              `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+                .fill(`*${String.fromCharCode(97 + i)}`)
+                .join(', ')}]`,
+          ),
+        ].join('\n'),
+        /business-rules\.yaml:\d+:\d+: Excessive alias count/,
+      ],
     ];
     for (const [name, text, expected] of cases) {
       const broken = dir(`yaml-${name}`);
@@ -219,7 +239,10 @@ describe('npm run rulesets: validate, import, export, diff', () => {
   it('accepts a ruleset without description and without the optional files, and exports it as it was', async () => {
     const minimal = dir('minimal');
     fs.mkdirSync(minimal);
-    fs.writeFileSync(path.join(minimal, 'ruleset.yaml'), 'key: minimal\nname: Minimal\nmakerChecker: false\ndefaultDecision: REVIEW\ndefaultMessage: 人工审核\n');
+    fs.writeFileSync(
+      path.join(minimal, 'ruleset.yaml'),
+      'key: minimal\nname: Minimal\nmakerChecker: false\ndefaultDecision: REVIEW\ndefaultMessage: 人工审核\n',
+    );
     fs.writeFileSync(path.join(minimal, 'business-rules.yaml'), YAML.stringify([businessRule('finance.cards', ['信用卡'], { note: 'why this rule exists' })]));
     expect((await cli('validate', minimal)).code).toBe(0);
     expect((await cli('import', minimal, '--changelog', 'minimal')).code).toBe(0);
@@ -245,6 +268,8 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     expect((await cli('diff', seedRulesetDir(), dir('seed-exported'))).code).toBe(0);
     const v1 = (await server.gql(`{ ruleset(key: "ccc-access") { version(number: 1) { contentHash violationRules { key note } } } }`)).data.ruleset.version;
     expect(contentHash(exported.content)).toBe(v1.contentHash);
-    expect(v1.violationRules.find((rule: { key: string }) => rule.key === 'violation.business-mismatch-prohibited').note).toMatch(/^Rows 3 and 4 share the behaviour BUSINESS_MISMATCH/);
+    expect(v1.violationRules.find((rule: { key: string }) => rule.key === 'violation.business-mismatch-prohibited').note).toMatch(
+      /^Rows 3 and 4 share the behaviour BUSINESS_MISMATCH/,
+    );
   });
 });

@@ -43,7 +43,11 @@ describe('safe policy change', () => {
       const v = (await publish(draftA.id, revA)).data.publishDraft.number;
 
       const warnings = (await server.gql(VALIDATE, { id: draftB.id })).data.validateDraft;
-      expect(warnings).toContainEqual({ path: 'parentNumber', message: expect.stringMatching(new RegExp(`based on v${v - 1}, latest is v${v}`)), level: 'WARNING' });
+      expect(warnings).toContainEqual({
+        path: 'parentNumber',
+        message: expect.stringMatching(new RegExp(`based on v${v - 1}, latest is v${v}`)),
+        level: 'WARNING',
+      });
 
       const before = await rowCounts(server.dataSource);
       const refused = await publish(draftB.id, revB);
@@ -72,17 +76,23 @@ describe('safe policy change', () => {
       const draftBefore = (await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { revision contentHash } }`, { id: ours.id })).data.rulesetVersion;
       const conflicted = (await server.gql(REBASE, { id: ours.id, rev: oursRev }, server.keys.editor)).data.rebaseDraft;
       expect(conflicted.rebasedOnto).toBeNull();
-      expect(conflicted.conflicts).toEqual([{ collection: 'businessRules', key: 'contested', field: 'message', base: '原始提示', ours: '我们的提示', theirs: '他们的提示' }]);
+      expect(conflicted.conflicts).toEqual([
+        { collection: 'businessRules', key: 'contested', field: 'message', base: '原始提示', ours: '我们的提示', theirs: '他们的提示' },
+      ]);
       expect(conflicted.draft).toMatchObject(draftBefore);
       expect(await rowCounts(server.dataSource)).toEqual(before);
 
       const resolved = (
-        await server.gql(REBASE, { id: ours.id, rev: oursRev, resolutions: [{ collection: 'businessRules', key: 'contested', field: 'message', take: 'OURS' }] }, server.keys.editor)
+        await server.gql(
+          REBASE,
+          { id: ours.id, rev: oursRev, resolutions: [{ collection: 'businessRules', key: 'contested', field: 'message', take: 'OURS' }] },
+          server.keys.editor,
+        )
       ).data.rebaseDraft;
       expect(resolved.conflicts).toEqual([]);
-      const rule = (await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { businessRules { key keywords message } } }`, { id: ours.id })).data.rulesetVersion.businessRules.find(
-        (r: { key: string }) => r.key === 'contested',
-      );
+      const rule = (
+        await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { businessRules { key keywords message } } }`, { id: ours.id })
+      ).data.rulesetVersion.businessRules.find((r: { key: string }) => r.key === 'contested');
       expect(rule).toEqual({ key: 'contested', keywords: ['争议词', '我们的词'].sort(), message: '我们的提示' });
     });
   });
@@ -90,17 +100,36 @@ describe('safe policy change', () => {
   describe('partial edits', () => {
     it('adds and removes keywords and changes one field without resending the rule; keeps the rest', async () => {
       const draft = await openDraft(server);
-      const rev = await upsertRule(server, draft.id, draft.revision, businessRule('partial', ['一', '二', '三'], { excludeKeywords: ['例外'], condition: 'input.callDirection == "OUTBOUND"' }));
-      const edited = await server.gql(EDIT_RULE, { id: draft.id, rev, key: 'partial', patch: { addKeywords: ['四'], removeKeywords: ['二'], message: '新提示' } }, server.keys.editor);
+      const rev = await upsertRule(
+        server,
+        draft.id,
+        draft.revision,
+        businessRule('partial', ['一', '二', '三'], { excludeKeywords: ['例外'], condition: 'input.callDirection == "OUTBOUND"' }),
+      );
+      const edited = await server.gql(
+        EDIT_RULE,
+        { id: draft.id, rev, key: 'partial', patch: { addKeywords: ['四'], removeKeywords: ['二'], message: '新提示' } },
+        server.keys.editor,
+      );
       expect(edited.errors).toBeUndefined();
       const rule = edited.data.editBusinessRule.businessRules.find((r: { key: string }) => r.key === 'partial');
-      expect(rule).toEqual({ key: 'partial', keywords: ['一', '三', '四'].sort(), excludeKeywords: ['例外'], message: '新提示', condition: 'input.callDirection == "OUTBOUND"' });
+      expect(rule).toEqual({
+        key: 'partial',
+        keywords: ['一', '三', '四'].sort(),
+        excludeKeywords: ['例外'],
+        message: '新提示',
+        condition: 'input.callDirection == "OUTBOUND"',
+      });
     });
 
     it('refuses a condition literal that can never match the normalised description, saying what to write, and writes nothing', async () => {
       const draft = await openDraft(server);
       const before = await rowCounts(server.dataSource);
-      const refused = await server.gql(EDIT_RULE, { id: draft.id, rev: draft.revision, key: 'medical.drug-sales', patch: { condition: 'input.description.contains("回T退订")' } }, server.keys.editor);
+      const refused = await server.gql(
+        EDIT_RULE,
+        { id: draft.id, rev: draft.revision, key: 'medical.drug-sales', patch: { condition: 'input.description.contains("回T退订")' } },
+        server.keys.editor,
+      );
       expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(refused.errors?.[0].message).toMatch(/"回T退订" \(write "回t退订"\) can never match input.description/);
       expect(await rowCounts(server.dataSource)).toEqual(before);
@@ -109,7 +138,11 @@ describe('safe policy change', () => {
     it('refuses removing a keyword the rule does not have, or editing a rule that does not exist, writing nothing', async () => {
       const draft = await openDraft(server);
       const before = await rowCounts(server.dataSource);
-      const missingWord = await server.gql(EDIT_RULE, { id: draft.id, rev: draft.revision, key: 'medical.drug-sales', patch: { removeKeywords: ['不存在的词'] } }, server.keys.editor);
+      const missingWord = await server.gql(
+        EDIT_RULE,
+        { id: draft.id, rev: draft.revision, key: 'medical.drug-sales', patch: { removeKeywords: ['不存在的词'] } },
+        server.keys.editor,
+      );
       expect(missingWord.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       const missingRule = await server.gql(EDIT_RULE, { id: draft.id, rev: draft.revision, key: 'no-such-rule', patch: { message: 'x' } }, server.keys.editor);
       expect(missingRule.errors?.[0].extensions?.code).toBe('NOT_FOUND');
@@ -134,13 +167,22 @@ describe('safe policy change', () => {
       const before = await rowCounts(server.dataSource);
       const blocked = await publish(draft.id, withTest.data.upsertTestCase.revision);
       expect(blocked.errors?.[0].extensions?.code).toBe('VALIDATION_FAILED');
-      expect(blocked.errors?.[0].extensions?.issues).toContainEqual({ path: 'testCases[gated-word]', message: expect.stringMatching(/expected REJECT, got REVIEW \(matched: none\)/) });
+      expect(blocked.errors?.[0].extensions?.issues).toContainEqual({
+        path: 'testCases[gated-word]',
+        message: expect.stringMatching(/expected REJECT, got REVIEW \(matched: none\)/),
+      });
       expect(await rowCounts(server.dataSource)).toEqual(before);
 
       const fixedRev = await upsertRule(server, draft.id, withTest.data.upsertTestCase.revision, businessRule('gate', ['闸门词']));
-      const report = (await server.gql(`query($id: ID!) { testDraft(draftId: $id) { passed failed results { key passed actual matchedRuleKeys } uncoveredRuleKeys } }`, { id: draft.id })).data
-        .testDraft;
-      expect(report).toMatchObject({ failed: 0, results: expect.arrayContaining([{ key: 'gated-word', passed: true, actual: 'REJECT', matchedRuleKeys: ['gate'] }]) });
+      const report = (
+        await server.gql(`query($id: ID!) { testDraft(draftId: $id) { passed failed results { key passed actual matchedRuleKeys } uncoveredRuleKeys } }`, {
+          id: draft.id,
+        })
+      ).data.testDraft;
+      expect(report).toMatchObject({
+        failed: 0,
+        results: expect.arrayContaining([{ key: 'gated-word', passed: true, actual: 'REJECT', matchedRuleKeys: ['gate'] }]),
+      });
       expect(report.uncoveredRuleKeys).not.toContain('gate');
       expect((await publish(draft.id, fixedRev)).errors).toBeUndefined();
     });
@@ -148,9 +190,17 @@ describe('safe policy change', () => {
     it('refuses a malformed test case with BAD_USER_INPUT and writes nothing', async () => {
       const draft = await openDraft(server);
       const before = await rowCounts(server.dataSource);
-      const blank = await server.gql(UPSERT_TEST, { id: draft.id, rev: draft.revision, testCase: { key: 'blank', input: { description: '   ' }, expectedDecision: 'REVIEW' } }, server.keys.editor);
+      const blank = await server.gql(
+        UPSERT_TEST,
+        { id: draft.id, rev: draft.revision, testCase: { key: 'blank', input: { description: '   ' }, expectedDecision: 'REVIEW' } },
+        server.keys.editor,
+      );
       expect(blank.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-      const badKey = await server.gql(UPSERT_TEST, { id: draft.id, rev: draft.revision, testCase: { key: 'bad key!', input: { description: '物流通知' }, expectedDecision: 'REVIEW' } }, server.keys.editor);
+      const badKey = await server.gql(
+        UPSERT_TEST,
+        { id: draft.id, rev: draft.revision, testCase: { key: 'bad key!', input: { description: '物流通知' }, expectedDecision: 'REVIEW' } },
+        server.keys.editor,
+      );
       expect(badKey.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(await rowCounts(server.dataSource)).toEqual(before);
     });
@@ -163,7 +213,13 @@ describe('safe policy change', () => {
       const before = await rowCounts(server.dataSource);
       const answer = await server.gql(EVALUATE_DRAFT, { id: draft.id, input: { description: '我们销售沙盒专用词' } }, server.keys.editor);
       expect(answer.errors).toBeUndefined();
-      expect(answer.data.evaluateDraft).toMatchObject({ draft: true, draftId: draft.id, revision: rev, decision: 'REJECT', matches: [{ ruleKey: 'playground', evidence: [expect.stringMatching(/沙盒专用词/)] }] });
+      expect(answer.data.evaluateDraft).toMatchObject({
+        draft: true,
+        draftId: draft.id,
+        revision: rev,
+        decision: 'REJECT',
+        matches: [{ ruleKey: 'playground', evidence: [expect.stringMatching(/沙盒专用词/)] }],
+      });
       expect(await rowCounts(server.dataSource)).toEqual(before);
     });
 
@@ -178,7 +234,7 @@ describe('safe policy change', () => {
   });
 
   describe('rollback', () => {
-    it('reverting to an earlier version makes a draft whose content hash is that version\'s; published by another publisher, its changelog says so', async () => {
+    it("reverting to an earlier version makes a draft whose content hash is that version's; published by another publisher, its changelog says so", async () => {
       const first = await openDraft(server);
       const firstRev = await upsertRule(server, first.id, first.revision, businessRule('rollback-one', ['回滚一']));
       const v1 = (await publish(first.id, firstRev)).data.publishDraft;
@@ -199,12 +255,18 @@ describe('safe policy change', () => {
       expect(changelog).toBe(`reverts to version ${v1.number}: rollback-two misfired`);
       expect(await currentRuleKeys()).not.toContain('rollback-two');
 
-      const pinned = await server.gql(`query($h: String!) { evaluateNumberApplication(contentHash: $h, input: { description: "物流通知" }) { versionNumber } }`, { h: v1.contentHash }, server.keys.evaluator);
+      const pinned = await server.gql(
+        `query($h: String!) { evaluateNumberApplication(contentHash: $h, input: { description: "物流通知" }) { versionNumber } }`,
+        { h: v1.contentHash },
+        server.keys.evaluator,
+      );
       expect(pinned.data.evaluateNumberApplication.versionNumber).toBe(v2.number + 1);
     });
 
     it('refuses reverting to the content already latest, or to a version that does not exist, writing nothing', async () => {
-      const latest = (await server.gql('{ ruleset(key: "ccc-access") { versions { number status } } }')).data.ruleset.versions.find((v: { status: string }) => v.status === 'PUBLISHED').number;
+      const latest = (await server.gql('{ ruleset(key: "ccc-access") { versions { number status } } }')).data.ruleset.versions.find(
+        (v: { status: string }) => v.status === 'PUBLISHED',
+      ).number;
       const before = await rowCounts(server.dataSource);
       const same = await server.gql(REVERT, { key: 'ccc-access', version: latest, changelog: 'no-op' }, server.keys.publisher);
       expect(same.errors?.[0].extensions?.code).toBe('CONFLICT');

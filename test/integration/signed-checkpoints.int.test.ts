@@ -24,7 +24,11 @@ describe('signed checkpoints', () => {
   });
 
   it('verifyDecisionLog returns its checkpoint signed with the service key', async () => {
-    const { data } = await server.gql('{ verifyDecisionLog { valid checkpoint { sequence hash } signedCheckpoint { type sequence hash signedAt keyId publicKey signature } } }', {}, server.keys.auditor);
+    const { data } = await server.gql(
+      '{ verifyDecisionLog { valid checkpoint { sequence hash } signedCheckpoint { type sequence hash signedAt keyId publicKey signature } } }',
+      {},
+      server.keys.auditor,
+    );
     const signed: SignedCheckpoint = data.verifyDecisionLog.signedCheckpoint;
     expect(signed).toMatchObject({ ...data.verifyDecisionLog.checkpoint, type: 'ccc-policy-checkpoint' });
     expect(checkSignature(signed, trusted())).toBeNull();
@@ -35,7 +39,11 @@ describe('signed checkpoints', () => {
     await server.app.checkpoints!.publishNow();
     await server.gql(APPLY, { input: { description: '签名 later' } }, server.keys.evaluator);
     await server.app.checkpoints!.publishNow();
-    const published: SignedCheckpoint[] = fs.readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const published: SignedCheckpoint[] = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const [head] = await server.dataSource.query('SELECT seq::text AS seq, hash FROM decision_log_head');
     expect(published.map((checkpoint) => checkpoint.sequence)).toEqual([String(Number(head.seq) - 1), head.seq]);
     expect(published[1].hash).toBe(head.hash);

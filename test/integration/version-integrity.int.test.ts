@@ -30,7 +30,12 @@ describe('a published version whose content no longer matches its hash', () => {
     for (let i = 0; i < 3; i++) {
       const response = await server.gql(APPLY, { input: { description: '家政保洁' } }, server.keys.evaluator);
       expect(response.data).toBeNull();
-      expect(response.errors![0].extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', reason: 'VERSION_INTEGRITY', rulesetKey: 'ccc-access', version: 1 });
+      expect(response.errors![0].extensions).toMatchObject({
+        code: 'INTERNAL_SERVER_ERROR',
+        reason: 'VERSION_INTEGRITY',
+        rulesetKey: 'ccc-access',
+        version: 1,
+      });
     }
     const pinned = await server.gql(`{ evaluateNumberApplication(input: { description: "x" }, version: 1) { decisionId } }`, {}, server.keys.evaluator);
     expect(pinned.errors![0].extensions).toMatchObject({ reason: 'VERSION_INTEGRITY' });

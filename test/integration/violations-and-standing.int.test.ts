@@ -18,14 +18,27 @@ describe('violations, penalties and enterprise standing', () => {
   });
   afterAll(() => server.close());
 
-  const judge = (input: Record<string, unknown>) => server.gql(EVALUATE_VIOLATION, { input: { enterpriseId: enterpriseId(), verified: true, ...input } }, server.keys.evaluator);
+  const judge = (input: Record<string, unknown>) =>
+    server.gql(EVALUATE_VIOLATION, { input: { enterpriseId: enterpriseId(), verified: true, ...input } }, server.keys.evaluator);
   const record = (input: Record<string, unknown>) => server.gql(RECORD_VIOLATION, { input: { verified: true, ...input } }, server.keys.evaluator);
 
   it.each([
     ['FRAUD_COMPLAINT', {}, 'CRITICAL', '特大违规', 'violation.fraud-complaint'],
     ['HARASSMENT_COMPLAINT', {}, 'SERIOUS', '严重违规', 'violation.harassment-complaint'],
-    ['BUSINESS_MISMATCH', { declaredBusiness: '家政保洁', actualBusiness: '替客户做催收催缴，电话催还欠款' }, 'CRITICAL', '特大违规', 'violation.business-mismatch-prohibited'],
-    ['BUSINESS_MISMATCH', { declaredBusiness: '家政保洁', actualBusiness: '宠物美容店的会员回访' }, 'SERIOUS', '严重违规', 'violation.business-mismatch-permitted'],
+    [
+      'BUSINESS_MISMATCH',
+      { declaredBusiness: '家政保洁', actualBusiness: '替客户做催收催缴，电话催还欠款' },
+      'CRITICAL',
+      '特大违规',
+      'violation.business-mismatch-prohibited',
+    ],
+    [
+      'BUSINESS_MISMATCH',
+      { declaredBusiness: '家政保洁', actualBusiness: '宠物美容店的会员回访' },
+      'SERIOUS',
+      '严重违规',
+      'violation.business-mismatch-permitted',
+    ],
     ['ABUSIVE_CALL', {}, 'SERIOUS', '严重违规', 'violation.abusive-call'],
     ['BLIND_CALLING', {}, 'SERIOUS', '严重违规', 'violation.blind-calling'],
     ['NO_CONSENT_CALLING', {}, 'SERIOUS', '严重违规', 'violation.no-consent-calling'],
@@ -48,7 +61,12 @@ describe('violations, penalties and enterprise standing', () => {
   it('refuses a verified business mismatch that does not name the actual business, recording nothing', async () => {
     const id = enterpriseId();
     for (const actualBusiness of [undefined, '', ' 。 ']) {
-      const { errors } = await record({ enterpriseId: id, behavior: 'BUSINESS_MISMATCH', declaredBusiness: '家政保洁', ...(actualBusiness === undefined ? {} : { actualBusiness }) });
+      const { errors } = await record({
+        enterpriseId: id,
+        behavior: 'BUSINESS_MISMATCH',
+        declaredBusiness: '家政保洁',
+        ...(actualBusiness === undefined ? {} : { actualBusiness }),
+      });
       expect(errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(errors?.[0].extensions?.issues).toEqual([{ path: 'input.actualBusiness', message: expect.stringMatching(/required/) }]);
     }
@@ -76,7 +94,10 @@ describe('violations, penalties and enterprise standing', () => {
     expect(second.data.recordViolation).toMatchObject({ severity: 'SERIOUS', priorViolations: 1 });
     const { data } = await server.gql(ENTERPRISE, { id }, server.keys.auditor);
     expect(data.enterprise).toMatchObject({ id, status: 'ACTIVE', seriousViolationCount: 2 });
-    expect(data.enterprise.violations.map((v: { id: string }) => v.id)).toEqual([first.data.recordViolation.decisionId, second.data.recordViolation.decisionId]);
+    expect(data.enterprise.violations.map((v: { id: string }) => v.id)).toEqual([
+      first.data.recordViolation.decisionId,
+      second.data.recordViolation.decisionId,
+    ]);
     expect(data.enterprise.violations[0].kind).toBe('RECORDED_VIOLATION');
   });
 
@@ -112,7 +133,11 @@ describe('violations, penalties and enterprise standing', () => {
     const id = enterpriseId();
     await record({ enterpriseId: id, behavior: 'BLIND_CALLING' });
     const second = await record({ enterpriseId: id, behavior: 'BLIND_CALLING' });
-    const decision = await server.gql(`query($id: ID!) { decision(id: $id) { kind state input output caller } }`, { id: second.data.recordViolation.decisionId }, server.keys.auditor);
+    const decision = await server.gql(
+      `query($id: ID!) { decision(id: $id) { kind state input output caller } }`,
+      { id: second.data.recordViolation.decisionId },
+      server.keys.auditor,
+    );
     expect(decision.data.decision.kind).toBe('RECORDED_VIOLATION');
     expect(decision.data.decision.state.priorViolations).toEqual([{ severity: 'SERIOUS', at: expect.any(String) }]);
     expect(decision.data.decision.state.enterprise).toMatchObject({ id, status: 'ACTIVE', seriousViolationCount: 1 });

@@ -33,11 +33,15 @@ describe('configuration', () => {
     expect(problems).toMatch(/ADMIN_API_KEY must be at least 16/);
   });
 
-  it('takes the owner\'s MIGRATION_DATABASE_URL only beside DATABASE_URL, and validates it', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://ccc_service@db/p', MIGRATION_DATABASE_URL: 'postgres://owner@db/p' }).migrationDatabaseUrl).toBe('postgres://owner@db/p');
+  it("takes the owner's MIGRATION_DATABASE_URL only beside DATABASE_URL, and validates it", () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://ccc_service@db/p', MIGRATION_DATABASE_URL: 'postgres://owner@db/p' }).migrationDatabaseUrl).toBe(
+      'postgres://owner@db/p',
+    );
     expect(loadConfig({}).migrationDatabaseUrl).toBeNull();
     expect(() => loadConfig({ MIGRATION_DATABASE_URL: 'postgres://owner@db/p' })).toThrow(/MIGRATION_DATABASE_URL needs DATABASE_URL/);
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://s@db/p', MIGRATION_DATABASE_URL: 'http://owner@db/p' })).toThrow(/MIGRATION_DATABASE_URL must be a postgres/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://s@db/p', MIGRATION_DATABASE_URL: 'http://owner@db/p' })).toThrow(
+      /MIGRATION_DATABASE_URL must be a postgres/,
+    );
   });
 
   it('bounds IMPACT_MIN_DECISIONS (default 100): below 10 a block could single out an applicant', () => {

@@ -8,7 +8,8 @@ function reorder(value: unknown, seed: number): unknown {
     const entries = Object.entries(value as Record<string, unknown>);
     const rotated = entries.length ? [...entries.slice(seed % entries.length), ...entries.slice(0, seed % entries.length)].reverse() : entries;
     const out: Record<string, unknown> = {};
-    for (const [key, item] of rotated) Object.defineProperty(out, key, { value: reorder(item, seed + 1), enumerable: true, writable: true, configurable: true });
+    for (const [key, item] of rotated)
+      Object.defineProperty(out, key, { value: reorder(item, seed + 1), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;
@@ -16,9 +17,11 @@ function reorder(value: unknown, seed: number): unknown {
 
 // Any UTF-16 code units, lone surrogates included: hashing must never throw on them.
 const anyString = fc.string({ unit: 'binary' });
-const anyJson = fc.jsonValue({ maxDepth: 6 }).chain((base) =>
-  fc.dictionary(anyString, fc.oneof(anyString, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(base))).map((extra) => ({ base, extra })),
-);
+const anyJson = fc
+  .jsonValue({ maxDepth: 6 })
+  .chain((base) =>
+    fc.dictionary(anyString, fc.oneof(anyString, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(base))).map((extra) => ({ base, extra })),
+  );
 
 describe('canonical JSON, by property', () => {
   it('hashes equally whatever the member order at every depth', () => {

@@ -17,7 +17,7 @@ function capture() {
 }
 
 describe('logging', () => {
-  it('never writes a failed query\'s parameters or PostgreSQL\'s detail (applicant input, key values)', () => {
+  it("never writes a failed query's parameters or PostgreSQL's detail (applicant input, key values)", () => {
     const { raw, lines, logger } = capture();
     const driverError = Object.assign(new Error('null value in column "x"'), { code: '23502', detail: 'Failing row contains (我们做信用卡办理).' });
     const failed = new QueryFailedError('SELECT append_decision_batch($1, $2)', ['[{"input":{"description":"我们做信用卡办理"}}]', ['abc']], driverError);

@@ -12,10 +12,13 @@ describe('unstorableText: what PostgreSQL cannot store faithfully', () => {
 
   it('agrees with String.prototype.isWellFormed and a NUL search on any UTF-16 text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('\u0000', '\ud800', '\udfff', '\ud83d', '\ude00'), fc.string({ unit: 'binary', maxLength: 1 })) }), (text) => {
-        const expected = text.includes('\u0000') || !(text as string & { isWellFormed(): boolean }).isWellFormed();
-        expect(unstorableText(text) !== null).toBe(expected);
-      }),
+      fc.property(
+        fc.string({ unit: fc.oneof(fc.constantFrom('\u0000', '\ud800', '\udfff', '\ud83d', '\ude00'), fc.string({ unit: 'binary', maxLength: 1 })) }),
+        (text) => {
+          const expected = text.includes('\u0000') || !(text as string & { isWellFormed(): boolean }).isWellFormed();
+          expect(unstorableText(text) !== null).toBe(expected);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

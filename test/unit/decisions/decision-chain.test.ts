@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { chainHash, ChainedDecision, ChainVerifier, DECISION_KINDS, DecisionContent, recordHashOf, serialiseDecision } from '../../../src/decisions/decision-record';
+import {
+  chainHash,
+  ChainedDecision,
+  ChainVerifier,
+  DECISION_KINDS,
+  DecisionContent,
+  recordHashOf,
+  serialiseDecision,
+} from '../../../src/decisions/decision-record';
 import { canonicalHash, canonicalJson, sha256Hex } from '../../../src/common/canonical-json';
 
 const content = (i: number): DecisionContent => ({
@@ -31,7 +39,11 @@ function chainRecords(head: { seq: number; hash: string | null }, records: { con
   });
 }
 
-const chain = (n: number) => chainRecords({ seq: 0, hash: null }, Array.from({ length: n }, (_, i) => ({ content: content(i + 1), recordHash: recordHashOf(content(i + 1)) })));
+const chain = (n: number) =>
+  chainRecords(
+    { seq: 0, hash: null },
+    Array.from({ length: n }, (_, i) => ({ content: content(i + 1), recordHash: recordHashOf(content(i + 1)) })),
+  );
 
 describe('the decision chain', () => {
   it('hashes a record by its canonical content, whatever the key order', () => {

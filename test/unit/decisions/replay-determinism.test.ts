@@ -46,9 +46,18 @@ describe('replay of logged decisions', () => {
       fc.property(
         fc.constantFrom(...seed.knownBehaviors),
         fc.boolean(),
-        fc.option(fc.array(fc.constantFrom(...WORDS), { maxLength: 4 }).map((parts) => parts.join('')), { nil: null }),
+        fc.option(
+          fc.array(fc.constantFrom(...WORDS), { maxLength: 4 }).map((parts) => parts.join('')),
+          { nil: null },
+        ),
         standing,
-        fc.array(fc.record({ severity: fc.constantFrom('SERIOUS', 'CRITICAL'), at: fc.integer({ min: 0, max: 10 ** 12 }).map((ms) => new Date(1.7e12 + ms).toISOString()) }), { maxLength: 5 }),
+        fc.array(
+          fc.record({
+            severity: fc.constantFrom('SERIOUS', 'CRITICAL'),
+            at: fc.integer({ min: 0, max: 10 ** 12 }).map((ms) => new Date(1.7e12 + ms).toISOString()),
+          }),
+          { maxLength: 5 },
+        ),
         (behavior, verified, actualBusiness, enterprise, priorViolations) => {
           const input = { enterpriseId: 'e1', behavior, verified, declaredBusiness: null, actualBusiness, occurredAt: null, facts: null };
           const state = { at: new Date(2.8e12).toISOString(), enterprise, priorViolations };

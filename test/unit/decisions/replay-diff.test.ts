@@ -4,7 +4,9 @@ const match = (ruleKey: string, effect: string | null, evidence = ['keyword: x']
 
 describe('replay differences in domain terms', () => {
   it('is empty for identical outputs, whatever the key order', () => {
-    expect(describeDifferences('NUMBER_APPLICATION', { decision: 'REVIEW', message: 'm', matches: [] }, { matches: [], message: 'm', decision: 'REVIEW' })).toEqual([]);
+    expect(
+      describeDifferences('NUMBER_APPLICATION', { decision: 'REVIEW', message: 'm', matches: [] }, { matches: [], message: 'm', decision: 'REVIEW' }),
+    ).toEqual([]);
   });
 
   it('names decision changes and added or removed matches', () => {
@@ -16,7 +18,15 @@ describe('replay differences in domain terms', () => {
 
   it('names severity, escalation and action changes of violations', () => {
     const before = { severity: 'SERIOUS', label: '严重违规', escalated: false, priorViolations: 2, actions: [{ code: 'WARNING' }], message: 'm', matches: [] };
-    const after = { severity: 'CRITICAL', label: '特大违规', escalated: true, priorViolations: 2, actions: [{ code: 'OFFLINE_ALL_BUSINESS' }], message: 'm', matches: [] };
+    const after = {
+      severity: 'CRITICAL',
+      label: '特大违规',
+      escalated: true,
+      priorViolations: 2,
+      actions: [{ code: 'OFFLINE_ALL_BUSINESS' }],
+      message: 'm',
+      matches: [],
+    };
     expect(describeDifferences('RECORDED_VIOLATION', before, after)).toEqual([
       'severity SERIOUS -> CRITICAL',
       'escalated false -> true',

@@ -24,9 +24,7 @@ describe('evaluateNumberApplication', () => {
   });
 
   it('does not match a rule when one of its exclusions occurs', () => {
-    const compiled = compileRuleset(
-      ruleset({ businessRules: [businessRule({ key: 'ins', keywords: ['保险'], excludeKeywords: ['保险柜'] })] }),
-    );
+    const compiled = compileRuleset(ruleset({ businessRules: [businessRule({ key: 'ins', keywords: ['保险'], excludeKeywords: ['保险柜'] })] }));
     expect(evaluateNumberApplication(compiled, { description: '保險櫃生产厂家' }, noEnterprise).decision).toBe('REVIEW');
     expect(evaluateNumberApplication(compiled, { description: '车辆保险' }, noEnterprise).decision).toBe('REJECT');
   });
@@ -50,10 +48,7 @@ describe('evaluateNumberApplication', () => {
   it('takes the message of the first rule by key among those with the winning effect', () => {
     const compiled = compileRuleset(
       ruleset({
-        businessRules: [
-          businessRule({ key: 'z', keywords: ['贷款'] }),
-          businessRule({ key: 'm', keywords: ['股票'] }),
-        ],
+        businessRules: [businessRule({ key: 'z', keywords: ['贷款'] }), businessRule({ key: 'm', keywords: ['股票'] })],
       }),
     );
     expect(evaluateNumberApplication(compiled, { description: '贷款股票' }, noEnterprise).message).toBe('message of m');
@@ -68,17 +63,12 @@ describe('evaluateNumberApplication', () => {
     const compiled = compileRuleset(
       ruleset({ businessRules: [businessRule({ key: 'drugs', industry: '医疗', scenario: '医药售卖、保健品', keywords: ['卖药'] })] }),
     );
-    const outcome = evaluateNumberApplication(
-      compiled,
-      { description: '客户回访', industry: ' 醫療 ', scenario: '医药售卖' },
-      noEnterprise,
-    );
+    const outcome = evaluateNumberApplication(compiled, { description: '客户回访', industry: ' 醫療 ', scenario: '医药售卖' }, noEnterprise);
     expect(outcome.decision).toBe('REJECT');
     expect(outcome.matches[0].evidence).toEqual(['declared industry/scenario: 医疗/医药售卖']);
-    expect(
-      evaluateNumberApplication(compiled, { description: '客户回访', industry: '医疗', scenario: '医药售卖、保健品' }, noEnterprise)
-        .decision,
-    ).toBe('REJECT');
+    expect(evaluateNumberApplication(compiled, { description: '客户回访', industry: '医疗', scenario: '医药售卖、保健品' }, noEnterprise).decision).toBe(
+      'REJECT',
+    );
   });
 
   it('does not match on a declared industry with a different scenario', () => {
@@ -92,9 +82,7 @@ describe('evaluateNumberApplication', () => {
   it('requires a keyword rule condition to hold as well, and reports the condition as evidence', () => {
     const compiled = compileRuleset(
       ruleset({
-        businessRules: [
-          businessRule({ key: 'out', keywords: ['推广'], condition: 'input.callDirection == "OUTBOUND"' }),
-        ],
+        businessRules: [businessRule({ key: 'out', keywords: ['推广'], condition: 'input.callDirection == "OUTBOUND"' })],
       }),
     );
     expect(evaluateNumberApplication(compiled, { description: '推广', callDirection: 'INBOUND' }, noEnterprise).decision).toBe('REVIEW');
@@ -103,9 +91,7 @@ describe('evaluateNumberApplication', () => {
   });
 
   it('matches a keyword-less rule whenever its condition holds, e.g. an enterprise under rectification', () => {
-    const compiled = compileRuleset(
-      ruleset({ businessRules: [businessRule({ key: 'offline', condition: 'enterprise.status == "OFFLINE"' })] }),
-    );
+    const compiled = compileRuleset(ruleset({ businessRules: [businessRule({ key: 'offline', condition: 'enterprise.status == "OFFLINE"' })] }));
     expect(evaluateNumberApplication(compiled, { description: '物流' }, offline).decision).toBe('REJECT');
     expect(evaluateNumberApplication(compiled, { description: '物流' }, noEnterprise).decision).toBe('REVIEW');
   });
@@ -119,9 +105,7 @@ describe('evaluateNumberApplication', () => {
   });
 
   it('treats a condition that fails at runtime as not matched instead of throwing', () => {
-    const compiled = compileRuleset(
-      ruleset({ businessRules: [businessRule({ key: 'facts', keywords: ['推广'], condition: 'input.facts.amount > 5' })] }),
-    );
+    const compiled = compileRuleset(ruleset({ businessRules: [businessRule({ key: 'facts', keywords: ['推广'], condition: 'input.facts.amount > 5' })] }));
     expect(evaluateNumberApplication(compiled, { description: '推广', facts: {} }, noEnterprise).decision).toBe('REVIEW');
     expect(evaluateNumberApplication(compiled, { description: '推广', facts: { amount: 9 } }, noEnterprise).decision).toBe('REJECT');
   });

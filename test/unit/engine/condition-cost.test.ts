@@ -22,7 +22,10 @@ describe('condition cost limits', () => {
 
     const content = ruleset({ businessRules: [businessRule({ key: 'attack', keywords: ['词'], condition: attack })] });
     expect(validateContent(content)).toEqual([
-      { path: 'businessRules[attack].condition', message: expect.stringMatching(/^condition over its cost limit at position \d+: comprehensions .* nested at most 2 deep/) },
+      {
+        path: 'businessRules[attack].condition',
+        message: expect.stringMatching(/^condition over its cost limit at position \d+: comprehensions .* nested at most 2 deep/),
+      },
     ]);
     expect(() => compileRuleset(content)).toThrow(ConditionError);
   });
@@ -30,7 +33,11 @@ describe('condition cost limits', () => {
   it('accepts two levels over small ranges and refuses two levels over the description', () => {
     expect(checkCondition(nestedComprehensions(2), 'business')).toMatchObject({ ok: true });
     const quadratic = 'input.rawDescription.split("").exists(a, input.rawDescription.split("").exists(b, a == b))';
-    expect(checkCondition(quadratic, 'business')).toMatchObject({ ok: false, problem: 'over-budget', message: expect.stringMatching(/steps per evaluation; the limit is 250,000$/) });
+    expect(checkCondition(quadratic, 'business')).toMatchObject({
+      ok: false,
+      problem: 'over-budget',
+      message: expect.stringMatching(/steps per evaluation; the limit is 250,000$/),
+    });
   });
 
   it('bounds a comprehension by the size of what it ranges over', () => {
@@ -44,7 +51,11 @@ describe('condition cost limits', () => {
     // Each bind doubles the string: 4,000 units × 2^9.
     let doubling = 'input.rawDescription';
     for (let level = 0; level < 9; level++) doubling = `cel.bind(s${level}, ${doubling}, s${level} + s${level})`;
-    expect(checkCondition(`${doubling}.size() > 0`, 'business')).toMatchObject({ ok: false, problem: 'over-budget', message: expect.stringMatching(/build a value of up to [\d,]+ units/) });
+    expect(checkCondition(`${doubling}.size() > 0`, 'business')).toMatchObject({
+      ok: false,
+      problem: 'over-budget',
+      message: expect.stringMatching(/build a value of up to [\d,]+ units/),
+    });
     expect(checkCondition('input.rawDescription.split("").map(c, input.rawDescription).join("") == ""', 'business')).toMatchObject({
       ok: false,
       problem: 'over-budget',
@@ -103,12 +114,16 @@ describe('the evaluation budget', () => {
     const expensive = 'input.rawDescription.split("").exists(c, c == "x")';
     const steps = (checkCondition(expensive, 'business') as { steps: number }).steps;
     const within = Math.floor(MAX_EVALUATION_STEPS / steps);
-    const rules = (count: number) => Array.from({ length: count }, (_, i) => businessRule({ key: `costly.${String(i).padStart(2, '0')}`, keywords: ['词'], condition: expensive }));
+    const rules = (count: number) =>
+      Array.from({ length: count }, (_, i) => businessRule({ key: `costly.${String(i).padStart(2, '0')}`, keywords: ['词'], condition: expensive }));
 
     expect(validateContent(ruleset({ businessRules: rules(within) }))).toEqual([]);
     expect(() => compileRuleset(ruleset({ businessRules: rules(within) }))).not.toThrow();
 
-    const over = ruleset({ businessRules: rules(within), violationRules: [violationRule({ key: 'v.last', condition: 'input.actualBusiness.split("").exists(c, c == "x")' })] });
+    const over = ruleset({
+      businessRules: rules(within),
+      violationRules: [violationRule({ key: 'v.last', condition: 'input.actualBusiness.split("").exists(c, c == "x")' })],
+    });
     expect(validateContent(over)).toEqual([
       { path: 'violationRules[v.last].condition', message: expect.stringMatching(/^condition over its cost limit: .* the limit is 1,000,000$/) },
     ]);
@@ -117,8 +132,13 @@ describe('the evaluation budget', () => {
 
   it('holds the seed ruleset well inside both limits', () => {
     const seed = readRulesetDir(path.resolve(__dirname, '../../../rulesets/ccc-access')).content;
-    const conditions = [...seed.businessRules.map((rule) => [rule.condition, 'business'] as const), ...seed.violationRules.map((rule) => [rule.condition, 'violation'] as const)];
-    const steps = conditions.filter(([condition]) => condition !== null).map(([condition, kind]) => (checkCondition(condition!, kind) as { steps: number }).steps);
+    const conditions = [
+      ...seed.businessRules.map((rule) => [rule.condition, 'business'] as const),
+      ...seed.violationRules.map((rule) => [rule.condition, 'violation'] as const),
+    ];
+    const steps = conditions
+      .filter(([condition]) => condition !== null)
+      .map(([condition, kind]) => (checkCondition(condition!, kind) as { steps: number }).steps);
     expect(Math.max(...steps)).toBeLessThan(MAX_CONDITION_STEPS / 10);
     expect(steps.reduce((a, b) => a + b, 0)).toBeLessThan(MAX_EVALUATION_STEPS / 2);
   });
@@ -144,7 +164,9 @@ describe('what the cost bounds assume', () => {
   });
 
   it('refuses a version with more business rules than actual.ruleKeys is assumed to hold', () => {
-    const content = ruleset({ businessRules: Array.from({ length: CONDITION_INPUT_BOUNDS.businessRules + 1 }, (_, i) => businessRule({ key: `r${i}`, keywords: [`词${i}`] })) });
+    const content = ruleset({
+      businessRules: Array.from({ length: CONDITION_INPUT_BOUNDS.businessRules + 1 }, (_, i) => businessRule({ key: `r${i}`, keywords: [`词${i}`] })),
+    });
     expect(validateContent(content)).toEqual([{ path: 'businessRules', message: expect.stringMatching(/at most 10000 business rules/) }]);
   });
 });

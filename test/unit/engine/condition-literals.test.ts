@@ -13,7 +13,9 @@ describe('condition literals compared with the normalised description', () => {
   });
 
   it('leaves alone literals already normal, and literals tested against the raw description or other fields', () => {
-    expect(unmatchableLiterals('input.description.contains("回t退订") && input.rawDescription.contains("回T退订") && input.industry == "金融，贷款"')).toEqual([]);
+    expect(unmatchableLiterals('input.description.contains("回t退订") && input.rawDescription.contains("回T退订") && input.industry == "金融，贷款"')).toEqual(
+      [],
+    );
     expect(literalProblem('input.callDirection == "OUTBOUND"')).toBeNull();
   });
 });

@@ -41,7 +41,13 @@ describe('the evaluator, by property', () => {
 
   it('never throws on any application and always names a decision with a message', () => {
     fc.assert(
-      fc.property(anyText, fc.option(anyText, { nil: null }), fc.option(anyText, { nil: null }), fc.constantFrom(null, 'INBOUND', 'OUTBOUND'), facts, enterprise,
+      fc.property(
+        anyText,
+        fc.option(anyText, { nil: null }),
+        fc.option(anyText, { nil: null }),
+        fc.constantFrom(null, 'INBOUND', 'OUTBOUND'),
+        facts,
+        enterprise,
         (description, industry, scenario, callDirection, factsValue, standing) => {
           const input = { enterpriseId: standing?.id ?? null, description, industry, scenario, callDirection: callDirection as never, facts: factsValue };
           const outcome = evaluateNumberApplication(compiled, input, { enterprise: standing });
@@ -50,7 +56,8 @@ describe('the evaluator, by property', () => {
           expect(() => canonicalJson(outcome)).not.toThrow();
           // Deterministic: a second run, on a freshly compiled copy, is byte-identical.
           expect(canonicalJson(evaluateNumberApplication(compileRuleset(seed.content), input, { enterprise: standing }))).toBe(canonicalJson(outcome));
-        }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -63,7 +70,13 @@ describe('the evaluator, by property', () => {
         fc.boolean(),
         fc.option(anyText, { nil: null }),
         fc.option(anyText, { nil: null }),
-        fc.array(fc.record({ severity: fc.constantFrom('CRITICAL', 'SERIOUS', 'GENERAL', 'UNKNOWN'), at: fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) }), { maxLength: 6 }),
+        fc.array(
+          fc.record({
+            severity: fc.constantFrom('CRITICAL', 'SERIOUS', 'GENERAL', 'UNKNOWN'),
+            at: fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+          }),
+          { maxLength: 6 },
+        ),
         enterprise,
         (behavior, verified, declaredBusiness, actualBusiness, priorViolations, standing) => {
           const input = { enterpriseId: 'e1', behavior, verified, declaredBusiness, actualBusiness, occurredAt: null, facts: null };
@@ -103,7 +116,11 @@ describe('content hashing, by property', () => {
           ...content,
           penalties: shuffle(content.penalties),
           violationRules: shuffle(content.violationRules),
-          businessRules: shuffle(content.businessRules).map((rule) => ({ ...rule, keywords: shuffle([...rule.keywords, ...rule.keywords.slice(0, 1)]), excludeKeywords: shuffle(rule.excludeKeywords) })),
+          businessRules: shuffle(content.businessRules).map((rule) => ({
+            ...rule,
+            keywords: shuffle([...rule.keywords, ...rule.keywords.slice(0, 1)]),
+            excludeKeywords: shuffle(rule.excludeKeywords),
+          })),
         };
         expect(contentHash(shuffled)).toBe(contentHash(content));
       }),
@@ -118,7 +135,9 @@ describe('planned business conditions, by property', () => {
   const words = [...new Set(conditions.flatMap((condition) => [...condition.matchAll(/"([^"]*)"/g)].map((match) => match[1])))];
 
   it('decide exactly as the condition written, on descriptions built from the words of the conditions', () => {
-    const description = fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 3 })), { maxLength: 6 }).map((parts) => normalizeText(parts.join('')));
+    const description = fc
+      .array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 3 })), { maxLength: 6 })
+      .map((parts) => normalizeText(parts.join('')));
     const status = fc.constantFrom('NONE', 'ACTIVE', 'OFFLINE');
     const programs = conditions.map((condition) => ({ written: compileConditionProgram(condition, 'business'), planned: planBusinessCondition(condition) }));
     fc.assert(

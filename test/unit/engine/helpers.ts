@@ -26,8 +26,22 @@ export function ruleset(overrides: Partial<RulesetContent> = {}): RulesetContent
     businessRules: [],
     violationRules: [],
     penalties: [
-      { severity: 'CRITICAL', label: '特大违规', rank: 2, actions: [{ code: 'OFFLINE_ALL_BUSINESS', label: '将您的全部业务下线整改' }], message: '将您的全部业务下线整改', escalation: null },
-      { severity: 'SERIOUS', label: '严重违规', rank: 1, actions: [{ code: 'WARNING', label: '警告' }], message: '对您进行警告，并记录一次严重违规', escalation: null },
+      {
+        severity: 'CRITICAL',
+        label: '特大违规',
+        rank: 2,
+        actions: [{ code: 'OFFLINE_ALL_BUSINESS', label: '将您的全部业务下线整改' }],
+        message: '将您的全部业务下线整改',
+        escalation: null,
+      },
+      {
+        severity: 'SERIOUS',
+        label: '严重违规',
+        rank: 1,
+        actions: [{ code: 'WARNING', label: '警告' }],
+        message: '对您进行警告，并记录一次严重违规',
+        escalation: null,
+      },
     ],
     ...overrides,
   };

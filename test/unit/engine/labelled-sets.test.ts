@@ -39,9 +39,7 @@ const compiled = compileRuleset(readRulesetDir(SEED_DIR).content);
 // A rule of the same table row (industry and scenario), e.g. the row's `*-context` rule, counts as the row.
 const rowOf = new Map(compiled.businessRules.map((rule) => [rule.key, `${rule.industry}/${rule.scenario}`]));
 const satisfied = (expected: string, matched: string[]) =>
-  matched.some(
-    (key) => key === expected || key.startsWith(`${expected}.`) || (rowOf.has(expected) && rowOf.get(key) === rowOf.get(expected)),
-  );
+  matched.some((key) => key === expected || key.startsWith(`${expected}.`) || (rowOf.has(expected) && rowOf.get(key) === rowOf.get(expected)));
 
 function measure(name: string, file: string): number {
   const applications = YAML.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as LabelledApplication[];

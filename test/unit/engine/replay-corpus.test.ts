@@ -24,10 +24,17 @@ interface CorpusDecision {
   output: unknown;
 }
 
-const corpusFiles = fs.readdirSync(CORPUS_DIR).filter((name) => /^semantics-\d+\.ndjson$/.test(name)).sort();
+const corpusFiles = fs
+  .readdirSync(CORPUS_DIR)
+  .filter((name) => /^semantics-\d+\.ndjson$/.test(name))
+  .sort();
 
 function readCorpus(file: string): CorpusDecision[] {
-  return fs.readFileSync(path.join(CORPUS_DIR, file), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
+  return fs
+    .readFileSync(path.join(CORPUS_DIR, file), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line));
 }
 
 function versionContent(hash: string): RulesetContent {

@@ -23,13 +23,37 @@ describe('the seed ruleset ccc-access', () => {
   it('covers all 19 industries of the source table', () => {
     const industries = new Set(seed.content.businessRules.map((rule) => rule.industry));
     expect([...industries].sort()).toEqual(
-      ['医疗', '美容', '房产', '金融', '游戏', '电商', '保险', '婚恋', '装修', '教育', '会议营销', '短视频', '传媒表演', '知识产权代理', '电信增值业务', '零售', '旅游', '软件系统', '其他'].sort(),
+      [
+        '医疗',
+        '美容',
+        '房产',
+        '金融',
+        '游戏',
+        '电商',
+        '保险',
+        '婚恋',
+        '装修',
+        '教育',
+        '会议营销',
+        '短视频',
+        '传媒表演',
+        '知识产权代理',
+        '电信增值业务',
+        '零售',
+        '旅游',
+        '软件系统',
+        '其他',
+      ].sort(),
     );
   });
 
   it('rejects with the source wording on every table rule', () => {
     for (const rule of seed.content.businessRules.filter((rule) => rule.key !== 'other.offline-rectification')) {
-      expect({ key: rule.key, effect: rule.effect, message: rule.message }).toEqual({ key: rule.key, effect: 'REJECT', message: '目前不支持为该业务申请号码，请谅解' });
+      expect({ key: rule.key, effect: rule.effect, message: rule.message }).toEqual({
+        key: rule.key,
+        effect: 'REJECT',
+        message: '目前不支持为该业务申请号码，请谅解',
+      });
     }
   });
 
@@ -37,8 +61,11 @@ describe('the seed ruleset ccc-access', () => {
     'has rule %s matching at least one labelled description',
     (key) => {
       const matched = fixtures.some((fixture) =>
-        evaluateNumberApplication(compiled, { description: fixture.text, industry: fixture.industry, scenario: fixture.scenario }, { enterprise: null })
-          .matches.some((match) => match.ruleKey === key),
+        evaluateNumberApplication(
+          compiled,
+          { description: fixture.text, industry: fixture.industry, scenario: fixture.scenario },
+          { enterprise: null },
+        ).matches.some((match) => match.ruleKey === key),
       );
       expect(matched).toBe(true);
     },
@@ -58,11 +85,18 @@ describe('the seed ruleset ccc-access', () => {
   it('penalises a verified mismatch into a prohibited business as CRITICAL and into a permitted one as SERIOUS', () => {
     const standing = { id: 'e1', status: 'ACTIVE' as const, seriousViolationCount: 0, violationCount: 0 };
     const judge = (actualBusiness: string) =>
-      evaluateViolation(compiled, { enterpriseId: 'e1', behavior: 'BUSINESS_MISMATCH', verified: true, declaredBusiness: '快递派送通知', actualBusiness }, { at: '2024-01-01T00:00:00Z', enterprise: standing, priorViolations: [] });
+      evaluateViolation(
+        compiled,
+        { enterpriseId: 'e1', behavior: 'BUSINESS_MISMATCH', verified: true, declaredBusiness: '快递派送通知', actualBusiness },
+        { at: '2024-01-01T00:00:00Z', enterprise: standing, priorViolations: [] },
+      );
     expect(judge('信用卡办理提额')).toMatchObject({ severity: 'CRITICAL', label: '特大违规', message: '将您的全部业务下线整改' });
     expect(judge('餐厅订座')).toMatchObject({
       severity: 'SERIOUS',
-      actions: [{ code: 'WARNING', label: '警告' }, { code: 'RECORD_SERIOUS_VIOLATION', label: '记录一次严重违规' }],
+      actions: [
+        { code: 'WARNING', label: '警告' },
+        { code: 'RECORD_SERIOUS_VIOLATION', label: '记录一次严重违规' },
+      ],
     });
   });
 
@@ -89,10 +123,7 @@ describe('the seed ruleset ccc-access', () => {
           return !words.some((other) => normalizeText(other) !== '' && typed.includes(normalizeText(other)));
         })
         .map((word) => `${key}: ${word} -> ${toTraditional(word)} -> ${normalizeText(toTraditional(word))}`);
-    const mismatched = seed.content.businessRules.flatMap((rule) => [
-      ...unmatched(rule.key, rule.keywords),
-      ...unmatched(rule.key, rule.excludeKeywords),
-    ]);
+    const mismatched = seed.content.businessRules.flatMap((rule) => [...unmatched(rule.key, rule.keywords), ...unmatched(rule.key, rule.excludeKeywords)]);
     expect(mismatched).toEqual([]);
   });
 
@@ -136,7 +167,11 @@ describe('determinism', () => {
     const fixtureText = fc.constantFrom(...fixtures.map((fixture) => fixture.text));
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ unit: 'binary' }), fixtureText, fc.tuple(fixtureText, fc.string()).map(([a, b]) => a + b)),
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fixtureText,
+          fc.tuple(fixtureText, fc.string()).map(([a, b]) => a + b),
+        ),
         fc.option(fc.string(), { nil: null }),
         fc.option(fc.string(), { nil: null }),
         standing,

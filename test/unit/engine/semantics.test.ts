@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { compileRuleset, ENGINE_SEMANTICS, ENGINE_VERSION, evaluateNumberApplication, semanticsOfEngineVersion, UnknownSemanticsError } from '../../../src/engine';
+import {
+  compileRuleset,
+  ENGINE_SEMANTICS,
+  ENGINE_VERSION,
+  evaluateNumberApplication,
+  semanticsOfEngineVersion,
+  UnknownSemanticsError,
+} from '../../../src/engine';
 import { createNormalizer } from '../../../src/engine/normalize';
 import { semantics } from '../../../src/engine/semantics';
 import { NORMALISATION_V1 } from '../../../src/engine/semantics/v1/normalisation';
@@ -45,7 +52,9 @@ describe('engine semantics', () => {
     const content = ruleset({ businessRules: [businessRule({ key: 'software', keywords: ['软件'] })] });
     const compiled = compileRuleset(content, 1);
     expect(compiled.semantics).toBe(1);
-    expect(evaluateNumberApplication(compiled, { description: '我們做軟體' }, { enterprise: null }).matches.map((match) => match.ruleKey)).toEqual(['software']);
+    expect(evaluateNumberApplication(compiled, { description: '我們做軟體' }, { enterprise: null }).matches.map((match) => match.ruleKey)).toEqual([
+      'software',
+    ]);
     expect(() => compileRuleset(content, 2)).toThrow(UnknownSemanticsError);
   });
 });

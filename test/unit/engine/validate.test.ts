@@ -62,11 +62,7 @@ describe('validateContent', () => {
         { ...ruleset().penalties[1] },
       ],
     });
-    expect(issuePaths(content)).toEqual([
-      'penalties[SERIOUS].escalation.count',
-      'penalties[SERIOUS].escalation.withinDays',
-      'penalties[SERIOUS].severity',
-    ]);
+    expect(issuePaths(content)).toEqual(['penalties[SERIOUS].escalation.count', 'penalties[SERIOUS].escalation.withinDays', 'penalties[SERIOUS].severity']);
   });
 
   it('reports an escalation to a less severe (lower-ranked) mapping, and accepts equal or higher ranks', () => {

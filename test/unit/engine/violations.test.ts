@@ -93,10 +93,7 @@ describe('evaluateViolation', () => {
   it('applies the highest-ranked severity when several rules of the behaviour match', () => {
     const compiled = compileRuleset(
       ruleset({
-        violationRules: [
-          violationRule({ key: 'a', behavior: 'X', severity: 'SERIOUS' }),
-          violationRule({ key: 'b', behavior: 'X', severity: 'CRITICAL' }),
-        ],
+        violationRules: [violationRule({ key: 'a', behavior: 'X', severity: 'SERIOUS' }), violationRule({ key: 'b', behavior: 'X', severity: 'CRITICAL' })],
       }),
     );
     const outcome = evaluateViolation(compiled, { enterpriseId: 'e1', behavior: 'X', verified: true }, state());
@@ -108,7 +105,12 @@ describe('evaluateViolation', () => {
     const outcome = evaluateViolation(
       mismatchRuleset,
       { enterpriseId: 'e1', behavior: 'HARASSMENT_COMPLAINT', verified: true },
-      state({ priorViolations: [{ severity: 'SERIOUS', at: AT }, { severity: 'CRITICAL', at: AT }] }),
+      state({
+        priorViolations: [
+          { severity: 'SERIOUS', at: AT },
+          { severity: 'CRITICAL', at: AT },
+        ],
+      }),
     );
     expect(outcome.priorViolations).toBe(2);
   });
@@ -119,10 +121,7 @@ describe('escalation', () => {
     compileRuleset(
       ruleset({
         violationRules: [violationRule({ key: 'h', behavior: 'HARASSMENT_COMPLAINT', severity: 'SERIOUS' })],
-        penalties: [
-          ...ruleset().penalties.filter((penalty) => penalty.severity !== 'SERIOUS'),
-          { ...ruleset().penalties[1], escalation },
-        ],
+        penalties: [...ruleset().penalties.filter((penalty) => penalty.severity !== 'SERIOUS'), { ...ruleset().penalties[1], escalation }],
       }),
     );
   const compiled = escalating({ count: 3, withinDays: 30, toSeverity: 'CRITICAL' });

@@ -10,7 +10,14 @@ const hostileText = fc.oneof(
   fc.string({ unit: 'grapheme' }),
   fc.constantFrom('', ' ', 'a\u0000b', 'x\ud800', '\udc00', "'; DROP TABLE x; --", '\u202eabc', '😀'.repeat(1500), '物'.repeat(2001)),
 );
-const anything = fc.oneof(hostileText, fc.anything({ maxDepth: 12 }), fc.constant(undefined), fc.constant(null), fc.double(), fc.constant(Number.POSITIVE_INFINITY));
+const anything = fc.oneof(
+  hostileText,
+  fc.anything({ maxDepth: 12 }),
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.double(),
+  fc.constant(Number.POSITIVE_INFINITY),
+);
 
 /** Every string inside a JSON value, keys included. */
 function strings(value: unknown, out: string[] = []): string[] {
@@ -50,7 +57,10 @@ describe('input validators, by property', () => {
   it('never crash on arbitrary applications: they refuse with BAD_USER_INPUT or return storable, bounded input', () => {
     fc.assert(
       fc.property(
-        fc.record({ description: anything, industry: anything, scenario: anything, enterpriseId: anything, callDirection: anything, facts: anything }, { requiredKeys: [] }),
+        fc.record(
+          { description: anything, industry: anything, scenario: anything, enterpriseId: anything, callDirection: anything, facts: anything },
+          { requiredKeys: [] },
+        ),
         (args) => {
           checkOutcome(() => {
             const input = validateApplication(args as never);

@@ -12,8 +12,7 @@ const operationsOf = (query: string): OperationDefinitionNode[] =>
 const rootFieldsOf = (operation: OperationDefinitionNode): string[] =>
   operation.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []));
 
-const accessOf = (operation: OperationDefinitionNode, field: string) =>
-  ROLE_MATRIX[operation.operation === 'mutation' ? 'Mutation' : 'Query'][field];
+const accessOf = (operation: OperationDefinitionNode, field: string) => ROLE_MATRIX[operation.operation === 'mutation' ? 'Mutation' : 'Query'][field];
 
 /** GraphiQL titles a tab with its first operation's name. */
 const titleOf = (query: string): string => operationsOf(query)[0].name!.value;
@@ -70,9 +69,26 @@ describe('the GraphiQL example operations', () => {
     ]);
     const rootFields = new Set(exampleTabs.flatMap((tab) => operationsOf(tab.query).flatMap(rootFieldsOf)));
     for (const field of [
-      'ruleset', 'createDraft', 'editBusinessRule', 'upsertTestCase', 'validateDraft', 'testDraft', 'diffDraft', 'evaluateDraft',
-      'impactAnalysis', 'publishDraft', 'rebaseDraft', 'revertToVersion', 'reinstateEnterprise', 'evaluateNumberApplication',
-      'evaluateNumberApplications', 'evaluateViolation', 'recordViolation', 'decisions', 'replayDecision', 'verifyDecisionLog',
+      'ruleset',
+      'createDraft',
+      'editBusinessRule',
+      'upsertTestCase',
+      'validateDraft',
+      'testDraft',
+      'diffDraft',
+      'evaluateDraft',
+      'impactAnalysis',
+      'publishDraft',
+      'rebaseDraft',
+      'revertToVersion',
+      'reinstateEnterprise',
+      'evaluateNumberApplication',
+      'evaluateNumberApplications',
+      'evaluateViolation',
+      'recordViolation',
+      'decisions',
+      'replayDecision',
+      'verifyDecisionLog',
     ]) {
       expect([field, rootFields.has(field)]).toEqual([field, true]);
     }
@@ -130,7 +146,8 @@ describe('the GraphiQL example operations', () => {
   it('destroy nothing when run as written: edits are partial and nothing is removed or replaced whole', () => {
     for (const tab of exampleTabs) {
       for (const operation of operationsOf(tab.query).filter((candidate) => candidate.operation === 'mutation')) {
-        for (const field of rootFieldsOf(operation)) expect([operation.name?.value, field, NON_DESTRUCTIVE_MUTATIONS.has(field)]).toEqual([operation.name?.value, field, true]);
+        for (const field of rootFieldsOf(operation))
+          expect([operation.name?.value, field, NON_DESTRUCTIVE_MUTATIONS.has(field)]).toEqual([operation.name?.value, field, true]);
       }
     }
     // The case: adding a keyword sends only the keyword, never the rule's whole list.

@@ -48,7 +48,14 @@ describe('three-way merge of a stale draft onto the latest version', () => {
     const theirs = content([rule('loan', { message: '他们的' })]);
     const { conflicts } = mergeDraft(base, ours, theirs);
     expect(conflicts).toEqual([
-      { collection: 'businessRules', key: 'gambling', field: null, base: rule('gambling', { keywords: ['赌博'] }), ours: rule('gambling', { keywords: ['赌博', '博彩'] }), theirs: null },
+      {
+        collection: 'businessRules',
+        key: 'gambling',
+        field: null,
+        base: rule('gambling', { keywords: ['赌博'] }),
+        ours: rule('gambling', { keywords: ['赌博', '博彩'] }),
+        theirs: null,
+      },
       { collection: 'businessRules', key: 'loan', field: 'message', base: rule('loan').message, ours: '我们的', theirs: '他们的' },
     ]);
   });
@@ -62,7 +69,11 @@ describe('three-way merge of a stale draft onto the latest version', () => {
   });
 
   it('merges the defaults like any field', () => {
-    const { content: merged, conflicts } = mergeDraft(base, content(base.businessRules, { defaultMessage: '新' }), content(base.businessRules, { defaultDecision: 'REJECT' }));
+    const { content: merged, conflicts } = mergeDraft(
+      base,
+      content(base.businessRules, { defaultMessage: '新' }),
+      content(base.businessRules, { defaultDecision: 'REJECT' }),
+    );
     expect(conflicts).toEqual([]);
     expect(merged).toMatchObject({ defaultDecision: 'REJECT', defaultMessage: '新' });
   });

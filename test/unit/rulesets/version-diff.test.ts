@@ -67,10 +67,12 @@ describe('diffContent', () => {
   it('reports added and removed rules by key, with the whole rule before or after', () => {
     const added = rule({ key: 'finance.loans', scenario: '贷款', keywords: ['借钱', '贷款'] });
     const changes = diffContent(content(), content({ businessRules: [added] }));
-    expect(changes.map((c) => [c.action, c.key, c.change])).toEqual([
-      ['ADDED', 'finance.loans', '金融/贷款: added (REJECT, keywords 借钱 贷款)'],
-      ['REMOVED', 'finance.credit-card', '金融/信用卡: removed'],
-    ].sort((a, b) => (a[1] < b[1] ? -1 : 1)));
+    expect(changes.map((c) => [c.action, c.key, c.change])).toEqual(
+      [
+        ['ADDED', 'finance.loans', '金融/贷款: added (REJECT, keywords 借钱 贷款)'],
+        ['REMOVED', 'finance.credit-card', '金融/信用卡: removed'],
+      ].sort((a, b) => (a[1] < b[1] ? -1 : 1)),
+    );
     expect(changes.find((c) => c.action === 'ADDED')).toMatchObject({ before: null, after: added });
     expect(changes.find((c) => c.action === 'REMOVED')).toMatchObject({ before: rule(), after: null });
   });
@@ -80,8 +82,20 @@ describe('diffContent', () => {
       defaultDecision: 'REJECT',
       violationRules: [{ key: 'fraud', behavior: 'FRAUD_COMPLAINT', title: '核实的诈骗类投诉', severity: 'CRITICAL', condition: null, source: null }],
       penalties: [
-        penalty({ actions: [{ code: 'WARN', label: '警告' }, { code: 'RECORD', label: '记录一次严重违规' }], escalation: { count: 3, withinDays: 30, toSeverity: 'CRITICAL' } }),
-        penalty({ severity: 'CRITICAL', label: '特大违规', rank: 2, actions: [{ code: 'OFFLINE_ALL', label: '全部业务下线整改' }], message: '将您的全部业务下线整改' }),
+        penalty({
+          actions: [
+            { code: 'WARN', label: '警告' },
+            { code: 'RECORD', label: '记录一次严重违规' },
+          ],
+          escalation: { count: 3, withinDays: 30, toSeverity: 'CRITICAL' },
+        }),
+        penalty({
+          severity: 'CRITICAL',
+          label: '特大违规',
+          rank: 2,
+          actions: [{ code: 'OFFLINE_ALL', label: '全部业务下线整改' }],
+          message: '将您的全部业务下线整改',
+        }),
       ],
     });
     expect(formatChanges(diffContent(content(), after)).split('\n')).toEqual([

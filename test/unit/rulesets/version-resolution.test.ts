@@ -40,16 +40,26 @@ describe('the version in effect', () => {
 describe('evaluation input validation', () => {
   it('keeps a valid application in its logged form, absent fields null', () => {
     expect(validateApplication({ description: '家政' })).toEqual({
-      enterpriseId: null, industry: null, scenario: null, description: '家政', callDirection: null, facts: null,
+      enterpriseId: null,
+      industry: null,
+      scenario: null,
+      description: '家政',
+      callDirection: null,
+      facts: null,
     });
   });
 
   it('lists every problem with its path', () => {
     expect(() => validateApplications([{ description: '' }, { description: 'x', facts: 'no' }])).toThrow(
-      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { issues: [
-        { path: 'inputs[0].description', message: 'must not be empty' },
-        { path: 'inputs[1].facts', message: 'must be a JSON object' },
-      ] } }),
+      expect.objectContaining({
+        code: 'BAD_USER_INPUT',
+        details: {
+          issues: [
+            { path: 'inputs[0].description', message: 'must not be empty' },
+            { path: 'inputs[1].facts', message: 'must be a JSON object' },
+          ],
+        },
+      }),
     );
   });
 
@@ -60,7 +70,9 @@ describe('evaluation input validation', () => {
 
   it('normalises a violation report and requires its enterprise and behaviour', () => {
     expect(validateViolation({ enterpriseId: 'e1', behavior: 'BLIND_CALLING', verified: true, occurredAt: new Date('2025-01-02T03:04:05Z') })).toMatchObject({
-      occurredAt: '2025-01-02T03:04:05.000Z', declaredBusiness: null, facts: null,
+      occurredAt: '2025-01-02T03:04:05.000Z',
+      declaredBusiness: null,
+      facts: null,
     });
     expect(() => validateViolation({ enterpriseId: '', behavior: '', verified: true })).toThrow(/enterpriseId.*behavior|behavior.*enterpriseId/);
   });
