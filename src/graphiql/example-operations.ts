@@ -133,11 +133,13 @@ query TryDraft($draftId: ID!, $input: NumberApplicationInput!) {
     roles: ['editor', 'publisher', 'auditor'],
     query: `# Editor, publisher or auditor: replays the logged decisions against the draft and counts what
 # would change. from/to (ISO times) bound the window; null replays the whole log.
-# Auditors see the logged inputs in samples; the policy team sees outcomes and rule keys.
+# Auditors see samples with the logged inputs; the policy team sees counts per outcome and per
+# rule only, over whole blocks of IMPACT_MIN_DECISIONS (default 100) logged decisions.
 query ImpactAnalysis($rulesetKey: ID!, $draftId: ID!, $from: DateTime, $to: DateTime) {
   impactAnalysis(rulesetKey: $rulesetKey, candidateDraftId: $draftId, from: $from, to: $to, sampleSize: 10) {
     evaluated changed
     transitions { from to count }
+    rules { ruleKey matchedBefore matchedAfter }
     samples { decisionId differences }
   }
 }

@@ -163,6 +163,15 @@ describe('safe policy change', () => {
       expect(validation).toContainEqual({ path: 'testCases[gated-word]', message: expect.stringMatching(/expected REJECT, got REVIEW/), level: 'ERROR' });
       const diff = await server.gql(`query($id: ID!) { diffDraft(draftId: $id) { changes { kind key action } } }`, { id: draft.id });
       expect(diff.data.diffDraft.changes).toContainEqual({ kind: 'TEST_CASE', key: 'gated-word', action: 'ADDED' });
+      const parent = (await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { parentNumber } }`, { id: draft.id })).data.rulesetVersion.parentNumber;
+      const versionsDiff = await server.gql(
+        `query($from: Int!, $id: ID!) { diffVersions(rulesetKey: "ccc-access", from: $from, draftId: $id) { changes { kind key action } } }`,
+        {
+          from: parent,
+          id: draft.id,
+        },
+      );
+      expect(versionsDiff.data.diffVersions.changes).toContainEqual({ kind: 'TEST_CASE', key: 'gated-word', action: 'ADDED' });
 
       const before = await rowCounts(server.dataSource);
       const blocked = await publish(draft.id, withTest.data.upsertTestCase.revision);
