@@ -6,7 +6,8 @@ import { loadConfig } from '../config/config';
 import { systemContext } from '../common/request-context';
 import { openPolicyDatabase } from '../composition/data-source';
 import { createAuthoringServices } from '../composition/services';
-import { validateContent, type RulesetContent } from '../engine';
+import { compileRuleset, runTestCase, validateContent, type RulesetContent } from '../engine';
+import { ProgressStream, startProgress } from './progress';
 import { contentHash } from '../rulesets/content-hash';
 import { readRulesetDir, writeRulesetDir } from '../rulesets/ruleset-files';
 import { RulesetVersionView } from '../rulesets/ruleset-version.view';
@@ -66,6 +67,8 @@ export interface CliIo {
   err(line: string): void;
   /** Opens the service database; only the commands that need it call this. */
   openDatabase(): Promise<{ dataSource: DataSource; close(): Promise<void> }>;
+  /** Where progress goes: a terminal shows a bar; without one (or without a stream), plain lines on `err`. */
+  progress?: ProgressStream;
 }
 
 function parseVersionNumber(text: string): number {
@@ -144,6 +147,26 @@ export async function runRulesetsCli(argv: string[], io: CliIo): Promise<number>
           reportIssues(io, issues);
           return EXIT.negative;
         }
+        // The version's own test cases run first, with progress: a failing case is reported before
+        // anything is written (the draft is still made; publishing it is what they block).
+        const cases = content.testCases ?? [];
+        if (cases.length > 0) {
+          const compiled = compileRuleset(content);
+          const progress = startProgress(
+            io.progress ?? { isTTY: false, write: (text) => io.err(String(text).trimEnd()) },
+            'import',
+            cases.length,
+            'test cases',
+          );
+          const failed = cases.flatMap((testCase, index) => {
+            const result = runTestCase(compiled, testCase);
+            progress.update(index + 1);
+            return result.passed ? [] : [`  testCases[${result.key}]: ${result.failure}`];
+          });
+          progress.stop();
+          io.out(`${meta.key}: ${cases.length - failed.length} of ${cases.length} test cases pass`);
+          for (const line of failed) io.err(line);
+        }
         // Who ran the import is the identity; what --actor says is a claim recorded beside it.
         const context = systemContext(`cli:${os.userInfo().username}`);
         const claimedBy = options.get('actor') ?? null;
@@ -221,6 +244,7 @@ if (require.main === module) {
       out: (line) => console.log(line),
       err: (line) => console.error(line),
       openDatabase: () => openPolicyDatabase(loadConfig(), () => undefined),
+      progress: process.stderr,
     }),
   );
 }

@@ -54,6 +54,9 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     // A new ruleset is imported as a draft like any change: with maker-checker on, another identity publishes it.
     const draftId = /new ruleset; created draft ([0-9a-f-]{36})/.exec(imported.out)![1];
     expect(imported.out).toMatch(/using a publisher key other than the importer/);
+    // The version's test cases ran before anything was written, with progress (plain lines: no terminal here).
+    expect(imported.out).toMatch(/ccc-access-copy: (\d+) of \1 test cases pass/);
+    expect(imported.err).toMatch(/^import: (\d+)\/\1 test cases \(100%\)/m);
     const published = await server.gql(PUBLISH, { id: draftId, rev: 0, changelog: 'copy of the seed' }, server.keys.publisher);
     expect(published.errors).toBeUndefined();
     expect(await currentHash('ccc-access-copy')).toEqual({ number: 1, contentHash: v1.contentHash });
