@@ -137,15 +137,13 @@ export interface LogRange {
  * constant memory whatever the log's size). Each chunk is handed over before the next is read.
  */
 export async function* walkLog(db: EntityManager, range: LogRange, chunk: number): AsyncGenerator<ChainedDecision[]> {
+  // Only the conditions given, so every chunk's plan can use the ruleset and time indexes.
+  const { where, params } = filterClause({ rulesetKey: range.rulesetKey, from: range.from, to: range.to });
+  const sql = `SELECT ${RECORD_COLUMNS} FROM decision_log WHERE ${where.join(' AND ')} AND seq > $${params.length + 1} AND seq <= $${params.length + 2}
+     ORDER BY seq LIMIT ${chunk}`;
   let after = range.afterSeq;
   for (;;) {
-    const rows: RecordRow[] = await db.query(
-      `SELECT ${RECORD_COLUMNS} FROM decision_log
-       WHERE seq > $1 AND seq <= $2 AND ($3::text IS NULL OR ruleset_key = $3)
-         AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
-       ORDER BY seq LIMIT ${chunk}`,
-      [after, range.lastSeq, range.rulesetKey ?? null, range.from ?? null, range.to ?? null],
-    );
+    const rows: RecordRow[] = await db.query(sql, [...params, after, range.lastSeq]);
     if (rows.length === 0) return;
     yield rows.map(toRecord);
     if (rows.length < chunk) return;
