@@ -8,6 +8,7 @@ import type {
   NumberApplicationInput,
   NumberApplicationOutcome,
   RuleMatchOutcome,
+  SignalOutcome,
   ViolationInput,
   ViolationOutcome,
   ViolationState,
@@ -23,7 +24,14 @@ export const NO_VIOLATION_RULE_MESSAGE = '没有适用的违规规则，不予�
  * Business rules: a rule is a candidate when one of its keywords occurs in the normalised
  * description, when the declared industry/scenario names its row, or when it has no
  * keywords at all; it matches when no exclusion occurs and its condition (if any) holds.
- * Effects combine deny-overrides.
+ * Effects combine deny-overrides. A matching FLAG rule takes no part in the decision: it
+ * becomes a signal, kept only when the decision is REVIEW, since a REVIEW is the only decision
+ * a person looks at (a REJECT already says why, an ALLOW reaches nobody).
+ *
+ * FLAG rules need no new engine semantics: content could not hold one before they existed
+ * (validation refused the effect), and an outcome carries `signals`/`riskScore` only when a
+ * signal exists, so every version without FLAG rules (every logged decision's) gives
+ * byte-identical outcomes to the engine before them.
  */
 export function evaluateNumberApplication(compiled: CompiledRuleset, input: NumberApplicationInput, state: ApplicationState): NumberApplicationOutcome {
   const description = compiled.normalizeText(input.description);
@@ -53,6 +61,7 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
     });
 
   const matches: RuleMatchOutcome[] = [];
+  const signals: SignalOutcome[] = [];
   for (const ruleIndex of [...candidates].sort((a, b) => a - b)) {
     if (hits.excludedRules.has(ruleIndex)) continue;
     const rule = compiled.businessRules[ruleIndex];
@@ -72,6 +81,10 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
     for (const keywordIndex of keywordIndices) evidence.push(`keyword: ${rule.keywords[keywordIndex]}`);
     if (rule.condition) evidence.push(`condition: ${rule.condition.expression}`);
 
+    if (rule.effect === 'FLAG') {
+      signals.push({ ruleKey: rule.key, message: rule.message, evidence, weight: rule.weight });
+      continue;
+    }
     matches.push({
       ruleKey: rule.key,
       effect: rule.effect,
@@ -84,6 +97,13 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
     });
   }
 
+  const outcome = decideOn(compiled, matches);
+  if (outcome.decision !== 'REVIEW' || signals.length === 0) return outcome;
+  return { ...outcome, signals, riskScore: signals.reduce((sum, signal) => sum + signal.weight, 0) };
+}
+
+/** Deny-overrides over the deciding matches; the default when none matched. */
+function decideOn(compiled: CompiledRuleset, matches: RuleMatchOutcome[]): NumberApplicationOutcome {
   if (matches.length === 0) {
     return { decision: compiled.defaultDecision, message: compiled.defaultMessage, matches };
   }

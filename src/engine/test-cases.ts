@@ -32,12 +32,14 @@ function standingOf(testCase: TestCaseContent): EnterpriseStanding | null {
 }
 
 /** The outcome's label and matches: the decision of an application, the severity (or NONE) of a violation. */
-function decide(compiled: CompiledRuleset, testCase: TestCaseContent): { actual: string; matches: RuleMatchOutcome[] } {
+function decide(compiled: CompiledRuleset, testCase: TestCaseContent): { actual: string; matches: Pick<RuleMatchOutcome, 'ruleKey'>[] } {
   const enterprise = standingOf(testCase);
   if (testCase.application) {
     const input = { ...testCase.application, enterpriseId: enterprise ? TEST_ENTERPRISE_ID : null };
     const outcome = evaluateNumberApplication(compiled, input, { enterprise });
-    return { actual: outcome.decision, matches: outcome.matches };
+    // A FLAG rule is tested like any rule: a case may expect its signal (on a REVIEW decision).
+    const signals = (outcome.signals ?? []).map((signal) => ({ ruleKey: signal.ruleKey }));
+    return { actual: outcome.decision, matches: [...outcome.matches, ...signals] };
   }
   const violation = testCase.violation!;
   try {

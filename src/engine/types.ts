@@ -35,10 +35,28 @@ export interface RuleMatchOutcome {
   evidence: string[];
 }
 
+/** What a matching FLAG rule tells the reviewer of a REVIEW decision: why to look closer. */
+export interface SignalOutcome {
+  ruleKey: string;
+  message: string;
+  evidence: string[];
+  weight: number;
+  /** The context cue that turned a keyword hit into this signal, when one did. */
+  cue?: string;
+}
+
 export interface NumberApplicationOutcome {
   decision: Decision;
   message: string;
+  /** The deciding rules that matched (never FLAG rules), in rule-key order. */
   matches: RuleMatchOutcome[];
+  /**
+   * REVIEW decisions only, and present only when at least one signal exists (with riskScore,
+   * the sum of their weights): an outcome without signals is byte-identical to one logged
+   * before FLAG rules existed.
+   */
+  signals?: SignalOutcome[];
+  riskScore?: number;
 }
 
 export interface ViolationInput {

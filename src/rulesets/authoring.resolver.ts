@@ -6,6 +6,7 @@ import { RulesetService } from './ruleset.service';
 import { RuleKindEnum, ValidationIssueType, VersionDiff } from './authoring.types';
 import {
   BusinessRuleInput,
+  decisionArgument,
   PenaltyMappingInput,
   toBusinessRuleContent,
   toPenaltyMappingContent,
@@ -40,7 +41,14 @@ export class AuthoringResolver {
     makerChecker: boolean,
     @Ctx() context: RequestContext,
   ): Promise<Ruleset> {
-    return this.authoring.createRuleset(context, { key, name, description, defaultDecision, defaultMessage, makerChecker });
+    return this.authoring.createRuleset(context, {
+      key,
+      name,
+      description,
+      defaultDecision: decisionArgument(defaultDecision, 'defaultDecision'),
+      defaultMessage,
+      makerChecker,
+    });
   }
 
   @Authorized('editor')
@@ -62,7 +70,7 @@ export class AuthoringResolver {
     @Arg('message', () => String, { nullable: true, description: 'Also sets the default message; required when the decision changes.' }) message: string | null,
     @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await this.authoring.setDefaultDecision(context, draftId, expectedRevision, decision, message));
+    return toRulesetVersion(await this.authoring.setDefaultDecision(context, draftId, expectedRevision, decisionArgument(decision, 'decision'), message));
   }
 
   @Authorized('editor')

@@ -25,7 +25,7 @@ const testCasesOf = (testCases: TestCaseContent[]): { testCases?: TestCaseConten
  *   violation-rules.yaml  list of violation rules    (a missing file: none)
  *   penalties.yaml        list of penalty mappings   (a missing file: none)
  *   tests.yaml            list of test cases         (a missing file: none; see test-case-files.ts)
- * Optional fields (excludeKeywords, condition, source, note, escalation) may be omitted.
+ * Optional fields (excludeKeywords, condition, source, note, weight, escalation) may be omitted.
  * Explanations belong in `source` and `note`, not in YAML comments: comments do not survive
  * an export.
  */
@@ -59,7 +59,7 @@ function optionalNote(fields: FieldReader): { note?: string } {
   return note === null ? {} : { note };
 }
 
-const BUSINESS_RULE_FIELDS = ['key', 'industry', 'scenario', 'effect', 'keywords', 'excludeKeywords', 'condition', 'message', 'source', 'note'];
+const BUSINESS_RULE_FIELDS = ['key', 'industry', 'scenario', 'effect', 'weight', 'keywords', 'excludeKeywords', 'condition', 'message', 'source', 'note'];
 const VIOLATION_RULE_FIELDS = ['key', 'behavior', 'title', 'severity', 'condition', 'source', 'note'];
 const PENALTY_FIELDS = ['severity', 'label', 'rank', 'actions', 'message', 'escalation'];
 const RULESET_FIELDS = ['key', 'name', 'description', 'makerChecker', 'defaultDecision', 'defaultMessage', 'violationsCountAfterReinstatement'];
@@ -71,14 +71,21 @@ function readBusinessRule({ file, entry, index }: { file: YamlFile; entry: YamlM
     key: fields.string('key'),
     industry: fields.string('industry'),
     scenario: fields.string('scenario'),
-    effect: fields.decision('effect'),
+    effect: fields.effect('effect'),
     keywords: fields.strings('keywords', true),
     excludeKeywords: fields.strings('excludeKeywords', true),
     condition: fields.optionalString('condition'),
     message: fields.string('message'),
     source: fields.optionalString('source'),
     ...optionalNote(fields),
+    ...optionalWeight(fields),
   };
+}
+
+/** A FLAG rule's weight, kept only when given, so content without flags hashes as before they existed. */
+function optionalWeight(fields: FieldReader): { weight?: number } {
+  const weight = fields.optionalInteger('weight');
+  return weight === null ? {} : { weight };
 }
 
 function readViolationRule({ file, entry, index }: { file: YamlFile; entry: YamlMap; index: number }): ViolationRuleContent {

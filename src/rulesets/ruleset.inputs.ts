@@ -1,6 +1,16 @@
 import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import type { BusinessRuleContent, EscalationContent, PenaltyActionContent, PenaltyMappingContent, ViolationRuleContent } from '../engine/content';
+import {
+  DECISIONS,
+  MAX_FLAG_WEIGHT,
+  type BusinessRuleContent,
+  type Decision,
+  type EscalationContent,
+  type PenaltyActionContent,
+  type PenaltyMappingContent,
+  type ViolationRuleContent,
+} from '../engine/content';
+import { BadInputError } from '../common/errors';
 import { RULE_LIMITS } from '../common/limits';
 import { BUSINESS_CONDITION_DOC, DecisionEnum, VIOLATION_CONDITION_DOC } from './ruleset.types';
 
@@ -40,8 +50,17 @@ export class BusinessRuleInput extends RuleInputBase {
   @MaxLength(SHORT)
   scenario: string;
 
-  @Field(() => DecisionEnum)
+  @Field(() => DecisionEnum, { description: 'ALLOW, REVIEW or REJECT decide; FLAG decides nothing and attaches a signal to a REVIEW decision.' })
   effect: DecisionEnum;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: `FLAG rules only: what the signal adds to a REVIEW decision's risk score, 1 to ${MAX_FLAG_WEIGHT} (omit for 1).`,
+  })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_FLAG_WEIGHT)
+  weight?: number | null;
 
   @Field(() => [String])
   @ArrayMaxSize(MAX_KEYWORDS)
@@ -159,7 +178,16 @@ export function toBusinessRuleContent(input: BusinessRuleInput): BusinessRuleCon
     message: input.message,
     source: input.source ?? null,
     ...(input.note ? { note: input.note } : {}),
+    ...(input.weight != null ? { weight: input.weight } : {}),
   };
+}
+
+/** FLAG shares the schema's Decision enum (a rule's effect is a Decision in the contract) but decides nothing: refused where a decision is meant. */
+export function decisionArgument(value: DecisionEnum, path: string): Decision {
+  if (!(DECISIONS as readonly string[]).includes(value)) {
+    throw new BadInputError(`${value} is a rule effect, not a decision; expected one of ${DECISIONS.join(', ')}`, { path });
+  }
+  return value as Decision;
 }
 
 export function toViolationRuleContent(input: ViolationRuleInput): ViolationRuleContent {
