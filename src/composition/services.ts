@@ -23,6 +23,7 @@ import { AuthoringService } from '../rulesets/authoring.service';
 import { PublishingService } from '../rulesets/publishing.service';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import { RulesetService } from '../rulesets/ruleset.service';
+import { runTestCasesInPlace, TestCaseRunner } from '../rulesets/test-case-runner';
 import { IntegrityFailure, VersionCatalogue } from '../rulesets/version-catalogue';
 import { CheckpointSigner } from '../decisions/checkpoint-signing';
 
@@ -74,9 +75,10 @@ const DEFAULT_LOG_OPTIONS: DecisionLogOptions = {
 export function createAuthoringServices(
   dataSource: DataSource,
   keyCacheEnabled: () => boolean = () => false,
+  testCases: TestCaseRunner = runTestCasesInPlace,
 ): Pick<Services, 'apiKeys' | 'audit' | 'rulesets' | 'authoring' | 'publishing'> {
   const audit = new AuditService(dataSource);
-  const rulesets = new RulesetService(dataSource);
+  const rulesets = new RulesetService(dataSource, testCases);
   const authoring = new AuthoringService(dataSource, rulesets, audit);
   return {
     apiKeys: new ApiKeyService(dataSource, keyCacheEnabled),
@@ -96,12 +98,16 @@ export function createServices(
   signer: CheckpointSigner,
 ): Services {
   const pool = poolOf(dataSource);
-  const authoring = createAuthoringServices(dataSource, () => notifications.listening);
+  const replayWorkers = new ReplayWorkers({ workers: logOptions.replayWorkers, timeBudgetMs: logOptions.replayTimeBudgetMs }, metrics);
+  const authoring = createAuthoringServices(
+    dataSource,
+    () => notifications.listening,
+    (context, content) => replayWorkers.runTestCases(context, content),
+  );
   const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics, reportIntegrityFailure);
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
   const decisionLog = new DecisionLogService(dataSource, signer);
   const enterprises = new EnterpriseStore(pool);
-  const replayWorkers = new ReplayWorkers({ workers: logOptions.replayWorkers, timeBudgetMs: logOptions.replayTimeBudgetMs }, metrics);
   return {
     ...authoring,
     versions,

@@ -1,10 +1,11 @@
 import { parentPort } from 'node:worker_threads';
-import { CompiledRuleset, compileRuleset, RulesetContent } from '../engine';
+import { CompiledRuleset, compileRuleset, RulesetContent, runTestCases } from '../engine';
 import { ImpactTally, ReplayableRecord, replayAgainst, ReplayCandidate } from './replay-core';
 
 /**
- * A replay worker thread: runs the conditions of candidates over logged decisions, so that a
- * costly candidate occupies this thread and never the one that answers requests. It keeps no
+ * A replay worker thread: runs the conditions of candidates over logged decisions (and a
+ * version's test cases), so that a costly candidate occupies this thread and never the one
+ * that answers requests. It keeps no
  * state between jobs but compiled published versions (immutable, keyed by the caller).
  */
 
@@ -23,7 +24,8 @@ export type WorkerRequest =
   | { type: 'replay'; record: ReplayableRecord }
   | { type: 'impact-start'; mayReadLog: boolean; sampleSize: number }
   | { type: 'impact-chunk'; records: ReplayableRecord[] }
-  | { type: 'impact-finish' };
+  | { type: 'impact-finish' }
+  | { type: 'test-cases' };
 
 export type WorkerReply = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -42,10 +44,10 @@ function compiledOf(version: WorkerVersion): CompiledRuleset {
 }
 
 /** The version the job replays against, compiled by the job's first request. */
-let candidate: ReplayCandidate | null = null;
+let candidate: (ReplayCandidate & { content: RulesetContent }) | null = null;
 let analysis: ImpactTally | null = null;
 
-function compiledCandidate(): ReplayCandidate {
+function compiledCandidate(): ReplayCandidate & { content: RulesetContent } {
   if (!candidate) throw new Error('no version compiled for this job');
   return candidate;
 }
@@ -53,7 +55,7 @@ function compiledCandidate(): ReplayCandidate {
 function handle(request: WorkerRequest): unknown {
   switch (request.type) {
     case 'compile':
-      candidate = { compiled: compiledOf(request.version), againstVersion: request.version.againstVersion };
+      candidate = { compiled: compiledOf(request.version), againstVersion: request.version.againstVersion, content: request.version.content };
       analysis = null;
       return null;
     case 'replay':
@@ -65,6 +67,10 @@ function handle(request: WorkerRequest): unknown {
       if (!analysis) throw new Error('impact-chunk before impact-start');
       for (const record of request.records) analysis.add(record);
       return analysis.count;
+    case 'test-cases': {
+      const { compiled, content } = compiledCandidate();
+      return runTestCases(compiled, content);
+    }
     case 'impact-finish': {
       if (!analysis) throw new Error('impact-finish before impact-start');
       const report = analysis.report();

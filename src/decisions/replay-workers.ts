@@ -2,9 +2,11 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RequestCancelledError, ServiceBusyError, ShuttingDownError, TimeBudgetExceededError } from '../common/errors';
 import { PolicyMetrics } from '../metrics/metrics';
-import type { WorkerReply, WorkerRequest } from './replay-worker';
+import { RequestContext } from '../common/request-context';
+import { ENGINE_SEMANTICS, RulesetContent, TestReport } from '../engine';
+import type { WorkerReply, WorkerRequest, WorkerVersion } from './replay-worker';
 
-export type ReplayJobKind = 'impact' | 'replay';
+export type ReplayJobKind = 'impact' | 'replay' | 'test-cases';
 
 export interface ReplayWorkOptions {
   /** Worker threads that replay at once (REPLAY_WORKERS). */
@@ -184,6 +186,17 @@ export class ReplayWorkers {
       }
       this.metrics?.replayJobs.inc({ kind, outcome });
     }
+  }
+
+  /** Runs a version's test cases on a worker (the server's TestCaseRunner): a draft's cases and conditions are its editor's choice. */
+  runTestCases(context: RequestContext, content: RulesetContent): Promise<TestReport> {
+    const version: WorkerVersion = { cacheKey: null, content, semantics: ENGINE_SEMANTICS, againstVersion: null };
+    return this.run(
+      'test-cases',
+      context.signal,
+      (thread) => thread.request({ type: 'compile', version }),
+      (thread) => thread.request<TestReport>({ type: 'test-cases' }),
+    );
   }
 
   /** Terminates every worker; jobs still waiting are refused. */

@@ -1,4 +1,4 @@
-import { compileRuleset, type CompiledRuleset } from './compile';
+import { type CompiledRuleset } from './compile';
 import type { RulesetContent, TestCaseContent } from './content';
 import { evaluateNumberApplication, evaluateViolation } from './evaluate';
 import { UnknownBehaviorError } from './errors';
@@ -79,12 +79,10 @@ export function runTestCases(compiled: CompiledRuleset, content: RulesetContent)
 }
 
 /**
- * The failing test cases of valid content, as the problems publishing refuses. Content with
- * other problems is not run: its test results would say nothing (validateContent reports them).
+ * The failing test cases of a report, as the problems publishing refuses. Run only on valid
+ * content: the test results of content with other problems would say nothing.
  */
-export function testCaseIssues(content: RulesetContent): ValidationIssue[] {
-  if (!content.testCases?.length) return [];
-  const report = runTestCases(compileRuleset(content), content);
+export function failingCaseIssues(report: TestReport): ValidationIssue[] {
   return report.results
     .filter((result) => !result.passed)
     .map((result) => ({ path: `testCases[${result.key}]`, message: `test case fails: ${result.failure}` }));

@@ -179,8 +179,8 @@ export class AuthoringResolver {
 
   @Authorized()
   @Query(() => [ValidationIssueType], { description: 'Every problem publishDraft would refuse; empty when the draft is publishable.' })
-  validateDraft(@Arg('draftId', () => ID) draftId: string): Promise<ValidationIssueType[]> {
-    return this.rulesets.validateDraft(draftId);
+  validateDraft(@Arg('draftId', () => ID) draftId: string, @Ctx() context: RequestContext): Promise<ValidationIssueType[]> {
+    return this.rulesets.validateDraft(context, draftId);
   }
 
   @Authorized()

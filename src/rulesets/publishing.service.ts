@@ -8,7 +8,7 @@ import { actorOf, RequestContext } from '../common/request-context';
 import { hasRole } from '../common/roles';
 import { CHANNELS, notifyAtCommit } from '../db/notification-listener';
 import { inTransaction } from '../db/transaction';
-import { ENGINE_SEMANTICS, RulesetContent, testCaseIssues, validateContent } from '../engine';
+import { ENGINE_SEMANTICS, RulesetContent, validateContent } from '../engine';
 import { AuthoringService, staleRevision } from './authoring.service';
 import { contentHash, orderContent } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
@@ -199,7 +199,7 @@ export class PublishingService {
     options: { changelog: string; effectiveFrom: Date; review: (() => void) | null },
   ): Promise<RulesetVersionView> {
     const invalid = validateContent(draft.content);
-    const issues = invalid.length > 0 ? invalid : testCaseIssues(draft.content);
+    const issues = invalid.length > 0 ? invalid : await this.rulesets.failingTestCases(context, draft.content);
     if (issues.length > 0) {
       throw new ValidationFailedError(`the draft has ${issues.length} problem(s); fix them before publishing (see extensions.issues)`, issues);
     }

@@ -1,4 +1,6 @@
-import { businessRule, openDraft, upsertRule } from '../helpers/authoring';
+import { BusinessRuleContent } from '../../src/engine';
+import { businessRule, openDraft, PUBLISH, upsertRule } from '../helpers/authoring';
+import { insertDraftBySql, seedContent } from '../helpers/policy-versions';
 import { metricValue, waitUntil } from '../helpers/metric-values';
 import { rowCounts } from '../helpers/row-counts';
 import { postGraphQL, startTestServer, TestServer } from '../helpers/test-server';
@@ -37,6 +39,26 @@ async function costlyDraft(server: TestServer): Promise<string> {
   return draft.id;
 }
 
+/** The seed's content and test cases with the costly rules added: running its cases is long work an editor may start. */
+async function costlyDraftWithTestCases(server: TestServer): Promise<string> {
+  const seed = await seedContent(server.dataSource);
+  expect(seed.testCases!.length).toBeGreaterThan(50);
+  const costly: BusinessRuleContent[] = Array.from({ length: 4 }, (_, i) => ({
+    key: `costly.rule-${i}`,
+    industry: '金融',
+    scenario: `costly.rule-${i}`,
+    effect: 'REJECT',
+    keywords: [],
+    excludeKeywords: [],
+    condition: COSTLY_CONDITION,
+    message: '目前不支持为该业务申请号码，请谅解',
+    source: null,
+  }));
+  return insertDraftBySql(server.dataSource, { ...seed, businessRules: [...seed.businessRules, ...costly] });
+}
+
+const TEST_DRAFT = `query($draft: ID!) { testDraft(draftId: $draft) { passed failed } }`;
+
 const jobs = (server: TestServer, kind: string, outcome: string) => metricValue(server.url, 'ccc_replay_jobs_total', { kind, outcome });
 const running = (server: TestServer) => metricValue(server.url, 'ccc_replay_jobs_running');
 
@@ -66,6 +88,22 @@ describe('work over history runs on replay workers, off the thread that answers 
     expect(report.data.impactAnalysis.evaluated).toBe(LOGGED);
     expect(report.data.impactAnalysis.changed).toBe(LOGGED);
     expect(await jobs(server, 'impact', 'ok')).toBe(1);
+  });
+
+  it("runs a draft's test cases on a replay worker: /healthz answers while they run", async () => {
+    const casesDraft = await costlyDraftWithTestCases(server);
+    let finished = false;
+    const run = server.gql(TEST_DRAFT, { draft: casesDraft }, server.keys.editor).finally(() => (finished = true));
+    await waitUntil('the test cases to hold a replay worker', async () => finished || (await running(server)) === 1);
+    const health = await fetch(`${server.url}/healthz`);
+    expect(finished).toBe(false);
+    expect(health.status).toBe(200);
+
+    const report = await run;
+    expect(report.errors).toBeUndefined();
+    // The costly rules reject every application, so the seed's REVIEW cases fail.
+    expect(report.data.testDraft.failed).toBeGreaterThan(0);
+    expect(await jobs(server, 'test-cases', 'ok')).toBe(1);
   });
 
   it('stops the analysis of a client that hangs up, and keeps serving', async () => {
@@ -116,5 +154,18 @@ describe('work over history has a time budget', () => {
     const unchanged = await postGraphQL(server.url, REPLAY, { id: decisionIds[1], draft: null }, server.keys.auditor);
     expect(unchanged.data.replayDecision).toMatchObject({ decisionId: decisionIds[1], identical: true });
     expect(await jobs(server, 'replay', 'ok')).toBe(2);
+  });
+
+  it('stops test cases at the budget too: testDraft and publishDraft answer TIME_BUDGET_EXCEEDED and nothing is published', async () => {
+    const casesDraft = await costlyDraftWithTestCases(server);
+    const tested = await server.gql(TEST_DRAFT, { draft: casesDraft }, server.keys.editor);
+    expect(tested.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'TIME_BUDGET_EXCEEDED' });
+
+    const before = await rowCounts(server.dataSource);
+    const published = await server.gql(PUBLISH, { id: casesDraft, rev: 1, changelog: 'costly' }, server.keys.publisher);
+    expect(published.data).toBeNull();
+    expect(published.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'TIME_BUDGET_EXCEEDED' });
+    expect(await rowCounts(server.dataSource)).toEqual(before);
+    expect(await jobs(server, 'test-cases', 'timed_out')).toBe(2);
   });
 });
