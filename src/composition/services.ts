@@ -57,6 +57,7 @@ export interface DecisionLogOptions {
 export function createAuthoringServices(
   dataSource: DataSource,
   keyCacheEnabled: () => boolean = () => false,
+  versionsChanged: (rulesetKey: string) => void = () => {},
 ): Pick<Services, 'apiKeys' | 'audit' | 'rulesets' | 'authoring' | 'publishing'> {
   const audit = new AuditService(dataSource);
   const rulesets = new RulesetService(dataSource);
@@ -66,7 +67,7 @@ export function createAuthoringServices(
     audit,
     rulesets,
     authoring,
-    publishing: new PublishingService(dataSource, rulesets, authoring, audit),
+    publishing: new PublishingService(dataSource, rulesets, authoring, audit, versionsChanged),
   };
 }
 
@@ -79,8 +80,13 @@ export function createServices(
   signer: CheckpointSigner,
 ): Services {
   const pool = poolOf(dataSource);
-  const authoring = createAuthoringServices(dataSource, () => notifications.listening);
   const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics, reportIntegrityFailure);
+  // This process's own publishes reach its version cache at once; other processes' by NOTIFY.
+  const authoring = createAuthoringServices(
+    dataSource,
+    () => notifications.listening,
+    (rulesetKey) => versions.invalidate(rulesetKey),
+  );
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
   const decisionLog = new DecisionLogService(dataSource, signer);
   const enterprises = new EnterpriseStore(pool);

@@ -114,4 +114,15 @@ describe('the decision chain', () => {
     swapped.forEach((r) => v3.push(r));
     expect(v3.firstBroken).toEqual({ id: records[2].id, reason: 'prev-hash' });
   });
+
+  it('reports a record whose chain hash was replaced, and the next record relinked to it, as chain-hash at that record', () => {
+    const records = chain(5);
+    const forged = 'e'.repeat(64);
+    // Record 3's own content and record hash are untouched; only its link hash is forged, and record 4 follows the forgery.
+    const relinked = records.map((r, i) => (i === 2 ? { ...r, hash: forged } : i === 3 ? { ...r, prevHash: forged } : r));
+    const verifier = new ChainVerifier();
+    relinked.forEach((r) => verifier.push(r));
+    expect(verifier.firstBroken).toEqual({ id: records[2].id, reason: 'chain-hash' });
+    expect(verifier.checked).toBe(3);
+  });
 });
