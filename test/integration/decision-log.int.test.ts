@@ -312,6 +312,34 @@ describe('tampering with the decision log by direct SQL', () => {
     expect(malformed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('reports a forged link hash, with the next record relinked to it, as chain-hash at that record', async () => {
+    const forged = 'e'.repeat(64);
+    await tamper(server, [
+      ['UPDATE decision_log SET hash = $2 WHERE id = $1', [ids[2], forged]],
+      ['UPDATE decision_log SET prev_hash = $2 WHERE id = $1', [ids[3], forged]],
+    ]);
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[2], reason: 'chain-hash', checked: 3 });
+  });
+
+  it('verifies a window from its start: a tampered record before it is outside, one inside is caught', async () => {
+    const times: { created_at: Date }[] = await server.dataSource.query('SELECT created_at FROM decision_log ORDER BY seq');
+    const from = times[3].created_at;
+    // The log is written in order; the records were written one request after another, so record 2 is older than record 4.
+    expect(times[1].created_at.getTime()).toBeLessThan(from.getTime());
+    const inside = times.filter((time) => time.created_at.getTime() >= from.getTime()).length;
+    const window = { from: from.toISOString() };
+    await tamper(server, [[`UPDATE decision_log SET caller = 'someone-else' WHERE id = $1`, [ids[1]]]]);
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[1], reason: 'record-hash' });
+    expect((await server.gql(VERIFY, window, server.keys.auditor)).data.verifyDecisionLog).toMatchObject({ valid: true, checked: inside });
+
+    await tamper(server, [[`UPDATE decision_log SET caller = 'someone-else' WHERE id = $1`, [ids[4]]]]);
+    expect((await server.gql(VERIFY, window, server.keys.auditor)).data.verifyDecisionLog).toMatchObject({
+      valid: false,
+      firstBrokenId: ids[4],
+      reason: 'record-hash',
+    });
+  });
+
   it('finds reordered records at the first one out of place', async () => {
     await tamper(server, [
       [`UPDATE decision_log SET seq = -seq WHERE id = $1`, [ids[1]]],
