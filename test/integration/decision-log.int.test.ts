@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { chainHash, recordHashOf } from '../../src/decisions/decision-record';
 import { RulesetContent } from '../../src/engine';
-import { insertDraftBySql, seedContent, withoutRule } from '../helpers/policy-versions';
+import { insertDraftBySql, publishBySql, seedContent, withoutRule } from '../helpers/policy-versions';
 import { GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 import { APPLY, runMixedWorkload } from '../helpers/workload';
 
@@ -211,6 +211,31 @@ describe('the decision log', () => {
     const { data } = await server.gql(VERIFY, { from: new Date(middle).toISOString() }, server.keys.auditor);
     expect(data.verifyDecisionLog.valid).toBe(true);
     expect(data.verifyDecisionLog.checked).toBeGreaterThan(0);
+  });
+});
+
+describe('replaying a decision of a later version', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('replays against the version that decided it when no version is named', async () => {
+    await publishBySql(server.dataSource, withoutRule(await seedContent(server.dataSource), 'finance.credit-card'));
+    // Nothing was evaluated before the publish, so the first evaluation reads the version list afresh.
+    const { data } = await server.gql(
+      `query($input: NumberApplicationInput!) { evaluateNumberApplication(input: $input) { decisionId decision versionNumber } }`,
+      { input: { description: '办信用卡提额服务，帮客户下卡' } },
+      server.keys.evaluator,
+    );
+    expect(data.evaluateNumberApplication).toMatchObject({ versionNumber: 2, decision: 'REVIEW' });
+    const replay = await server.gql(REPLAY, { id: data.evaluateNumberApplication.decisionId }, server.keys.auditor);
+    expect(replay.errors).toBeUndefined();
+    expect(replay.data.replayDecision).toMatchObject({ againstVersion: 2, identical: true, differences: [] });
+    // Against version 1, which still has the rule, the same input is rejected: the default is not version 1.
+    const againstFirst = await server.gql(REPLAY, { id: data.evaluateNumberApplication.decisionId, v: 1 }, server.keys.auditor);
+    expect(againstFirst.data.replayDecision).toMatchObject({ againstVersion: 1, identical: false });
   });
 });
 
