@@ -9,15 +9,17 @@ module.exports = {
     tests: ['<rootDir>/test/unit/engine/**/*.test.ts'],
   },
   'decision-record': {
-    mutate: ['src/decisions/decision-record.ts', 'src/decisions/new-decision.ts', 'src/decisions/cursor.ts'],
+    mutate: ['src/decisions/decision-record.ts', 'src/decisions/cursor.ts'],
     tests: ['<rootDir>/test/unit/decisions/**/*.test.ts'],
   },
   replay: {
-    mutate: ['src/decisions/replay-diff.ts', 'src/decisions/replay.service.ts'],
+    // What replay computes (the re-evaluation and the differences); ReplayService's reads are integration-tested.
+    mutate: ['src/decisions/replay-diff.ts', 'src/decisions/replay.service.ts:66-76'],
     tests: ['<rootDir>/test/unit/decisions/**/*.test.ts'],
   },
   'version-resolution': {
-    mutate: ['src/rulesets/version-catalogue.ts'],
+    // The resolution rules themselves; the caching class around them is covered by integration tests.
+    mutate: ['src/rulesets/version-catalogue.ts:45-65'],
     tests: ['<rootDir>/test/unit/rulesets/version-resolution.test.ts'],
   },
   'input-limits': {
