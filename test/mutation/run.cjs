@@ -1,4 +1,5 @@
-// `npm run mutation [scope...]`: Stryker over each scope of scopes.cjs in turn (all when none is named).
+// `npm run mutation [scope...] [-- stryker options]`: Stryker over each scope of scopes.cjs in turn (all
+// when none is named), e.g. `npm run mutation -- engine -- --mutate src/engine/evaluate.ts` for part of one.
 // Reports: reports/mutation/<scope>.html and .json. MUTATION_CONCURRENCY sets Stryker's test runners (default 1).
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -7,7 +8,9 @@ const path = require('node:path');
 const scopes = require('./scopes.cjs');
 
 const root = path.resolve(__dirname, '../..');
-const requested = process.argv.slice(2);
+const separator = process.argv.indexOf('--', 2);
+const requested = process.argv.slice(2, separator === -1 ? undefined : separator);
+const strykerOptions = separator === -1 ? [] : process.argv.slice(separator + 1);
 const unknown = requested.filter((name) => !scopes[name]);
 if (unknown.length > 0) {
   console.error(`unknown scope(s): ${unknown.join(', ')}; known: ${Object.keys(scopes).join(', ')}`);
@@ -43,7 +46,7 @@ async function main() {
     (env) => {
       for (const name of names) {
         const started = Date.now();
-        const status = run('npx', ['stryker', 'run', 'test/mutation/stryker.config.cjs'], { ...env, MUTATION_SCOPE: name });
+        const status = run('npx', ['stryker', 'run', 'test/mutation/stryker.config.cjs', ...strykerOptions], { ...env, MUTATION_SCOPE: name });
         console.log(`mutation scope ${name}: exit ${status} after ${Math.round((Date.now() - started) / 1000)} s`);
         if (status !== 0) failed += 1;
       }
