@@ -3,6 +3,8 @@ import { businessRule, openDraft, PUBLISH, upsertRule } from '../helpers/authori
 
 const REBASE = `mutation($id: ID!, $rev: Int!) { rebaseDraft(draftId: $id, expectedRevision: $rev) { rebasedOnto conflicts { key field } draft { revision parentNumber } } }`;
 import { startTestServer, TestServer } from '../helpers/test-server';
+import { createAuthoringServices } from '../../src/composition/services';
+import { systemContext } from '../../src/common/request-context';
 
 /** A draft of ccc-access with one rule of its own, edited by the editor key; returns id and revision. */
 async function editedDraft(server: TestServer, ruleKey: string): Promise<{ id: string; revision: number }> {
@@ -68,6 +70,29 @@ describe('publishing drafts concurrently', () => {
     const latest = await server.gql('{ ruleset(key: "ccc-access") { currentVersion { businessRules { key } } } }');
     const ruleKeys = latest.data.ruleset.currentVersion.businessRules.map((rule: { key: string }) => rule.key);
     for (const key of keys) expect(ruleKeys).toContain(key);
+  });
+
+  it("tells this process's version cache itself once a publish or retirement has committed, not only through the notification", async () => {
+    const changed: string[] = [];
+    // The services as the app wires them, with the cache replaced by a recorder; no listener is involved.
+    const { publishing } = createAuthoringServices(
+      server.dataSource,
+      () => true,
+      (key) => changed.push(key),
+    );
+    const draft = await editedDraft(server, 'told.locally');
+    const published = await publishing.publishDraft(systemContext('local-publisher'), draft.id, {
+      expectedRevision: draft.revision,
+      changelog: 'told locally',
+    });
+    expect(changed).toEqual(['ccc-access']);
+    await publishing.retireVersion(systemContext('local-publisher'), 'ccc-access', published.number!);
+    expect(changed).toEqual(['ccc-access', 'ccc-access']);
+    // A refused publish changes nothing and tells nobody.
+    await expect(
+      publishing.publishDraft(systemContext('local-publisher'), draft.id, { expectedRevision: draft.revision, changelog: 'again' }),
+    ).rejects.toThrow();
+    expect(changed).toHaveLength(2);
   });
 
   it('tells other processes through ccc_policy_versions when a version is published', async () => {
