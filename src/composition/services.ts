@@ -75,6 +75,7 @@ const DEFAULT_LOG_OPTIONS: DecisionLogOptions = {
 export function createAuthoringServices(
   dataSource: DataSource,
   keyCacheEnabled: () => boolean = () => false,
+  versionsChanged: (rulesetKey: string) => void = () => {},
   testCases: TestCaseRunner = runTestCasesInPlace,
 ): Pick<Services, 'apiKeys' | 'audit' | 'rulesets' | 'authoring' | 'publishing'> {
   const audit = new AuditService(dataSource);
@@ -85,7 +86,7 @@ export function createAuthoringServices(
     audit,
     rulesets,
     authoring,
-    publishing: new PublishingService(dataSource, rulesets, authoring, audit),
+    publishing: new PublishingService(dataSource, rulesets, authoring, audit, versionsChanged),
   };
 }
 
@@ -99,12 +100,14 @@ export function createServices(
 ): Services {
   const pool = poolOf(dataSource);
   const replayWorkers = new ReplayWorkers({ workers: logOptions.replayWorkers, timeBudgetMs: logOptions.replayTimeBudgetMs }, metrics);
+  const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics, reportIntegrityFailure);
+  // This process's own publishes reach its version cache at once; other processes' by NOTIFY.
   const authoring = createAuthoringServices(
     dataSource,
     () => notifications.listening,
+    (rulesetKey) => versions.invalidate(rulesetKey),
     (context, content) => replayWorkers.runTestCases(context, content),
   );
-  const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics, reportIntegrityFailure);
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
   const decisionLog = new DecisionLogService(dataSource, signer);
   const enterprises = new EnterpriseStore(pool);
