@@ -24,6 +24,12 @@ import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import { RulesetService } from '../rulesets/ruleset.service';
 import { IntegrityFailure, VersionCatalogue } from '../rulesets/version-catalogue';
 import { CheckpointSigner } from '../decisions/checkpoint-signing';
+import { FinalAnswerSource } from '../decisions/linked-records';
+import { PolicyQualityService } from '../reviews/policy-quality.service';
+import { ReviewChain } from '../reviews/review-chain';
+import { finalAnswers } from '../reviews/review-log.store';
+import { ReviewResolver } from '../reviews/review.resolver';
+import { ReviewService } from '../reviews/review.service';
 
 /** A resolver class, as type-graphql's container is asked for it. */
 export type ResolverClass = abstract new (...args: never[]) => object;
@@ -43,6 +49,8 @@ export interface Services {
   enterpriseChanges: EnterpriseService;
   evaluations: EvaluationService;
   replay: ReplayService;
+  reviews: ReviewService;
+  policyQuality: PolicyQualityService;
 }
 
 /** Group commit of the decision log (Config.logBatchWindowMs / logBatchMaxSize). */
@@ -82,7 +90,7 @@ export function createServices(
   const authoring = createAuthoringServices(dataSource, () => notifications.listening);
   const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics, reportIntegrityFailure);
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
-  const decisionLog = new DecisionLogService(dataSource, signer);
+  const decisionLog = new DecisionLogService(dataSource, signer, [new ReviewChain(dataSource)]);
   const enterprises = new EnterpriseStore(pool);
   return {
     ...authoring,
@@ -92,14 +100,24 @@ export function createServices(
     enterprises,
     enterpriseChanges: new EnterpriseService(dataSource, enterprises, authoring.audit),
     evaluations: new EvaluationService(dataSource, versions, authoring.rulesets, enterprises, logWriter, metrics),
-    replay: new ReplayService(dataSource, decisionLog, versions, logOptions.impactMinDecisions),
+    replay: new ReplayService(dataSource, decisionLog, versions, logOptions.impactMinDecisions, finalAnswersOf(dataSource)),
+    reviews: new ReviewService(dataSource, decisionLog, versions, authoring.rulesets, authoring.authoring),
+    policyQuality: new PolicyQualityService(dataSource, versions, authoring.rulesets),
   };
+}
+
+/** The reviewers' final answers, as impact analysis reads them (decisions/ knows the port, not the review log). */
+function finalAnswersOf(dataSource: DataSource): FinalAnswerSource {
+  return (decisionIds) => finalAnswers(dataSource.manager, decisionIds);
 }
 
 /** What a CLI needs to replay the log: nothing is cached across processes (no listener). */
 export function createLogReaders(dataSource: DataSource, signer: CheckpointSigner, impactMinDecisions: number): Pick<Services, 'decisionLog' | 'replay'> {
-  const decisionLog = new DecisionLogService(dataSource, signer);
-  return { decisionLog, replay: new ReplayService(dataSource, decisionLog, new VersionCatalogue(dataSource, () => false), impactMinDecisions) };
+  const decisionLog = new DecisionLogService(dataSource, signer, [new ReviewChain(dataSource)]);
+  return {
+    decisionLog,
+    replay: new ReplayService(dataSource, decisionLog, new VersionCatalogue(dataSource, () => false), impactMinDecisions, finalAnswersOf(dataSource)),
+  };
 }
 
 /** Each resolver class with its instance, wired to the services it needs (type-graphql's container). */
@@ -114,5 +132,6 @@ export function resolverInstances(services: Services): ResolverInstances {
     [EvaluationResolver, new EvaluationResolver(services.evaluations)],
     [EnterpriseResolver, new EnterpriseResolver(services.enterprises, services.decisionLog, services.enterpriseChanges)],
     [DecisionResolver, new DecisionResolver(services.decisionLog, services.replay)],
+    [ReviewResolver, new ReviewResolver(services.reviews, services.policyQuality)],
   ]);
 }

@@ -22,6 +22,7 @@ import { ResolvedVersion, VersionCatalogue } from '../rulesets/version-catalogue
 import { ChainedDecision, DecisionKind } from './decision-record';
 import { DecisionLogService } from './decision-log.service';
 import * as store from './decision-log.store';
+import { agreesWithFinalAnswer, FinalAnswerSource } from './linked-records';
 import { describeDifferences, outcomeOf } from './replay-diff';
 
 export interface ReplayResultView {
@@ -42,6 +43,8 @@ export interface ImpactReportView {
   /** Per rule key: the decisions it matched as logged, and under the candidate. */
   rules: { ruleKey: string; matchedBefore: number; matchedAfter: number }[];
   samples: ReplayResultView[];
+  /** The applications of the window with a reviewer's final answer, and how many of them each side decides right. */
+  agreement: { reviewed: number; currentRight: number; candidateRight: number };
 }
 
 export interface ImpactArgs {
@@ -85,6 +88,7 @@ export class ReplayService {
     private readonly versions: VersionCatalogue,
     /** Block size of the analyses of roles that may not read the log (IMPACT_MIN_DECISIONS). */
     private readonly minDecisions: number,
+    private readonly finalAnswers: FinalAnswerSource = async () => new Map(),
   ) {}
 
   async replayDecision(context: RequestContext, id: string, againstVersion?: number | null, againstDraftId?: string | null): Promise<ReplayResultView> {
@@ -167,11 +171,17 @@ export class ReplayService {
     const samples: ReplayResultView[] = [];
     // Counted only for a caller that shows progress: the API answers without it.
     const total = progress ? (await store.rangeSummary(db, range)).count : 0;
+    const agreement = { reviewed: 0, currentRight: 0, candidateRight: 0 };
     for await (const records of store.walkLog(db, range, IMPACT_CHUNK)) {
+      // Applications of this chunk, as logged and under the candidate, to compare with the final answers they have.
+      const applications = new Map<string, { current: string; candidate: string }>();
       for (const record of records) {
         const input = mayReadLog ? record.input : withoutRawText(record.kind, record.input);
         const replayed = asStored(reevaluate(record.kind, candidate.compiled, input, record.state));
         evaluated += 1;
+        if (record.kind === 'NUMBER_APPLICATION') {
+          applications.set(record.id, { current: outcomeOf(record.kind, record.output), candidate: outcomeOf(record.kind, replayed) });
+        }
         countRules(record.output, 'matchedBefore');
         countRules(replayed, 'matchedAfter');
         const from = outcomeOf(record.kind, record.output);
@@ -185,6 +195,12 @@ export class ReplayService {
         // Samples name decisions: only for those who may read them.
         if (mayReadLog && samples.length < sampleSize) samples.push(result(record, candidate, replayed));
       }
+      for (const [id, answer] of await this.finalAnswers([...applications.keys()])) {
+        const decided = applications.get(id)!;
+        agreement.reviewed += 1;
+        if (agreesWithFinalAnswer(decided.current, answer)) agreement.currentRight += 1;
+        if (agreesWithFinalAnswer(decided.candidate, answer)) agreement.candidateRight += 1;
+      }
       progress?.(evaluated, total);
     }
     return {
@@ -193,6 +209,7 @@ export class ReplayService {
       transitions: [...transitions.values()].sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
       rules: [...rules.values()].sort((a, b) => (a.ruleKey < b.ruleKey ? -1 : a.ruleKey > b.ruleKey ? 1 : 0)),
       samples,
+      agreement,
     };
   }
 }
