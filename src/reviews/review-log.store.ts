@@ -92,7 +92,7 @@ export async function appendReview(tx: EntityManager, content: ReviewContent): P
   return record;
 }
 
-/** Every review record of a decision, oldest first. Takes the chain lock when given a transaction that will append. */
+/** Every review record of a decision, oldest first. */
 export async function reviewsOfDecision(db: EntityManager, decisionId: string): Promise<ChainedReview[]> {
   if (!isUuid(decisionId)) return [];
   const rows: ReviewRow[] = await db.query(`SELECT ${REVIEW_COLUMNS} FROM review_log WHERE decision_id = $1 ORDER BY seq`, [decisionId]);
@@ -163,18 +163,18 @@ const DECISION_COLUMNS = RECORD_COLUMNS.split(', ')
   .join(', ');
 
 /**
- * Up to `limit` waiting decisions of a ruleset after `after`, with their records. Each branch
- * is one range scan of a queue index (review_queue_oldest, review_queue_riskiest): the
- * RISK order continues within the same score first, then below it.
+ * The SQL of a page of the queue: up to `limit` waiting decisions of a ruleset after `after`,
+ * with their records. Each branch is one range scan of a queue index (review_queue_oldest,
+ * review_queue_riskiest): the RISK order continues within the same score first, then below
+ * it. Exported for the test that shows its plan.
  */
-export async function queuePage(
-  db: EntityManager,
+export function queuePageQuery(
   rulesetKey: string,
   order: QueueOrder,
   reason: ReviewReason | null,
   after: QueuePosition | null,
   limit: number,
-): Promise<QueueItem[]> {
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [rulesetKey, reason, limit];
   const reasonFilter = '($2::text IS NULL OR reason = $2)';
   let waiting: string;
@@ -190,12 +190,24 @@ export async function queuePage(
        (SELECT * FROM review_queue WHERE ruleset_key = $1 AND ${reasonFilter} AND risk_score < $4 ORDER BY risk_score DESC, decision_seq LIMIT $3)`;
   }
   const ordering = order === 'OLDEST' ? 'q.decision_seq' : 'q.risk_score DESC, q.decision_seq';
-  const rows: (RecordRow & { q_reason: ReviewReason; q_risk_score: number; q_decision_seq: string })[] = await db.query(
-    `SELECT q.reason AS q_reason, q.risk_score AS q_risk_score, q.decision_seq::text AS q_decision_seq, ${DECISION_COLUMNS}
+  return {
+    sql: `SELECT q.reason AS q_reason, q.risk_score AS q_risk_score, q.decision_seq::text AS q_decision_seq, ${DECISION_COLUMNS}
      FROM (${waiting}) q JOIN decision_log d ON d.seq = q.decision_seq AND d.created_at = q.decided_at
      ORDER BY ${ordering} LIMIT $3`,
     params,
-  );
+  };
+}
+
+export async function queuePage(
+  db: EntityManager,
+  rulesetKey: string,
+  order: QueueOrder,
+  reason: ReviewReason | null,
+  after: QueuePosition | null,
+  limit: number,
+): Promise<QueueItem[]> {
+  const { sql, params } = queuePageQuery(rulesetKey, order, reason, after, limit);
+  const rows: (RecordRow & { q_reason: ReviewReason; q_risk_score: number; q_decision_seq: string })[] = await db.query(sql, params);
   return rows.map((row) => {
     const decision = toRecord(row);
     return { decisionId: decision.id, reason: row.q_reason, riskScore: row.q_risk_score, decisionSeq: Number(row.q_decision_seq), decision };
