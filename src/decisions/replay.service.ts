@@ -227,7 +227,11 @@ function result(record: ChainedDecision, candidate: ResolvedVersion, replayed: u
   };
 }
 
-const ruleKeysOf = (output: unknown): string[] => (((output ?? {}) as { matches?: { ruleKey: string }[] }).matches ?? []).map((match) => match.ruleKey);
+/** The rules an output names: its matches and (FLAG rules) its signals. */
+const ruleKeysOf = (output: unknown): string[] => {
+  const { matches = [], signals = [] } = (output ?? {}) as { matches?: { ruleKey: string }[]; signals?: { ruleKey: string }[] };
+  return [...matches, ...signals].map((fired) => fired.ruleKey);
+};
 
 /**
  * An application's input as a candidate of a role that may not read the log sees it: the
