@@ -99,6 +99,18 @@ export async function reviewsOfDecision(db: EntityManager, decisionId: string): 
   return rows.map(toReview);
 }
 
+/** The review records of each of these decisions that has some, oldest first: what an export attaches to them. */
+export async function reviewsOfDecisions(db: EntityManager, decisionIds: string[]): Promise<Map<string, ChainedReview[]>> {
+  const reviews = new Map<string, ChainedReview[]>();
+  if (decisionIds.length === 0) return reviews;
+  const rows: ReviewRow[] = await db.query(`SELECT ${REVIEW_COLUMNS} FROM review_log WHERE decision_id = ANY($1::uuid[]) ORDER BY seq`, [decisionIds]);
+  for (const row of rows) {
+    const review = toReview(row);
+    reviews.set(review.decisionId, [...(reviews.get(review.decisionId) ?? []), review]);
+  }
+  return reviews;
+}
+
 /** Takes the lock appends take, so that what is read next stays true until this transaction appends. */
 export async function lockReviewChain(tx: EntityManager): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [REVIEW_CHAIN_LOCK]);

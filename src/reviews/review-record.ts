@@ -76,3 +76,15 @@ export function checkReviewLink(record: ChainedReview, expected: { seq: number; 
   if (chainHash(record.prevHash, record.recordHash) !== record.hash) return 'chain-hash';
   return null;
 }
+
+/**
+ * Checks a review record as an export carries it beside its decision: its own hashes, and that
+ * it names that decision (id and chain hash). Its place in the review chain is checked online
+ * (verifyDecisionLog), where the whole chain is at hand.
+ */
+export function checkAttachedReview(review: ChainedReview, decision: { id: string; hash: string }): string | null {
+  if (review.decisionId !== decision.id || review.decisionHash !== decision.hash) return 'review-decision';
+  if (reviewRecordHash(reviewContentOf(review)) !== review.recordHash) return 'review-record-hash';
+  if (chainHash(review.prevHash, review.recordHash) !== review.hash) return 'review-chain-hash';
+  return null;
+}
