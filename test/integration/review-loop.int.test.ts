@@ -442,14 +442,17 @@ describe('the review queue on a long log', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
-    // 200,000 waiting decisions of one ruleset (the queue rows alone: the plan is the queue's).
+    // 200,000 REVIEW decisions of one ruleset (and 20,000 of another), written straight into the
+    // log as its owner: the log's own trigger queues them, as it queues every appended batch.
     await server.ownerQuery(
-      `INSERT INTO review_queue (decision_id, ruleset_key, version_number, decision_seq, decided_at, reason, risk_score)
-       SELECT gen_random_uuid(), CASE WHEN i % 10 = 0 THEN 'other' ELSE 'busy' END, 1, i, now(), CASE WHEN i % 50 = 0 THEN 'APPEAL' ELSE 'REVIEW' END, i % 7
-       FROM generate_series(1, 200000) AS i;
-       ANALYZE review_queue;`,
+      `INSERT INTO decision_log (seq, id, kind, ruleset_key, version_number, content_hash, decision, input, output, state, caller,
+                                 engine_version, created_at, record_hash, hash)
+       SELECT i, gen_random_uuid(), 'NUMBER_APPLICATION', CASE WHEN i % 10 = 0 THEN 'other' ELSE 'busy' END, 1, 'c', 'REVIEW',
+              '{}', jsonb_build_object('decision', 'REVIEW', 'riskScore', i % 7), '{}', 'load', '1.0.0', now(), 'r', 'h'
+       FROM generate_series(1, 220000) AS i;
+       ANALYZE decision_log; ANALYZE review_queue;`,
     );
-  });
+  }, 120_000);
   afterAll(() => server?.close());
 
   async function plan(order: 'OLDEST' | 'RISK', after: { riskScore: number; decisionSeq: number } | null): Promise<string> {
@@ -458,13 +461,27 @@ describe('the review queue on a long log', () => {
     return rows.map((row) => row['QUERY PLAN']).join('\n');
   }
 
-  it('reads a page with index range scans of the queue, never a scan of the whole queue', async () => {
+  it('queued every REVIEW decision appended, with its risk score', async () => {
+    const [counts] = await server.ownerQuery<{ busy: number; risky: number }>(
+      `SELECT count(*) FILTER (WHERE ruleset_key = 'busy')::int AS busy, count(*) FILTER (WHERE risk_score = 6)::int AS risky FROM review_queue`,
+    );
+    expect(counts).toEqual({ busy: 198000, risky: 31428 });
+  });
+
+  it('reads a page with index range scans of the queue and index lookups of the log, never a scan of either', async () => {
     const oldest = await plan('OLDEST', { riskScore: 0, decisionSeq: 150000 });
     expect(oldest).toMatch(/Index Scan using review_queue_oldest on review_queue/);
     const riskiest = await plan('RISK', null);
     expect(riskiest).toMatch(/Index Scan using review_queue_riskiest on review_queue/);
     const riskyNext = await plan('RISK', { riskScore: 3, decisionSeq: 150000 });
     expect(riskyNext.match(/Index Scan using review_queue_riskiest on review_queue/g)).toHaveLength(2);
-    for (const text of [oldest, riskiest, riskyNext]) expect(text).not.toMatch(/Seq Scan on review_queue/);
+    // The partition that holds the rows is read by its primary key, once per queued decision (empty partitions cost nothing).
+    const [{ partition }] = await server.ownerQuery<{ partition: string }>('SELECT tableoid::regclass::text AS partition FROM decision_log LIMIT 1');
+    for (const text of [oldest, riskiest, riskyNext]) {
+      expect(text).not.toMatch(/Seq Scan on review_queue/);
+      expect(text).not.toContain(`Seq Scan on ${partition}`);
+      expect(text).toContain(`Index Scan using ${partition}_pkey on ${partition}`);
+      expect(text).toMatch(/Nested Loop/);
+    }
   });
 });
