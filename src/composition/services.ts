@@ -102,7 +102,7 @@ export function createServices(
     evaluations: new EvaluationService(dataSource, versions, authoring.rulesets, enterprises, logWriter, metrics),
     replay: new ReplayService(dataSource, decisionLog, versions, logOptions.impactMinDecisions, finalAnswersOf(dataSource)),
     reviews: new ReviewService(dataSource, decisionLog, versions, authoring.rulesets, authoring.authoring),
-    policyQuality: new PolicyQualityService(dataSource, versions, authoring.rulesets),
+    policyQuality: new PolicyQualityService(dataSource, versions, authoring.rulesets, logOptions.impactMinDecisions),
   };
 }
 

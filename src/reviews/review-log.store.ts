@@ -239,6 +239,12 @@ export async function isQueued(db: EntityManager, decisionId: string): Promise<R
   return rows[0]?.reason ?? null;
 }
 
+/** Positions of the decision log (afterSeq, lastSeq]: the whole blocks a window covers, for roles that may not read the log. */
+export interface SequenceRange {
+  afterSeq: number;
+  lastSeq: number;
+}
+
 /** What the quality report reads of one reviewed decision: its final answer, appeal, and what its version matched and flagged. */
 export interface ReviewedDecision {
   decisionId: string;
@@ -256,7 +262,13 @@ export interface ReviewedDecision {
  * The decisions of a ruleset made in [from, to) that have a final answer. The review log's
  * ruleset/time index picks them; each decision's output is read by its partition key.
  */
-export async function reviewedDecisions(db: EntityManager, rulesetKey: string, from: Date | null, to: Date | null): Promise<ReviewedDecision[]> {
+export async function reviewedDecisions(
+  db: EntityManager,
+  rulesetKey: string,
+  from: Date | null,
+  to: Date | null,
+  blocks: SequenceRange | null,
+): Promise<ReviewedDecision[]> {
   const rows: {
     decision_id: string;
     version_number: number;
@@ -277,8 +289,9 @@ export async function reviewedDecisions(db: EntityManager, rulesetKey: string, f
             EXISTS (SELECT 1 FROM window_reviews a WHERE a.decision_id = f.decision_id AND a.kind = 'APPEAL') AS appealed,
             (SELECT array_agg(m->>'ruleKey') FROM jsonb_array_elements(d.output->'matches') m) AS matched,
             (SELECT array_agg(s->>'ruleKey') FROM jsonb_array_elements(coalesce(d.output->'signals', '[]'::jsonb)) s) AS signalled
-     FROM final f JOIN decision_log d ON d.id = f.decision_id AND d.created_at = f.decided_at`,
-    [rulesetKey, from, to],
+     FROM final f JOIN decision_log d ON d.id = f.decision_id AND d.created_at = f.decided_at
+     WHERE ($4::bigint IS NULL OR (d.seq > $4 AND d.seq <= $5))`,
+    [rulesetKey, from, to, blocks?.afterSeq ?? null, blocks?.lastSeq ?? null],
   );
   return rows.map((row) => ({
     decisionId: row.decision_id,
@@ -298,16 +311,19 @@ export async function decisionCounts(
   rulesetKey: string,
   from: Date | null,
   to: Date | null,
+  blocks: SequenceRange | null,
 ): Promise<{ versions: Map<number, number>; rules: Map<number, Map<string, number>> }> {
-  const window = `ruleset_key = $1 AND kind = 'NUMBER_APPLICATION' AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)`;
+  const window = `ruleset_key = $1 AND kind = 'NUMBER_APPLICATION' AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)
+    AND ($4::bigint IS NULL OR (seq > $4 AND seq <= $5))`;
+  const params = [rulesetKey, from, to, blocks?.afterSeq ?? null, blocks?.lastSeq ?? null];
   const [versionRows, ruleRows]: [{ version_number: number; count: number }[], { version_number: number; rule_key: string; count: number }[]] =
     await Promise.all([
-      db.query(`SELECT version_number, count(*)::int AS count FROM decision_log WHERE ${window} GROUP BY version_number`, [rulesetKey, from, to]),
+      db.query(`SELECT version_number, count(*)::int AS count FROM decision_log WHERE ${window} GROUP BY version_number`, params),
       db.query(
         `SELECT version_number, fired->>'ruleKey' AS rule_key, count(*)::int AS count
          FROM decision_log, jsonb_array_elements(output->'matches' || coalesce(output->'signals', '[]'::jsonb)) fired
          WHERE ${window} GROUP BY 1, 2`,
-        [rulesetKey, from, to],
+        params,
       ),
     ]);
   const rules = new Map<number, Map<string, number>>();

@@ -264,7 +264,7 @@ describe('the human review loop', () => {
   });
 
   it('reports policy quality on that history, per version and per rule, as counted by hand', async () => {
-    const response = await server.gql(QUALITY, { key: RULESET }, server.keys.editor);
+    const response = await server.gql(QUALITY, { key: RULESET }, server.keys.auditor);
     expect(response.errors).toBeUndefined();
     const rule = (ruleKey: string, effect: string, fields: Partial<Record<string, number | null>>) => ({
       ruleKey,
@@ -313,9 +313,11 @@ describe('the human review loop', () => {
         },
       ],
     });
-    const before = await server.gql(QUALITY, { key: RULESET, to: '2000-01-01T00:00:00Z' }, server.keys.reviewer);
+    // The policy team and reviewers see whole blocks of IMPACT_MIN_DECISIONS (100) only: these 10 decisions make none.
+    for (const key of [server.keys.editor, server.keys.reviewer]) await refused(server, QUALITY, { key: RULESET }, key);
+    const before = await server.gql(QUALITY, { key: RULESET, to: '2000-01-01T00:00:00Z' }, server.keys.auditor);
     expect(before.data.policyQuality).toEqual({ decisions: 0, reviewed: 0, agreeing: 0, agreement: null, versions: [] });
-    const backwards = await server.gql(QUALITY, { key: RULESET, from: '2030-01-01T00:00:00Z', to: '2000-01-01T00:00:00Z' }, server.keys.reviewer);
+    const backwards = await server.gql(QUALITY, { key: RULESET, from: '2030-01-01T00:00:00Z', to: '2000-01-01T00:00:00Z' }, server.keys.auditor);
     expect(backwards.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -435,6 +437,28 @@ describe('a tampered final answer', () => {
       reason: 'review-log: record-hash',
       linkedChains: [{ name: 'review-log', checked: 2, valid: false, firstBrokenId: answerId, reason: 'record-hash' }],
     });
+  });
+});
+
+describe('policy quality for roles that may not read the log', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    const inputs = Array.from({ length: 150 }, (_, i) => ({ description: i % 2 === 0 ? `餐厅订座 ${i}` : `网贷逾期催收外包 ${i}` }));
+    const batch = await server.gql(
+      `query($inputs: [NumberApplicationInput!]!) { evaluateNumberApplications(inputs: $inputs) { decisionId } }`,
+      { inputs },
+      server.keys.evaluator,
+    );
+    expect(batch.errors).toBeUndefined();
+  });
+  afterAll(() => server?.close());
+
+  it('counts whole blocks of IMPACT_MIN_DECISIONS consecutive decisions, so no window singles out one decision', async () => {
+    const count = async (key: string) => (await server.gql(QUALITY, { key: 'ccc-access' }, key)).data.policyQuality.decisions;
+    expect(await count(server.keys.auditor)).toBe(150);
+    expect(await count(server.keys.editor)).toBe(100);
+    expect(await count(server.keys.reviewer)).toBe(100);
   });
 });
 
