@@ -79,7 +79,8 @@ export class ReviewResolver {
 
   @Authorized('reviewer', 'editor', 'publisher', 'auditor')
   @Query(() => PolicyQuality, {
-    description: 'The ruleset measured on real traffic: per version and rule, its decisions of [from, to) against the final answers.',
+    description:
+      'The ruleset measured on real traffic: per version and rule, its decisions of [from, to) against the final answers. Auditors: any window. Editors, publishers and reviewers: counts over the whole blocks of IMPACT_MIN_DECISIONS consecutive decisions of the ruleset that the window covers (BAD_USER_INPUT when it covers none), as for impactAnalysis.',
   })
   async policyQuality(
     @Arg('rulesetKey', () => ID) rulesetKey: string,
