@@ -8,6 +8,7 @@ import { VersionRevert1764300006000 } from './1764300006000-VersionRevert';
 import { EnterpriseReinstatement1764300010000 } from './1764300010000-EnterpriseReinstatement';
 import { LeastPrivilege1764300011000 } from './1764300011000-LeastPrivilege';
 import { PublishRequiresAuditEvent1764300012000 } from './1764300012000-PublishRequiresAuditEvent';
+import { ReviewLoop1764300016000 } from './1764300016000-ReviewLoop';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs compiled and under ts-jest. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   EnterpriseReinstatement1764300010000,
   LeastPrivilege1764300011000,
   PublishRequiresAuditEvent1764300012000,
+  ReviewLoop1764300016000,
 ];

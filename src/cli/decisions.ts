@@ -14,6 +14,8 @@ import { CheckpointSigner, checkpointSignerFor, SignedCheckpoint } from '../deci
 import { ExportHeader, ExportStub, ExportVerifier } from '../decisions/decision-export';
 import { ChainedDecision } from '../decisions/decision-record';
 import * as store from '../decisions/decision-log.store';
+import { checkAttachedReview, ChainedReview } from '../reviews/review-record';
+import { reviewsOfDecisions } from '../reviews/review-log.store';
 import { commandHelp, EXIT, parseCommandLine, ProgramSpec, programHelp, UsageError, usageErrorText } from './args';
 import { CliFailure, failureText, runAsMain } from './cli-main';
 import { startProgress } from './progress';
@@ -26,7 +28,7 @@ export const DECISIONS_CLI: ProgramSpec = {
       name: 'export',
       synopsis: '[--from ISO] [--to ISO] [--ruleset KEY] [--out FILE]',
       summary:
-        "write the log (oldest first) as NDJSON: a header line, one line per position (the filter's records in full, others as stubs), then a signed checkpoint",
+        "write the log (oldest first) as NDJSON: a header line, one line per position (the filter's records in full, others as stubs), then a signed checkpoint; an application's record carries its appeal and reviewers' answers (`reviews`)",
       options: {
         from: 'first instant to include (ISO 8601, inclusive)',
         to: 'instant to stop before (ISO 8601, exclusive)',
@@ -39,7 +41,7 @@ export const DECISIONS_CLI: ProgramSpec = {
     {
       name: 'verify',
       synopsis: '<file> [--public-key PEM] [--checkpoint FILE]',
-      summary: 'check an exported file offline: every record, no position missing, and the signed checkpoint at its end',
+      summary: "check an exported file offline: every record, no position missing, the signed checkpoint at its end, and each record's reviews",
       options: {
         'public-key': "the service's public key (PEM) you trust: the export's checkpoint must be signed by it",
         checkpoint: 'a signed checkpoint kept earlier (JSON): it must fall inside the export and match it',
@@ -136,10 +138,16 @@ async function exportLog(io: DecisionsCliIo, positional: string[], options: Map<
     let written = 0;
     let last: ChainedDecision | null = null;
     for await (const records of store.walkLog(db, { afterSeq, lastSeq }, CHUNK)) {
+      // The appeal and answers of each application travel with it; outside the record's hash, checked by verify on their own.
+      const reviews = await reviewsOfDecisions(
+        db,
+        records.filter((record) => record.kind === 'NUMBER_APPLICATION' && selected(record)).map((record) => record.id),
+      );
       let text = '';
       for (const record of records) {
         const stub: ExportStub = { stub: true, seq: record.seq, recordHash: record.recordHash };
-        text += `${JSON.stringify(selected(record) ? record : stub)}\n`;
+        const reviewed = reviews.get(record.id);
+        text += `${JSON.stringify(selected(record) ? (reviewed ? { ...record, reviews: reviewed } : record) : stub)}\n`;
         if (selected(record)) written += 1;
       }
       await write(target, text);
@@ -171,8 +179,19 @@ async function verifyFile(io: DecisionsCliIo, positional: string[], options: Map
   const verifier = new ExportVerifier(trusted, kept);
   const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
   let progress: ReturnType<typeof startProgress> | null = null;
+  let reviewsChecked = 0;
+  let brokenReview: string | null = null;
+  let lineNumber = 0;
   for await (const line of lines) {
+    lineNumber += 1;
     if (!verifier.push(line)) break;
+    const entry = line.includes('"reviews"') ? (JSON.parse(line) as { id?: string; hash?: string; reviews?: ChainedReview[] }) : null;
+    for (const review of entry?.reviews ?? []) {
+      const reason = checkAttachedReview(review, { id: entry!.id ?? '', hash: entry!.hash ?? '' });
+      if (reason) brokenReview ??= `line ${lineNumber}, decision ${entry!.id}: review ${review.id}: ${reason}`;
+      else reviewsChecked += 1;
+    }
+    if (brokenReview) break;
     // The header (the first line the verifier accepts) says how many decisions follow.
     if (progress === null && line.trim() !== '') progress = startProgress(io.stderr, 'verify', (JSON.parse(line) as ExportHeader).count, 'decisions');
     else progress?.update(verifier.result.checked);
@@ -180,11 +199,16 @@ async function verifyFile(io: DecisionsCliIo, positional: string[], options: Map
   lines.close();
   progress?.stop();
   const result = verifier.finish();
+  if (brokenReview) {
+    io.out(`broken: ${brokenReview}; ${reviewsChecked} reviews checked`);
+    return EXIT.negative;
+  }
   if (result.valid) {
     const by = result.signedBy
       ? `; signed by key ${result.signedBy}${trusted ? ' (the trusted key)' : ' (compare with the key you trust, or pass --public-key)'}`
       : '';
-    io.out(`valid: ${result.checked} decisions checked${kept ? `, kept checkpoint at ${kept.sequence} matched` : ''}${by}`);
+    const reviewed = reviewsChecked > 0 ? `; ${reviewsChecked} reviews checked` : '';
+    io.out(`valid: ${result.checked} decisions checked${kept ? `, kept checkpoint at ${kept.sequence} matched` : ''}${by}${reviewed}`);
     return EXIT.ok;
   }
   const broken = result.firstBroken!;

@@ -40,3 +40,9 @@ export const MAX_CACHED_KEYS = 10_000;
 
 /** The largest position the decision log can have (PostgreSQL bigint); a checkpoint beyond it names nothing. */
 export const MAX_LOG_SEQUENCE = 9223372036854775807n;
+
+/** Bounds on what a reviewer or appellant sends: the reason's length and the rule keys named. */
+export const REVIEW_LIMITS = { reasonChars: 2000, ruleKeys: 100 } as const;
+
+/** Page size of the review queue. */
+export const MAX_REVIEW_QUEUE_PAGE = 200;

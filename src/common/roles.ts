@@ -1,4 +1,4 @@
-export const ROLES = ['admin', 'editor', 'publisher', 'evaluator', 'auditor'] as const;
+export const ROLES = ['admin', 'editor', 'publisher', 'evaluator', 'auditor', 'reviewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: string): value is Role {

@@ -10,6 +10,7 @@ import { authChecker } from '../graphql/auth-checker';
 import { TestCaseResolver } from '../draft-testing/test-case.resolver';
 import { AuthoringResolver } from '../rulesets/authoring.resolver';
 import { PolicyChangeResolver } from '../rulesets/policy-change.resolver';
+import { ReviewResolver } from '../reviews/review.resolver';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import type { ResolverClass, ResolverInstances } from './services';
 
@@ -25,6 +26,7 @@ export const resolvers = [
   EvaluationResolver,
   EnterpriseResolver,
   DecisionResolver,
+  ReviewResolver,
 ] as const;
 
 /**

@@ -26,6 +26,12 @@ import { RulesetService } from '../rulesets/ruleset.service';
 import { runTestCasesInPlace, TestCaseRunner } from '../rulesets/test-case-runner';
 import { IntegrityFailure, VersionCatalogue } from '../rulesets/version-catalogue';
 import { CheckpointSigner } from '../decisions/checkpoint-signing';
+import { FinalAnswerSource } from '../decisions/linked-records';
+import { PolicyQualityService } from '../reviews/policy-quality.service';
+import { ReviewChain } from '../reviews/review-chain';
+import { finalAnswers } from '../reviews/review-log.store';
+import { ReviewResolver } from '../reviews/review.resolver';
+import { ReviewService } from '../reviews/review.service';
 
 /** A resolver class, as type-graphql's container is asked for it. */
 export type ResolverClass = abstract new (...args: never[]) => object;
@@ -47,6 +53,8 @@ export interface Services {
   replay: ReplayService;
   /** The worker threads replay runs on; closed at shutdown. */
   replayWorkers: ReplayWorkers;
+  reviews: ReviewService;
+  policyQuality: PolicyQualityService;
 }
 
 /** Group commit of the decision log (Config.logBatchWindowMs / logBatchMaxSize). */
@@ -109,7 +117,7 @@ export function createServices(
     (context, content) => replayWorkers.runTestCases(context, content),
   );
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
-  const decisionLog = new DecisionLogService(dataSource, signer);
+  const decisionLog = new DecisionLogService(dataSource, signer, [new ReviewChain(dataSource)]);
   const enterprises = new EnterpriseStore(pool);
   return {
     ...authoring,
@@ -119,9 +127,16 @@ export function createServices(
     enterprises,
     enterpriseChanges: new EnterpriseService(dataSource, enterprises, authoring.audit),
     evaluations: new EvaluationService(dataSource, versions, authoring.rulesets, enterprises, logWriter, metrics),
-    replay: new ReplayService(dataSource, decisionLog, versions, replayWorkers, logOptions.impactMinDecisions),
+    replay: new ReplayService(dataSource, decisionLog, versions, replayWorkers, logOptions.impactMinDecisions, finalAnswersOf(dataSource)),
     replayWorkers,
+    reviews: new ReviewService(dataSource, decisionLog, versions, authoring.rulesets, authoring.authoring),
+    policyQuality: new PolicyQualityService(dataSource, versions, authoring.rulesets, logOptions.impactMinDecisions),
   };
+}
+
+/** The reviewers' final answers, as impact analysis reads them (decisions/ knows the port, not the review log). */
+function finalAnswersOf(dataSource: DataSource): FinalAnswerSource {
+  return (decisionIds) => finalAnswers(dataSource.manager, decisionIds);
 }
 
 /** What a CLI needs to replay the log: nothing is cached across processes (no listener). */
@@ -130,10 +145,11 @@ export function createLogReaders(
   signer: CheckpointSigner,
   options: ReplayOptions,
 ): Pick<Services, 'decisionLog' | 'replay' | 'replayWorkers'> {
-  const decisionLog = new DecisionLogService(dataSource, signer);
+  const decisionLog = new DecisionLogService(dataSource, signer, [new ReviewChain(dataSource)]);
   const replayWorkers = new ReplayWorkers({ workers: options.replayWorkers, timeBudgetMs: options.replayTimeBudgetMs });
   const versions = new VersionCatalogue(dataSource, () => false);
-  return { decisionLog, replay: new ReplayService(dataSource, decisionLog, versions, replayWorkers, options.impactMinDecisions), replayWorkers };
+  const replay = new ReplayService(dataSource, decisionLog, versions, replayWorkers, options.impactMinDecisions, finalAnswersOf(dataSource));
+  return { decisionLog, replay, replayWorkers };
 }
 
 /** Each resolver class with its instance, wired to the services it needs (type-graphql's container). */
@@ -148,5 +164,6 @@ export function resolverInstances(services: Services): ResolverInstances {
     [EvaluationResolver, new EvaluationResolver(services.evaluations)],
     [EnterpriseResolver, new EnterpriseResolver(services.enterprises, services.decisionLog, services.enterpriseChanges)],
     [DecisionResolver, new DecisionResolver(services.decisionLog, services.replay)],
+    [ReviewResolver, new ReviewResolver(services.reviews, services.policyQuality)],
   ]);
 }

@@ -5,6 +5,7 @@ import { RequestContext } from '../common/request-context';
 import { CheckpointSigner, SignedCheckpoint } from './checkpoint-signing';
 import { ChainedDecision, ChainVerifier, DECISION_KINDS, DecisionKind } from './decision-record';
 import * as store from './decision-log.store';
+import { ChainCheck, LinkedChain } from './linked-records';
 import { DecisionFilterArgs } from './decision-log.store';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -25,6 +26,8 @@ export interface LogVerificationResult {
   checkpoint: LogCheckpoint | null;
   /** The same checkpoint signed with the service's key (CHECKPOINT_SIGNING_KEY). */
   signedCheckpoint: SignedCheckpoint | null;
+  /** The chains that reference the log (the review log), each verified whole. */
+  linkedChains: (ChainCheck & { name: string })[];
 }
 
 /** A position in the chain and its hash, which commits to every record up to it. */
@@ -43,6 +46,7 @@ export class DecisionLogService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: CheckpointSigner,
+    private readonly linkedChains: readonly LinkedChain[] = [],
   ) {}
 
   /** The chain head, signed now: what CHECKPOINT_EVERY publishes. */
@@ -91,11 +95,18 @@ export class DecisionLogService {
     if (checkpoint !== null && BigInt(checkpoint.sequence) > MAX_LOG_SEQUENCE) {
       throw new BadInputError(`checkpoint.sequence must be at most ${MAX_LOG_SEQUENCE} (a position in the log)`);
     }
-    const result = await this.verifyChain(from, to);
-    const signed = (verified: Omit<LogVerificationResult, 'signedCheckpoint'>): LogVerificationResult => ({
-      ...verified,
-      signedCheckpoint: verified.checkpoint ? this.signer.sign(verified.checkpoint, context.now) : null,
-    });
+    const [result, linkedChains] = await Promise.all([
+      this.verifyChain(from, to),
+      Promise.all(this.linkedChains.map(async (chain) => ({ name: chain.name, ...(await chain.verify()) }))),
+    ]);
+    const signed = (verified: Omit<LogVerificationResult, 'signedCheckpoint' | 'linkedChains'>): LogVerificationResult => {
+      // A broken linked chain makes the whole verification invalid; the log's own break, if any, is named first.
+      const broken = verified.valid ? linkedChains.find((chain) => !chain.valid) : undefined;
+      const overall = broken
+        ? { ...verified, valid: false, firstBrokenId: broken.firstBrokenId, reason: `${broken.name}: ${broken.reason}`, checkpoint: null }
+        : verified;
+      return { ...overall, signedCheckpoint: overall.checkpoint ? this.signer.sign(overall.checkpoint, context.now) : null, linkedChains };
+    };
     if (!result.valid || checkpoint === null) return signed(result);
     const kept = await store.recordAt(this.dataSource.manager, checkpoint.sequence);
     if (!kept) return signed({ ...result, valid: false, firstBrokenId: null, reason: 'checkpoint-missing', checkpoint: null });
@@ -112,7 +123,7 @@ export class DecisionLogService {
    * its predecessor; the last against the record after it (so deleting the window's last
    * records is caught too), or, when there is none, against the chain head.
    */
-  private async verifyChain(from: Date | null, to: Date | null): Promise<Omit<LogVerificationResult, 'signedCheckpoint'>> {
+  private async verifyChain(from: Date | null, to: Date | null): Promise<Omit<LogVerificationResult, 'signedCheckpoint' | 'linkedChains'>> {
     const db = this.dataSource.manager;
     const [window, head] = await Promise.all([store.sequenceWindow(db, from, to), store.chainHead(db)]);
     if (window === null) {

@@ -167,6 +167,21 @@ export class RuleImpact {
   matchedAfter: number;
 }
 
+@ObjectType({
+  description:
+    "The window's applications with a reviewer's final answer, and how many of them each side decides right: a decision is right when it rejects exactly when the final answer is REJECTED.",
+})
+export class ImpactAgreement {
+  @Field(() => Int, { description: 'Applications of the window with a final answer.' })
+  reviewed: number;
+
+  @Field(() => Int, { description: 'Of those, decided right as logged (by the version that made each decision).' })
+  currentRight: number;
+
+  @Field(() => Int, { description: 'Of those, decided right by the candidate.' })
+  candidateRight: number;
+}
+
 @ObjectType()
 export class ImpactReport {
   @Field(() => Int)
@@ -183,6 +198,9 @@ export class ImpactReport {
 
   @Field(() => [ReplayResult], { description: 'Auditors only: changed decisions in full. Empty for roles that may not read the log.' })
   samples: ReplayResult[];
+
+  @Field(() => ImpactAgreement)
+  agreement: ImpactAgreement;
 }
 
 @ObjectType({ description: 'A position in the decision log and its chain hash, which commits to every record up to it.' })
@@ -232,6 +250,24 @@ export class SignedCheckpoint {
   signature: string;
 }
 
+@ObjectType({ description: 'A hash chain whose records reference the decision log (the review log), verified whole with it.' })
+export class LinkedChainVerification {
+  @Field()
+  name: string;
+
+  @Field(() => Int)
+  checked: number;
+
+  @Field()
+  valid: boolean;
+
+  @Field(() => ID, { nullable: true })
+  firstBrokenId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'record-hash, sequence, prev-hash or chain-hash' })
+  reason: string | null;
+}
+
 @ObjectType()
 export class LogVerification {
   @Field(() => Int)
@@ -255,4 +291,10 @@ export class LogVerification {
 
   @Field(() => SignedCheckpoint, { nullable: true, description: 'The checkpoint, signed: keep it as a file for `decisions verify --checkpoint`.' })
   signedCheckpoint: SignedCheckpoint | null;
+
+  @Field(() => [LinkedChainVerification], {
+    description:
+      'The chains that reference the log (review-log: appeals and final answers). A broken one makes `valid` false, and (when the log itself is intact) names its record in firstBrokenId, with reason "<chain>: <reason>".',
+  })
+  linkedChains: LinkedChainVerification[];
 }

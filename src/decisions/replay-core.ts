@@ -11,6 +11,7 @@ import {
   ViolationState,
 } from '../engine';
 import { DecisionKind } from './decision-record';
+import { agreesWithFinalAnswer, FinalAnswer } from './linked-records';
 import { describeDifferences, outcomeOf } from './replay-diff';
 
 /**
@@ -26,6 +27,8 @@ export interface ReplayableRecord {
   input: unknown;
   state: unknown;
   output: unknown;
+  /** A reviewer's final answer of the decision, when it has one (impact analysis compares both sides with it). */
+  finalAnswer?: FinalAnswer | null;
 }
 
 export interface ReplayResultView {
@@ -46,6 +49,8 @@ export interface ImpactReportView {
   /** Per rule key: the decisions it matched as logged, and under the candidate. */
   rules: { ruleKey: string; matchedBefore: number; matchedAfter: number }[];
   samples: ReplayResultView[];
+  /** The applications of the window with a reviewer's final answer, and how many of them each side decides right. */
+  agreement: { reviewed: number; currentRight: number; candidateRight: number };
 }
 
 /** The candidate an analysis replays against, as the tally reports it. */
@@ -92,7 +97,11 @@ export function replayAgainst(record: ReplayableRecord, candidate: ReplayCandida
   return result(record, candidate, asStored(reevaluate(record.kind, candidate.compiled, record.input, record.state)));
 }
 
-const ruleKeysOf = (output: unknown): string[] => (((output ?? {}) as { matches?: { ruleKey: string }[] }).matches ?? []).map((match) => match.ruleKey);
+/** The rules an output names: its matches and (FLAG rules) its signals. */
+const ruleKeysOf = (output: unknown): string[] => {
+  const { matches = [], signals = [] } = (output ?? {}) as { matches?: { ruleKey: string }[]; signals?: { ruleKey: string }[] };
+  return [...matches, ...signals].map((fired) => fired.ruleKey);
+};
 
 /**
  * An application's input as a candidate of a role that may not read the log sees it: the
@@ -115,6 +124,7 @@ export class ImpactTally {
   private readonly transitions = new Map<string, { from: string; to: string; count: number }>();
   private readonly rules = new Map<string, { ruleKey: string; matchedBefore: number; matchedAfter: number }>();
   private readonly samples: ReplayResultView[] = [];
+  private readonly agreement = { reviewed: 0, currentRight: 0, candidateRight: 0 };
 
   constructor(
     private readonly candidate: ReplayCandidate,
@@ -134,6 +144,11 @@ export class ImpactTally {
     this.countRules(replayed, 'matchedAfter');
     const from = outcomeOf(record.kind, record.output);
     const to = outcomeOf(record.kind, replayed);
+    if (record.finalAnswer) {
+      this.agreement.reviewed += 1;
+      if (agreesWithFinalAnswer(from, record.finalAnswer)) this.agreement.currentRight += 1;
+      if (agreesWithFinalAnswer(to, record.finalAnswer)) this.agreement.candidateRight += 1;
+    }
     if (from === to) return;
     this.changed += 1;
     const key = `${from}\u0000${to}`;
@@ -151,6 +166,7 @@ export class ImpactTally {
       transitions: [...this.transitions.values()].sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
       rules: [...this.rules.values()].sort((a, b) => (a.ruleKey < b.ruleKey ? -1 : a.ruleKey > b.ruleKey ? 1 : 0)),
       samples: this.samples,
+      agreement: this.agreement,
     };
   }
 

@@ -17,6 +17,8 @@ interface OutputLike {
   priorViolations?: number;
   actions?: { code: string }[];
   matches?: MatchLike[];
+  signals?: { ruleKey: string }[];
+  riskScore?: number;
   error?: string;
 }
 
@@ -33,7 +35,7 @@ export function outcomeOf(kind: DecisionKind, output: unknown): string {
 /**
  * What changed between two outputs, in the policy's own terms:
  * `decision REVIEW -> REJECT`, `severity SERIOUS -> CRITICAL`, `match +finance.credit-card`,
- * `match -other.fraud`, `action +OFFLINE_ALL_BUSINESS`. Empty when the canonical outputs agree.
+ * `match -other.fraud`, `action +OFFLINE_ALL_BUSINESS`, `signal +flag.arrears-context`, `riskScore 0 -> 2`. Empty when the canonical outputs agree.
  */
 export function describeDifferences(kind: DecisionKind, original: unknown, replayed: unknown): string[] {
   if (canonicalJson(original) === canonicalJson(replayed)) return [];
@@ -71,6 +73,11 @@ export function describeDifferences(kind: DecisionKind, original: unknown, repla
       differences.push(`match ${key} evidence [${(previous.evidence ?? []).join('; ')}] -> [${(match.evidence ?? []).join('; ')}]`);
     }
   }
+  const beforeSignals = new Set((before.signals ?? []).map((signal) => signal.ruleKey));
+  const afterSignals = new Set((after.signals ?? []).map((signal) => signal.ruleKey));
+  for (const key of afterSignals) if (!beforeSignals.has(key)) differences.push(`signal +${key}`);
+  for (const key of beforeSignals) if (!afterSignals.has(key)) differences.push(`signal -${key}`);
+  if ((before.riskScore ?? 0) !== (after.riskScore ?? 0)) differences.push(`riskScore ${before.riskScore ?? 0} -> ${after.riskScore ?? 0}`);
   if (before.message !== after.message && !after.error) differences.push(`message "${show(before.message)}" -> "${show(after.message)}"`);
   if (differences.length === 0) differences.push('output differs in form only (same decision, matches and message)');
   return differences;

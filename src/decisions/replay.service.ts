@@ -8,6 +8,7 @@ import { ResolvedVersion, VersionCatalogue } from '../rulesets/version-catalogue
 import { ChainedDecision } from './decision-record';
 import { DecisionLogService } from './decision-log.service';
 import * as store from './decision-log.store';
+import { FinalAnswerSource } from './linked-records';
 import { ImpactReportView, ReplayableRecord, ReplayResultView } from './replay-core';
 import type { WorkerVersion } from './replay-worker';
 import { ReplayThread, ReplayWorkers } from './replay-workers';
@@ -36,6 +37,7 @@ export class ReplayService {
     private readonly workers: ReplayWorkers,
     /** Block size of the analyses of roles that may not read the log (IMPACT_MIN_DECISIONS). */
     private readonly minDecisions: number,
+    private readonly finalAnswers: FinalAnswerSource = async () => new Map(),
   ) {}
 
   async replayDecision(context: RequestContext, id: string, againstVersion?: number | null, againstDraftId?: string | null): Promise<ReplayResultView> {
@@ -114,8 +116,11 @@ export class ReplayService {
       await thread.request({ type: 'impact-start', mayReadLog, sampleSize });
       let replaying: Promise<void> | null = null;
       for await (const records of store.walkLog(db, range, IMPACT_CHUNK)) {
+        // The reviewers' final answers of this chunk's applications: the worker counts which side decides them right.
+        const answers = await this.finalAnswers(records.filter((record) => record.kind === 'NUMBER_APPLICATION').map((record) => record.id));
+        const chunk = records.map((record) => ({ ...replayable(record), finalAnswer: answers.get(record.id) ?? null }));
         await replaying;
-        replaying = thread.request<number>({ type: 'impact-chunk', records: records.map(replayable) }).then((evaluated) => progress?.(evaluated, total));
+        replaying = thread.request<number>({ type: 'impact-chunk', records: chunk }).then((evaluated) => progress?.(evaluated, total));
       }
       await replaying;
       return thread.request<ImpactReportView>({ type: 'impact-finish' });

@@ -83,6 +83,24 @@ export class RuleMatch {
   evidence: string[];
 }
 
+@ObjectType({ description: 'What a FLAG rule tells the reviewer of a REVIEW decision: why to look closer. It decided nothing.' })
+export class Signal {
+  @Field(() => ID)
+  ruleKey: string;
+
+  @Field()
+  message: string;
+
+  @Field(() => [String], { description: 'What matched: keywords, declared fields, conditions.' })
+  evidence: string[];
+
+  @Field(() => Int, { description: "What the signal adds to the decision's risk score." })
+  weight: number;
+
+  @Field(() => String, { nullable: true, description: 'The context cue that turned a keyword hit into this signal, when one did.' })
+  cue?: string;
+}
+
 /** What every evaluation answer carries: its logged decision and the exact version that made it. */
 @ObjectType()
 abstract class LoggedEvaluation extends LoggedVersionFields {
@@ -111,6 +129,12 @@ function WithApplicationDecision<Base extends AnswerClass>(base: Base) {
 
     @Field(() => [RuleMatch])
     matches: RuleMatch[];
+
+    @Field(() => [Signal], { nullable: true, description: 'REVIEW decisions only: the signals of the FLAG rules that matched; null when none did.' })
+    signals?: Signal[];
+
+    @Field(() => Int, { nullable: true, description: "REVIEW decisions only: the sum of the signals' weights; null when there are no signals." })
+    riskScore?: number;
   }
   return ApplicationDecision;
 }

@@ -24,13 +24,13 @@ const DRAFT_ID = '<draft id from CreateDraft>';
 
 /**
  * Ready-made GraphiQL tabs: the policy team's whole workflow in the order it is done, then
- * services, then auditors. None of them destroys anything: edits are partial
+ * services, then reviewers, then auditors. None of them destroys anything: edits are partial
  * (`editBusinessRule`, never a whole-rule `upsertBusinessRule` that would drop the keywords it
  * does not resend), drafts are reviewed before publishing, and nothing is removed or retired.
  */
 export const exampleTabs: readonly ExampleTab[] = [
   {
-    roles: ['editor', 'publisher', 'evaluator', 'auditor'],
+    roles: ['editor', 'publisher', 'evaluator', 'auditor', 'reviewer'],
     query: `# Any key: the ruleset in effect now, and every version it has had.
 query CurrentPolicy($rulesetKey: ID!) {
   ruleset(key: $rulesetKey) {
@@ -145,6 +145,30 @@ query ImpactAnalysis($rulesetKey: ID!, $draftId: ID!, $from: DateTime, $to: Date
 }
 `,
     variables: json({ rulesetKey: 'ccc-access', draftId: DRAFT_ID, from: null, to: null }),
+  },
+  {
+    roles: ['editor', 'publisher', 'auditor', 'reviewer'],
+    query: `# Editor, publisher, auditor or reviewer: the policy measured on real traffic. Per version and
+# rule, the decisions of [from, to) against the reviewers' final answers: agreement, appeals
+# upheld and overturned (a REJECT rule's precision), REVIEW decisions finally rejected and the
+# rows reviewers named (rules.missed), FLAG precision, rules that never fired. Counts only.
+query PolicyQuality($rulesetKey: ID!, $from: DateTime, $to: DateTime) {
+  policyQuality(rulesetKey: $rulesetKey, from: $from, to: $to) {
+    decisions reviewed agreement
+    versions {
+      versionNumber decisions reviewed agreement appeals appealsUpheld appealsOverturned reviewsRejected neverFired
+      rules { ruleKey effect fired reviewed appealsUpheld appealsOverturned precision missed }
+    }
+  }
+}
+
+# Editor: a reviewed decision becomes a test case of the draft (key decision-<id>): REJECT when
+# it was finally rejected, REVIEW when approved; validate and publish as usual.
+mutation AddTestCaseFromDecision($draftId: ID!, $revision: Int!, $decisionId: ID!) {
+  addTestCaseFromDecision(draftId: $draftId, expectedRevision: $revision, decisionId: $decisionId) { id revision testCases }
+}
+`,
+    variables: json({ rulesetKey: 'ccc-access', from: null, to: null, draftId: DRAFT_ID, revision: 2, decisionId: '<decision id with a final answer>' }),
   },
   {
     roles: ['publisher'],
@@ -265,6 +289,59 @@ query EnterpriseStanding($enterpriseId: ID!) {
     variables: json({
       violation: { enterpriseId: '<enterprise id>', behavior: 'HARASSMENT_COMPLAINT', verified: true },
       enterpriseId: '<enterprise id>',
+    }),
+  },
+  {
+    roles: ['reviewer'],
+    query: `# Reviewer: the decisions awaiting a human answer, every REVIEW decision and every appealed
+# REJECT. orderBy RISK puts the highest risk score (the FLAG signals' weights) first; OLDEST
+# keeps log order. Page on with after: endCursor.
+query ReviewQueue($rulesetKey: ID!, $first: Int, $after: String, $orderBy: ReviewQueueOrder, $filter: ReviewQueueFilter) {
+  reviewQueue(rulesetKey: $rulesetKey, first: $first, after: $after, orderBy: $orderBy, filter: $filter) {
+    totalCount
+    edges { cursor node { decisionId reason riskScore automaticDecision decidedAt description industry scenario signals { ruleKey message evidence weight } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`,
+    variables: json({ rulesetKey: 'ccc-access', first: 10, after: null, orderBy: 'RISK', filter: null }),
+  },
+  {
+    roles: ['reviewer'],
+    query: `# Reviewer: one decision as its reviewer sees it, with the signals that say why to look closer,
+# the rules that matched, and its appeal and answers so far (the newest answer is in force).
+query ReviewCase($decisionId: ID!) {
+  reviewCase(decisionId: $decisionId) {
+    decisionId reason waiting automaticDecision description industry scenario riskScore
+    signals { ruleKey message evidence weight }
+    matches { ruleKey effect message evidence }
+    finalOutcome { outcome reason ruleKeys recordedBy recordedAt }
+    history { kind outcome reason ruleKeys supersedes recordedBy recordedAt }
+  }
+}
+`,
+    variables: json({ decisionId: '<decision id from ReviewQueue>' }),
+  },
+  {
+    roles: ['reviewer'],
+    query: `# Reviewer: the final answer, appended to the review log. A REJECTED answer names the REJECT
+# rules (policy rows) it falls under; answering again corrects the answer (it supersedes).
+mutation RecordOutcome($decisionId: ID!, $outcome: ReviewOutcomeKind!, $reason: String!, $ruleKeys: [ID!]) {
+  recordReviewOutcome(decisionId: $decisionId, outcome: $outcome, reason: $reason, ruleKeys: $ruleKeys) {
+    id sequence decisionId outcome reason ruleKeys supersedes recordedBy recordedAt hash
+  }
+}
+
+# Evaluator or reviewer: appeal a REJECT decision; it joins the review queue.
+mutation OpenAppeal($decisionId: ID!, $reason: String!) {
+  openAppeal(decisionId: $decisionId, reason: $reason) { id sequence decisionId automaticDecision reason recordedBy recordedAt }
+}
+`,
+    variables: json({
+      decisionId: '<decision id from ReviewQueue>',
+      outcome: 'REJECTED',
+      reason: '<why, e.g. 物业代收欠费并电话催缴，属催收催缴类>',
+      ruleKeys: ['other.debt-collection'],
     }),
   },
   {

@@ -31,6 +31,10 @@ export const ROLE_MATRIX: Record<'Query' | 'Mutation', Record<string, Access>> =
     // The policy team runs a draft against real history before publishing it.
     impactAnalysis: ['auditor', 'editor', 'publisher'],
     auditEvents: ['editor', 'publisher', 'auditor'],
+    // Reviewers work the queue; the policy team and auditors read the quality report (counts only).
+    reviewQueue: ['reviewer'],
+    reviewCase: ['reviewer'],
+    policyQuality: ['editor', 'publisher', 'auditor', 'reviewer'],
     apiKeys: [],
   },
   Mutation: {
@@ -54,12 +58,16 @@ export const ROLE_MATRIX: Record<'Query' | 'Mutation', Record<string, Access>> =
     recordViolation: ['evaluator'],
     // The policy team decides that a rectification is done; evaluators only report violations.
     reinstateEnterprise: ['publisher'],
+    // The service that got a REJECT (for its applicant) or a reviewer opens an appeal; only reviewers answer.
+    openAppeal: ['evaluator', 'reviewer'],
+    recordReviewOutcome: ['reviewer'],
+    addTestCaseFromDecision: ['editor'],
     createApiKey: [],
     revokeApiKey: [],
   },
 };
 
-export const MATRIX_ROLES: readonly Role[] = ['admin', 'editor', 'publisher', 'evaluator', 'auditor'];
+export const MATRIX_ROLES: readonly Role[] = ['admin', 'editor', 'publisher', 'evaluator', 'auditor', 'reviewer'];
 
 export function isAllowed(access: Access, role: Role): boolean {
   return role === 'admin' || access === 'any' || (access as readonly Role[]).includes(role);

@@ -97,7 +97,7 @@ export async function startTestServer(options: { databaseUrl?: string; env?: Nod
   const port = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   const keys = {} as Record<Role, string>;
-  for (const role of ['admin', 'editor', 'publisher', 'evaluator', 'auditor'] as Role[]) {
+  for (const role of ['admin', 'editor', 'publisher', 'evaluator', 'auditor', 'reviewer'] as Role[]) {
     keys[role] = (await app.services.apiKeys.create(systemContext('test'), `test-${role}`, [role])).key;
   }
   return {

@@ -301,3 +301,86 @@ describe('the decisions CLI export filters', () => {
     expect(await runDecisionsCli(['export', '--from', 'yesterday'], io)).toBe(2);
   });
 });
+
+describe('the decisions CLI with reviewed decisions', () => {
+  let server: TestServer;
+  let dir: string;
+  const lines: string[] = [];
+  let io: DecisionsCliIo;
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    server = await startTestServer();
+    const decide = async (name: string, description: string) => {
+      const response = await server.gql(
+        `query($input: NumberApplicationInput!) { evaluateNumberApplication(input: $input) { decisionId } }`,
+        { input: { description } },
+        server.keys.evaluator,
+      );
+      ids[name] = response.data.evaluateNumberApplication.decisionId;
+    };
+    await decide('rejected', '网贷逾期催收外包');
+    await decide('review', '燃气公司 欠费查询热线 用户来电咨询');
+    await decide('untouched', '餐厅订座');
+    const appeal = await server.gql(`mutation($id: ID!) { openAppeal(decisionId: $id, reason: "申诉") { id } }`, { id: ids.rejected }, server.keys.evaluator);
+    expect(appeal.errors).toBeUndefined();
+    for (const [name, outcome] of [
+      ['rejected', 'REJECTED'],
+      ['review', 'APPROVED'],
+    ]) {
+      const answered = await server.gql(
+        `mutation($id: ID!, $outcome: ReviewOutcomeKind!) { recordReviewOutcome(decisionId: $id, outcome: $outcome, reason: "复核") { id } }`,
+        { id: ids[name], outcome },
+        server.keys.reviewer,
+      );
+      expect(answered.errors).toBeUndefined();
+    }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-decisions-reviews-'));
+    io = {
+      out: (line) => lines.push(line),
+      err: (line) => lines.push(line),
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      openDatabase: async () => ({ dataSource: server.dataSource, close: async () => undefined }),
+      signer: () => loadCheckpointSigner(readTestState().checkpointSigningKey),
+    };
+  });
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exports each application with its appeal and answers, verifies them offline, and finds an edited or moved answer', async () => {
+    const file = path.join(dir, 'reviewed.ndjson');
+    expect(await runDecisionsCli(['export', '--out', file], io)).toBe(0);
+    const content = fs.readFileSync(file, 'utf8').trim().split('\n');
+    const records = content.slice(1, -1).map((line) => JSON.parse(line));
+    const byId = new Map(records.map((record, index) => [record.id, { record, line: index + 1 }]));
+    expect(byId.get(ids.rejected)!.record.reviews.map((review: { kind: string; outcome: string | null }) => [review.kind, review.outcome])).toEqual([
+      ['APPEAL', null],
+      ['OUTCOME', 'REJECTED'],
+    ]);
+    expect(byId.get(ids.review)!.record.reviews.map((review: { outcome: string }) => review.outcome)).toEqual(['APPROVED']);
+    expect(byId.get(ids.untouched)!.record).not.toHaveProperty('reviews');
+    expect(await runDecisionsCli(['verify', file], io)).toBe(0);
+    expect(lines[lines.length - 1]).toMatch(/^valid: 3 decisions checked; .*; 3 reviews checked$/);
+
+    const rewrite = (name: string, change: (record: { reviews: Record<string, unknown>[] }) => void) => {
+      const copy = [...content];
+      const { line } = byId.get(ids[name])!;
+      const record = JSON.parse(copy[line]);
+      change(record);
+      copy[line] = JSON.stringify(record);
+      const out = path.join(dir, `${name}-changed.ndjson`);
+      fs.writeFileSync(out, `${copy.join('\n')}\n`);
+      return out;
+    };
+    expect(await runDecisionsCli(['verify', rewrite('review', (record) => (record.reviews[0].outcome = 'REJECTED'))], io)).toBe(1);
+    expect(lines[lines.length - 1]).toContain(`decision ${ids.review}`);
+    expect(lines[lines.length - 1]).toContain('review-record-hash');
+
+    // An answer carried beside another decision does not name it.
+    const answer = byId.get(ids.review)!.record.reviews[0];
+    expect(await runDecisionsCli(['verify', rewrite('untouched', (record) => (record.reviews = [answer]))], io)).toBe(1);
+    expect(lines[lines.length - 1]).toContain('review-decision');
+  });
+});

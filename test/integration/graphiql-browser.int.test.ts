@@ -143,6 +143,10 @@ describeWithBrowser('GraphiQL in a real browser', () => {
           'DecideOne',
           'DecideBatch',
           'JudgeViolation',
+          'ReviewQueue',
+          'ReviewCase',
+          'RecordOutcome',
+          'PolicyQuality',
           'Decisions',
           'Replay',
           'VerifyLog',
@@ -227,6 +231,55 @@ describeWithBrowser('GraphiQL in a real browser', () => {
       expect(validated).toContain('expected ALLOW, got REJECT');
       expect(validated).toContain('"testDraft"');
       expect(validated).toContain('"failed": 1');
+      expect(offOrigin).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
+  it('runs the reviewer tabs as written: the queue by risk, a decision with its signals, the final answer; then the quality report', async () => {
+    // A REVIEW decision with a signal (a seed FLAG rule), waiting in the queue.
+    const decided = await server.gql(
+      `query($input: NumberApplicationInput!) { evaluateNumberApplication(input: $input) { decisionId decision riskScore } }`,
+      { input: { description: '燃气公司 欠费查询热线 用户来电咨询' } },
+      server.keys.evaluator,
+    );
+    expect(decided.data.evaluateNumberApplication).toMatchObject({ decision: 'REVIEW', riskScore: 3 });
+    const decisionId: string = decided.data.evaluateNumberApplication.decisionId;
+    const tabVariables = (title: string, replacements: Record<string, unknown>) => ({ ...(JSON.parse(tabNamed(title).variables) as object), ...replacements });
+
+    const { page, offOrigin } = await openGraphiQL();
+    try {
+      await openTab(page, 'ReviewQueue');
+      await setHeaders(page, server.keys.reviewer);
+      const queued = await runAndReadResult(page);
+      expect(queued).toContain('"reviewQueue"');
+      expect(queued).toContain(`"decisionId": "${decisionId}"`);
+      expect(queued).toContain('"ruleKey": "flag.arrears-without-demand"');
+      expect(queued).not.toContain('"errors"');
+
+      await openTab(page, 'ReviewCase');
+      await setHeaders(page, server.keys.reviewer);
+      await setVariables(page, tabVariables('ReviewCase', { decisionId }));
+      const shown = await runAndReadResult(page);
+      expect(shown).toContain('"waiting": true');
+      expect(shown).toContain('"riskScore": 3');
+      expect(shown).toContain('"keyword: 欠费"');
+
+      await openTab(page, 'RecordOutcome');
+      await setHeaders(page, server.keys.reviewer);
+      await setVariables(page, tabVariables('RecordOutcome', { decisionId, reason: '用户来电查询欠费，非催缴', outcome: 'APPROVED', ruleKeys: null }));
+      const answered = await runAndReadResult(page, 'RecordOutcome');
+      expect(answered).toContain('"recordReviewOutcome"');
+      expect(answered).toContain('"outcome": "APPROVED"');
+      expect(answered).not.toContain('"errors"');
+
+      // The auditor's exact window (the policy team sees whole blocks of 100 decisions, fewer here).
+      await openTab(page, 'PolicyQuality');
+      await setHeaders(page, server.keys.auditor);
+      const quality = await runAndReadResult(page, 'PolicyQuality');
+      expect(quality).toContain('"policyQuality"');
+      expect(quality).toContain('"reviewed": 1');
+      expect(quality).toContain('"agreement": 1');
       expect(offOrigin).toEqual([]);
     } finally {
       await page.close();

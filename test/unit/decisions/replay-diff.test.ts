@@ -16,6 +16,13 @@ describe('replay differences in domain terms', () => {
     expect(describeDifferences('NUMBER_APPLICATION', after, before)).toContain('match -finance.credit-card');
   });
 
+  it('names signals gained or lost and the risk score change (a flag changes no decision)', () => {
+    const before = { decision: 'REVIEW', message: 'm', matches: [] };
+    const after = { ...before, signals: [{ ruleKey: 'flag.arrears', message: 'x', evidence: ['keyword: 欠费'], weight: 2 }], riskScore: 2 };
+    expect(describeDifferences('NUMBER_APPLICATION', before, after)).toEqual(['signal +flag.arrears', 'riskScore 0 -> 2']);
+    expect(describeDifferences('NUMBER_APPLICATION', after, before)).toEqual(['signal -flag.arrears', 'riskScore 2 -> 0']);
+  });
+
   it('names severity, escalation and action changes of violations', () => {
     const before = { severity: 'SERIOUS', label: '严重违规', escalated: false, priorViolations: 2, actions: [{ code: 'WARNING' }], message: 'm', matches: [] };
     const after = {

@@ -32,6 +32,9 @@ const NON_DESTRUCTIVE_MUTATIONS = new Set([
   'revertToVersion',
   'reinstateEnterprise',
   'recordViolation',
+  'addTestCaseFromDecision',
+  'recordReviewOutcome',
+  'openAppeal',
 ]);
 
 describe('the GraphiQL example operations', () => {
@@ -56,6 +59,7 @@ describe('the GraphiQL example operations', () => {
       'DiffAgainstLatest',
       'TryDraft',
       'ImpactAnalysis',
+      'PolicyQuality',
       'Publish',
       'Rebase',
       'Revert',
@@ -63,6 +67,9 @@ describe('the GraphiQL example operations', () => {
       'DecideOne',
       'DecideBatch',
       'JudgeViolation',
+      'ReviewQueue',
+      'ReviewCase',
+      'RecordOutcome',
       'Decisions',
       'Replay',
       'VerifyLog',
@@ -89,6 +96,12 @@ describe('the GraphiQL example operations', () => {
       'decisions',
       'replayDecision',
       'verifyDecisionLog',
+      'policyQuality',
+      'addTestCaseFromDecision',
+      'reviewQueue',
+      'reviewCase',
+      'recordReviewOutcome',
+      'openAppeal',
     ]) {
       expect([field, rootFields.has(field)]).toEqual([field, true]);
     }
@@ -117,6 +130,8 @@ describe('the GraphiQL example operations', () => {
       expect([title, byTitle.get(title)!.draftId]).toEqual([title, '<draft id from CreateDraft>']);
     }
     expect(byTitle.get('Replay')!.id).toBe('<decision id from Decisions>');
+    expect(byTitle.get('PolicyQuality')!.draftId).toBe('<draft id from CreateDraft>');
+    for (const title of ['ReviewCase', 'RecordOutcome']) expect([title, byTitle.get(title)!.decisionId]).toEqual([title, '<decision id from ReviewQueue>']);
   });
 
   it('say in their first line which role runs them, and hold only operations such a key may run', () => {

@@ -1,5 +1,12 @@
 import type { BusinessRuleContent, RulesetContent } from '../../../src/engine';
-import { checkRuleCondition, removeRule, setDefaultDecision, upsertBusinessRule, upsertPenaltyMapping } from '../../../src/rulesets/draft-edits';
+import {
+  checkRuleCondition,
+  patchBusinessRule,
+  removeRule,
+  setDefaultDecision,
+  upsertBusinessRule,
+  upsertPenaltyMapping,
+} from '../../../src/rulesets/draft-edits';
 
 const rule = (key: string, keywords: string[] = ['贷款']): BusinessRuleContent => ({
   key,
@@ -22,6 +29,16 @@ const content = (): RulesetContent => ({
 });
 
 describe('draft edits (pure: content in, content and audit change out)', () => {
+  it('patches a rule into a weighted FLAG rule, and drops the weight when it stops flagging', () => {
+    const flagged = patchBusinessRule(content(), 'finance.loan', { effect: 'FLAG', weight: 3 }).content;
+    expect(flagged.businessRules[0]).toMatchObject({ effect: 'FLAG', weight: 3, keywords: ['贷款'] });
+    const reweighed = patchBusinessRule(flagged, 'finance.loan', { weight: 5 }).content;
+    expect(reweighed.businessRules[0]).toMatchObject({ effect: 'FLAG', weight: 5 });
+    const deciding = patchBusinessRule(reweighed, 'finance.loan', { effect: 'REJECT' }).content;
+    expect(deciding.businessRules[0].effect).toBe('REJECT');
+    expect(deciding.businessRules[0]).not.toHaveProperty('weight');
+  });
+
   it('replaces a business rule with the same key and reports the rule before and after', () => {
     const before = content();
     const edit = upsertBusinessRule(before, rule('finance.loan', ['网贷']));

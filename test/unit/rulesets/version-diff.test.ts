@@ -34,6 +34,14 @@ const content = (overrides: Partial<RulesetContent> = {}): RulesetContent => ({
 });
 
 describe('diffContent', () => {
+  it('shows a rule turned into a FLAG rule and its weight changing', () => {
+    const flagged = content({ businessRules: [rule({ effect: 'FLAG', weight: 2 })] });
+    const changes = formatChanges(diffContent(content(), flagged));
+    expect(changes).toContain('effect REJECT -> FLAG');
+    expect(changes).toContain('weight added 2');
+    expect(formatChanges(diffContent(flagged, content({ businessRules: [rule({ effect: 'FLAG', weight: 5 })] })))).toContain('weight 2 -> 5');
+  });
+
   it('shows a note added to a rule, and treats no note as absent', () => {
     const noted = content({ businessRules: [rule({ note: 'fences off bank branches' })] });
     expect(formatChanges(diffContent(content(), noted))).toContain('note added "fences off bank branches"');
