@@ -440,6 +440,29 @@ describe('a tampered final answer', () => {
   });
 });
 
+describe('answers recorded at the same moment', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it('line up: one is the first answer, the others correct it in turn, and the chain verifies', async () => {
+    const decided = await server.gql(EVALUATE, { key: 'ccc-access', input: { description: '餐厅订座' } }, server.keys.evaluator);
+    const id = decided.data.evaluateNumberApplication.decisionId;
+    const answers = await Promise.all(
+      ['APPROVED', 'REJECTED', 'APPROVED', 'REJECTED'].map((outcome, i) =>
+        server.gql(ANSWER, { id, outcome, reason: `复核 ${i}`, ruleKeys: outcome === 'REJECTED' ? ['other.debt-collection'] : null }, server.keys.reviewer),
+      ),
+    );
+    expect(answers.flatMap((answer) => answer.errors ?? [])).toEqual([]);
+    const records = answers.map((answer) => answer.data.recordReviewOutcome).sort((a, b) => Number(a.sequence) - Number(b.sequence));
+    expect(records.map((record) => record.supersedes)).toEqual([null, records[0].id, records[1].id, records[2].id]);
+    const verified = (await server.gql(VERIFY, {}, server.keys.auditor)).data.verifyDecisionLog;
+    expect(verified).toMatchObject({ valid: true, linkedChains: [{ name: 'review-log', checked: 4, valid: true }] });
+  });
+});
+
 describe('policy quality for roles that may not read the log', () => {
   let server: TestServer;
   beforeAll(async () => {
