@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { eventually } from '../helpers/eventually';
 import { chromium, Browser, Page } from 'playwright-core';
 import { exampleTabs } from '../../src/graphiql/example-operations';
 import { openDraft } from '../helpers/authoring';
@@ -157,7 +158,9 @@ describeWithBrowser('GraphiQL in a real browser', () => {
       const headersShown = async () => (await page.locator(TOOL_EDITOR).first().innerText()).replace(/\s+/g, ' ');
       expect(await headersShown()).toContain('Bearer <your API key: any role>');
       await openTab(page, 'Publish');
-      expect(await headersShown()).toContain('Bearer <your API key: publisher>');
+      // The tab is active before its editors are redrawn: wait for the headers to change, with no fixed time.
+      const shown = await eventually(headersShown, (text) => !text.includes('any role'));
+      expect(shown).toContain('Bearer <your API key: publisher>');
     } finally {
       await page.close();
     }

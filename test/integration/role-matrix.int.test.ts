@@ -60,6 +60,13 @@ describe('the role matrix: every Query and Mutation field against every role', (
     expect(mismatches).toEqual([]);
   });
 
+  it("says what is missing: the header without a key, the roles that would do and the key's own with one", async () => {
+    const anonymous = await postGraphQL(server.url, '{ enterprise(id: "e") { id } }', {}, null);
+    expect(anonymous.errors?.[0].message).toBe('an API key is required: send the header "Authorization: Bearer <key>"');
+    const editor = await postGraphQL(server.url, '{ enterprise(id: "e") { id } }', {}, server.keys.editor);
+    expect(editor.errors?.[0].message).toBe('Query.enterprise needs the role evaluator or auditor; this key has editor');
+  });
+
   it('a key with several roles gets the union of their rights', async () => {
     const created = await server.gql('mutation { createApiKey(name: "two-hats", roles: ["evaluator", "auditor"]) { key } }');
     const key = created.data.createApiKey.key;

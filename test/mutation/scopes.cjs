@@ -28,7 +28,11 @@ module.exports = {
   },
   authorisation: {
     mutate: ['src/graphql/auth-checker.ts', 'src/decisions/decision-access.ts'],
-    tests: ['<rootDir>/test/integration/least-privilege.int.test.ts', '<rootDir>/test/integration/violations-and-standing.int.test.ts'],
+    tests: [
+      '<rootDir>/test/integration/role-matrix.int.test.ts',
+      '<rootDir>/test/integration/least-privilege.int.test.ts',
+      '<rootDir>/test/integration/violations-and-standing.int.test.ts',
+    ],
     integration: true,
   },
   publish: {

@@ -52,6 +52,8 @@ describe('the version in effect', () => {
     expect(versionInEffect([v(3, 300), v(1, 100), v(2, 200)], 2000, 2000)?.number).toBe(3);
     expect(versionInEffect([v(2, 100), v(1, 100)], 2000, 2000)?.number).toBe(2);
     expect(versionInEffect([v(1, 100), v(2, 100)], 2000, 2000)?.number).toBe(2);
+    // A higher number with an earlier effective time does not win: v3 published now, v2 scheduled later.
+    expect(versionInEffect([v(2, 1000), v(3, 300)], 2000, 2000)?.number).toBe(2);
   });
 });
 
