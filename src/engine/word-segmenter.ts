@@ -1,0 +1,178 @@
+import { dict as jiebaDictionary } from '@node-rs/jieba/dict';
+
+/**
+ * Word boundaries for semantics 2: does a keyword found in a description stand as whole words,
+ * or is it a fragment of a longer word with another meaning (宽带 in 超宽带, 美容 in 屏幕美容膜)?
+ *
+ * The words are jieba's: its dictionary (the dict.txt of @node-rs/jieba, pinned exactly in
+ * package.json, because another dictionary cuts differently and replay depends on it) and its
+ * segmentation without HMM (jieba's DAG of dictionary words and maximum-probability route;
+ * consecutive single ASCII letters or digits join into one token). The dictionary is extended
+ * with the ruleset's own terms, each with the frequency jieba's suggest_freq gives it, so that a
+ * term alone is cut as one word but a longer dictionary word still wins around it.
+ *
+ * Only the neighbourhood of a hit is segmented: the block of the hit (jieba's blocks: runs of
+ * CJK and ASCII word characters) clipped to WINDOW characters each side. That window, and not
+ * the whole description, defines the semantics; test/unit/engine/word-segmenter.test.ts checks
+ * that it is exactly what @node-rs/jieba cuts for the same window. Most hits never get there:
+ * when no dictionary word spans either edge of the hit, no segmentation can cut it apart.
+ */
+const WINDOW = 4;
+
+/** jieba's "han" blocks (jieba-rs RE_HAN_DEFAULT, BMP part): the text it segments with the dictionary. */
+const BLOCK_CHAR = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-zA-Z0-9+#&._%-]/;
+const ASCII_WORD_CHAR = /^[a-zA-Z0-9]$/;
+
+interface BaseDictionary {
+  /** word -> frequency; prefixes of words that are not words themselves map to 0 */
+  frequencies: Map<string, number>;
+  total: number;
+  /** adjacent code-unit pairs inside some word (c1 * 65536 + c2): where a word can span */
+  innerPairs: Set<number>;
+}
+
+let base: BaseDictionary | null = null;
+
+function addWord(frequencies: Map<string, number>, innerPairs: Set<number>, word: string, frequency: number): void {
+  frequencies.set(word, frequency);
+  for (let i = 1; i < word.length; i++) {
+    const prefix = word.slice(0, i);
+    if (!frequencies.has(prefix)) frequencies.set(prefix, 0);
+    innerPairs.add(word.charCodeAt(i - 1) * 65536 + word.charCodeAt(i));
+  }
+}
+
+/** Loaded once per process, on the first ruleset compiled under semantics 2. */
+function baseDictionary(): BaseDictionary {
+  if (base !== null) return base;
+  const frequencies = new Map<string, number>();
+  const innerPairs = new Set<number>();
+  let total = 0;
+  for (const line of Buffer.from(jiebaDictionary).toString('utf8').split('\n')) {
+    const [word, frequencyText] = line.split(' ');
+    if (!word || !frequencyText) continue;
+    const frequency = Number(frequencyText);
+    total += frequency;
+    addWord(frequencies, innerPairs, word, frequency);
+  }
+  base = { frequencies, total, innerPairs };
+  return base;
+}
+
+/** A segmenter over jieba's dictionary plus a ruleset's terms. Immutable once built. */
+export class WordSegmenter {
+  private readonly base = baseDictionary();
+  private readonly extra = new Map<string, number>();
+  private readonly extraPairs = new Set<number>();
+  private readonly logTotal: number;
+  /** The terms added to jieba's dictionary and their frequencies, in the order added (what a jieba instance would load). */
+  readonly addedWords: ReadonlyArray<readonly [string, number]>;
+
+  constructor(terms: Iterable<string>) {
+    const added: Array<readonly [string, number]> = [];
+    let total = this.base.total;
+    const sorted = [...new Set(terms)].filter((term) => term.length > 1 && [...term].every((char) => BLOCK_CHAR.test(char))).sort();
+    // Frequencies are suggested against the dictionary as it is before any term is added, so the order of terms does not matter.
+    for (const term of sorted) {
+      if ((this.base.frequencies.get(term) ?? 0) > 0) continue;
+      added.push([term, this.suggestFrequency(term)]);
+    }
+    for (const [term, frequency] of added) {
+      total += frequency;
+      addWord(this.extra, this.extraPairs, term, frequency);
+    }
+    this.addedWords = added;
+    this.logTotal = Math.log(total);
+  }
+
+  private frequency(word: string): number | undefined {
+    return this.extra.get(word) ?? this.base.frequencies.get(word);
+  }
+
+  /** jieba's suggest_freq(word, tune=false) against the base dictionary: just enough for the word alone to be one token. */
+  private suggestFrequency(word: string): number {
+    const { total, frequencies } = this.base;
+    let product = 1;
+    for (const piece of this.segmentBlock(word, frequencies, Math.log(total))) product *= (frequencies.get(piece) || 1) / total;
+    return Math.max(Math.floor(product * total) + 1, frequencies.get(word) || 1);
+  }
+
+  /** Whether the text at [start, end) stands as whole words of the description. */
+  isWholeWords(text: string, start: number, end: number): boolean {
+    return this.edgeMayJoin(text, start) || this.edgeMayJoin(text, end) ? this.cutAt(text, start, end) : true;
+  }
+
+  /** Whether a token could span the edge between text[at - 1] and text[at]: a word spanning it, or ASCII letters and digits on both sides. */
+  private edgeMayJoin(text: string, at: number): boolean {
+    if (at <= 0 || at >= text.length || !BLOCK_CHAR.test(text[at - 1]) || !BLOCK_CHAR.test(text[at])) return false;
+    if (ASCII_WORD_CHAR.test(text[at - 1]) && ASCII_WORD_CHAR.test(text[at])) return true;
+    const pair = text.charCodeAt(at - 1) * 65536 + text.charCodeAt(at);
+    return this.base.innerPairs.has(pair) || this.extraPairs.has(pair);
+  }
+
+  private cutAt(text: string, start: number, end: number): boolean {
+    let from = start;
+    while (from > 0 && start - from < WINDOW && BLOCK_CHAR.test(text[from - 1])) from--;
+    let to = end;
+    while (to < text.length && to - end < WINDOW && BLOCK_CHAR.test(text[to])) to++;
+    let offset = from;
+    let startsToken = false;
+    for (const token of this.segment(text.slice(from, to))) {
+      if (offset === start) startsToken = true;
+      offset += token.length;
+      if (offset === end) return startsToken;
+      if (offset > end) return false;
+    }
+    return false;
+  }
+
+  /** jieba's cut(window, hmm = false) of a window that is one block. Exported for the comparison test. */
+  segment(block: string): string[] {
+    return this.segmentBlock(block, null, this.logTotal);
+  }
+
+  private segmentBlock(block: string, only: Map<string, number> | null, logTotal: number): string[] {
+    const lookup = only ? (word: string) => only.get(word) : (word: string) => this.frequency(word);
+    const n = block.length;
+    // route from the right: best log probability of block[i..] and the end of its first word
+    const best = new Float64Array(n + 1);
+    const wordEnd = new Int32Array(n);
+    for (let i = n - 1; i >= 0; i--) {
+      let bestScore = Number.NEGATIVE_INFINITY;
+      let bestEnd = i + 1;
+      let anyWord = false;
+      for (let j = i + 1; j <= n; j++) {
+        const frequency = lookup(block.slice(i, j));
+        if (frequency === undefined) break;
+        if (frequency === 0) continue;
+        anyWord = true;
+        const score = Math.log(frequency) - logTotal + best[j];
+        // On a tie the longer word wins, as in jieba.
+        if (score >= bestScore) {
+          bestScore = score;
+          bestEnd = j;
+        }
+      }
+      if (!anyWord) {
+        bestScore = -logTotal + best[i + 1];
+        bestEnd = i + 1;
+      }
+      best[i] = bestScore;
+      wordEnd[i] = bestEnd;
+    }
+    const tokens: string[] = [];
+    let asciiRun = '';
+    for (let i = 0; i < n; i = wordEnd[i]) {
+      const word = block.slice(i, wordEnd[i]);
+      if (word.length === 1 && ASCII_WORD_CHAR.test(word)) {
+        asciiRun += word;
+        continue;
+      }
+      if (asciiRun !== '') tokens.push(asciiRun);
+      asciiRun = '';
+      tokens.push(word);
+    }
+    if (asciiRun !== '') tokens.push(asciiRun);
+    return tokens;
+  }
+}
