@@ -1,4 +1,4 @@
-import type { Decision, PenaltyMappingContent, RulesetContent } from './content';
+import type { CueContent, Decision, PenaltyMappingContent, RulesetContent } from './content';
 import { MAX_EVALUATION_STEPS } from './condition-cost';
 import {
   checkCondition,
@@ -12,6 +12,8 @@ import {
 import { ConditionError } from './errors';
 import { KeywordMatcher, type KeywordPattern } from './keyword-matcher';
 import { ENGINE_SEMANTICS, semantics } from './semantics';
+import { VariantRewriter } from './variant-rewriter';
+import { WordSegmenter } from './word-segmenter';
 
 export interface CompiledCondition {
   expression: string;
@@ -31,6 +33,31 @@ export interface CompiledBusinessRule {
   /** As written in the rule: evidence quotes these, not their normal form. */
   keywords: string[];
   condition: CompiledCondition | null;
+  /** Semantics 2: indices of the keywords that match inside any word. */
+  insideWords: ReadonlySet<number>;
+  /** Semantics 2: no context cue neutralises this rule's keywords. */
+  anyContext: boolean;
+}
+
+/** Semantics 2: a context cue as written (evidence names it) with its normalised words. */
+export interface CompiledCue {
+  key: string;
+  kind: CueContent['kind'];
+  side: CueContent['side'];
+  window: number;
+  /** As written, in the order of the content: evidence quotes these. */
+  words: string[];
+}
+
+/** Semantics 2: what reads a description in context (word boundaries, variants, cues); null under semantics 1. */
+export interface ContextReading {
+  segmenter: WordSegmenter;
+  variants: VariantRewriter;
+  cues: CompiledCue[];
+  /** normalised keyword -> the ruleset's distinct words (normalised) that contain it */
+  distinctWordsOf: Map<string, string[]>;
+  /** normalised industry -> indices of the rules of that industry */
+  rulesByIndustry: Map<string, number[]>;
 }
 
 export interface CompiledViolationRule {
@@ -52,6 +79,9 @@ export interface CompiledRuleset {
   /** The semantics version it was compiled under, and so evaluates under. */
   semantics: number;
   normalizeText: (text: string) => string;
+  /** What descriptions and keywords go through before matching: normalisation, then (semantics 2) the variant vocabulary. */
+  prepareText: (text: string) => string;
+  context: ContextReading | null;
   defaultDecision: Decision;
   defaultMessage: string;
   /** Sorted by key, so that match order is the rule-key order. */
@@ -106,7 +136,11 @@ function compileCondition(condition: string, kind: ConditionKind): CompiledCondi
  * Under the current semantics unless told otherwise (replay of a decision logged under an older one).
  */
 export function compileRuleset(content: RulesetContent, semanticsVersion: number = ENGINE_SEMANTICS): CompiledRuleset {
-  const { normalizeText } = semantics(semanticsVersion);
+  const { normalizeText, readsContext } = semantics(semanticsVersion);
+  const variants = new VariantRewriter(
+    readsContext ? (content.variants ?? []).map((entry) => [normalizeText(entry.variant), normalizeText(entry.canonical)] as const) : [],
+  );
+  const prepareText = variants.empty ? normalizeText : (text: string) => variants.rewrite(normalizeText(text));
   const sortedBusinessRules = [...content.businessRules].sort(byKey);
   const patterns: Array<readonly [string, KeywordPattern]> = [];
   const declaredPairs = new Map<string, DeclaredPair[]>();
@@ -116,13 +150,13 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
   const businessRules = sortedBusinessRules.map((rule, ruleIndex): CompiledBusinessRule => {
     let hasKeywords = false;
     rule.keywords.forEach((keyword, keywordIndex) => {
-      const normalised = normalizeText(keyword);
+      const normalised = prepareText(keyword);
       if (normalised === '') return; // blank keyword: reported by validateContent, never matches
       hasKeywords = true;
       patterns.push([normalised, { ruleIndex, kind: 'keyword', index: keywordIndex }]);
     });
     rule.excludeKeywords.forEach((keyword, keywordIndex) => {
-      const normalised = normalizeText(keyword);
+      const normalised = prepareText(keyword);
       if (normalised !== '') patterns.push([normalised, { ruleIndex, kind: 'exclusion', index: keywordIndex }]);
     });
     if (!hasKeywords) keywordlessRules.push(ruleIndex);
@@ -150,8 +184,37 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
       message: rule.message,
       keywords: [...rule.keywords],
       condition,
+      insideWords: new Set(rule.keywords.flatMap((keyword, index) => (rule.matchInsideWords?.includes(keyword) ? [index] : []))),
+      anyContext: rule.anyContext === true,
     };
   });
+
+  let context: ContextReading | null = null;
+  if (readsContext) {
+    const cues = [...(content.cues ?? [])].sort(byKey).map(
+      (cue): CompiledCue => ({ key: cue.key, kind: cue.kind, side: cue.side, window: cue.window, words: [...cue.words] }),
+    );
+    cues.forEach((cue, cueIndex) =>
+      cue.words.forEach((word, wordIndex) => {
+        const normalised = prepareText(word);
+        if (normalised !== '') patterns.push([normalised, { ruleIndex: cueIndex, kind: 'cue', index: wordIndex }]);
+      }),
+    );
+    const rulesByIndustry = new Map<string, number[]>();
+    businessRules.forEach((rule, ruleIndex) => {
+      const industry = normalizeText(rule.industry);
+      rulesByIndustry.set(industry, [...(rulesByIndustry.get(industry) ?? []), ruleIndex]);
+    });
+    const distinctWords = [...new Set((content.distinctWords ?? []).map(prepareText).filter((word) => word !== ''))].sort();
+    const keywordTexts = patterns.filter(([, pattern]) => pattern.kind === 'keyword').map(([text]) => text);
+    const distinctWordsOf = new Map<string, string[]>();
+    for (const keyword of new Set(keywordTexts)) {
+      const containing = distinctWords.filter((word) => word !== keyword && word.includes(keyword));
+      if (containing.length > 0) distinctWordsOf.set(keyword, containing);
+    }
+    const exclusionTexts = patterns.filter(([, pattern]) => pattern.kind === 'exclusion').map(([text]) => text);
+    context = { segmenter: new WordSegmenter([...keywordTexts, ...exclusionTexts, ...distinctWords]), variants, cues, distinctWordsOf, rulesByIndustry };
+  }
 
   const violationRulesByBehavior = new Map<string, CompiledViolationRule[]>();
   for (const rule of [...content.violationRules].sort(byKey)) {
@@ -170,6 +233,8 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
   return {
     semantics: semanticsVersion,
     normalizeText,
+    prepareText,
+    context,
     defaultDecision: content.defaultDecision,
     defaultMessage: content.defaultMessage,
     businessRules,

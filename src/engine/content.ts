@@ -152,4 +152,10 @@ export interface RulesetContent {
   cues?: CueContent[];
   /** Variant vocabulary (semantics 2). Absent when none, so content written before variants keeps its hash. */
   variants?: VariantContent[];
+  /**
+   * Words with a meaning of their own that contain a keyword (超宽带 contains 宽带, 保险柜 contains
+   * 保险): semantics 2 adds them to the segmenter's dictionary, and a keyword inside one, where the
+   * text forms that word, is a fragment and does not match. Absent when none (hash as before).
+   */
+  distinctWords?: string[];
 }

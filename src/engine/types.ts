@@ -35,10 +35,26 @@ export interface RuleMatchOutcome {
   evidence: string[];
 }
 
+/**
+ * Something for the reviewer that does not decide by itself: a keyword a context cue
+ * neutralised (`cue` names the cue), or a declared industry the description contradicts.
+ */
+export interface SignalOutcome {
+  ruleKey: string;
+  message: string;
+  evidence: string[];
+  weight: number;
+  cue?: string;
+}
+
 export interface NumberApplicationOutcome {
   decision: Decision;
   message: string;
   matches: RuleMatchOutcome[];
+  /** Present only when non-empty, so outcomes without signals are as before. */
+  signals?: SignalOutcome[];
+  /** The sum of the signals' weights; present only with signals. */
+  riskScore?: number;
 }
 
 export interface ViolationInput {

@@ -1,8 +1,8 @@
 import { dict as jiebaDictionary } from '@node-rs/jieba/dict';
 
 /**
- * Word boundaries for semantics 2: does a keyword found in a description stand as whole words,
- * or is it a fragment of a longer word with another meaning (宽带 in 超宽带, 美容 in 屏幕美容膜)?
+ * Word boundaries for semantics 2: is a keyword found in a description the word it means, or a
+ * fragment of a longer word with another meaning (尿酸 in 玻尿酸, 宽带 in 超宽带)?
  *
  * The words are jieba's: its dictionary (the dict.txt of @node-rs/jieba, pinned exactly in
  * package.json, because another dictionary cuts differently and replay depends on it) and its
@@ -15,7 +15,8 @@ import { dict as jiebaDictionary } from '@node-rs/jieba/dict';
  * CJK and ASCII word characters) clipped to WINDOW characters each side. That window, and not
  * the whole description, defines the semantics; test/unit/engine/word-segmenter.test.ts checks
  * that it is exactly what @node-rs/jieba cuts for the same window. Most hits never get there:
- * when no dictionary word spans either edge of the hit, no segmentation can cut it apart.
+ * unless dictionary words span both edges of the hit, or one of the ruleset's own words covers
+ * it, no segmentation can make it a fragment.
  */
 const WINDOW = 4;
 
@@ -97,33 +98,41 @@ export class WordSegmenter {
     return Math.max(Math.floor(product * total) + 1, frequencies.get(word) || 1);
   }
 
-  /** Whether the text at [start, end) stands as whole words of the description. */
-  isWholeWords(text: string, start: number, end: number): boolean {
-    return this.edgeMayJoin(text, start) || this.edgeMayJoin(text, end) ? this.cutAt(text, start, end) : true;
-  }
-
-  /** Whether a token could span the edge between text[at - 1] and text[at]: a word spanning it, or ASCII letters and digits on both sides. */
-  private edgeMayJoin(text: string, at: number): boolean {
-    if (at <= 0 || at >= text.length || !BLOCK_CHAR.test(text[at - 1]) || !BLOCK_CHAR.test(text[at])) return false;
-    if (ASCII_WORD_CHAR.test(text[at - 1]) && ASCII_WORD_CHAR.test(text[at])) return true;
-    const pair = text.charCodeAt(at - 1) * 65536 + text.charCodeAt(at);
-    return this.base.innerPairs.has(pair) || this.extraPairs.has(pair);
-  }
-
-  private cutAt(text: string, start: number, end: number): boolean {
+  /**
+   * Whether the keyword found at [start, end) is only a fragment of a longer word: the word
+   * jieba cuts around it extends past it on both sides (尿酸 in 玻尿酸), or it is one of the
+   * ruleset's own words that contain keywords with another meaning (`ownWords`: 超宽带, 保险柜),
+   * or ASCII letters or digits continue it (dk in sdk). A keyword that begins or ends the word
+   * around it keeps its meaning (美容 in 美容院, 贷款 in 小额贷款), and one that jieba cuts
+   * apart is still the ruleset's word (the ruleset knows its trade's vocabulary better).
+   */
+  isFragment(text: string, start: number, end: number, ownWords: readonly string[] = []): boolean {
+    if (asciiContinues(text, start - 1, start) || asciiContinues(text, end - 1, end)) return true;
+    const keyword = text.slice(start, end);
+    const own = ownWords.filter((word) => {
+      for (let at = word.indexOf(keyword); at >= 0; at = word.indexOf(keyword, at + 1)) if (text.startsWith(word, start - at)) return true;
+      return false;
+    });
+    if (own.length === 0 && !(this.edgeMayJoin(text, start) && this.edgeMayJoin(text, end))) return false;
     let from = start;
     while (from > 0 && start - from < WINDOW && BLOCK_CHAR.test(text[from - 1])) from--;
     let to = end;
     while (to < text.length && to - end < WINDOW && BLOCK_CHAR.test(text[to])) to++;
-    let offset = from;
-    let startsToken = false;
+    let tokenStart = from;
     for (const token of this.segment(text.slice(from, to))) {
-      if (offset === start) startsToken = true;
-      offset += token.length;
-      if (offset === end) return startsToken;
-      if (offset > end) return false;
+      const tokenEnd = tokenStart + token.length;
+      if (tokenStart <= start && tokenEnd >= end) return (tokenStart < start && tokenEnd > end) || (token !== keyword && own.includes(token));
+      if (tokenEnd > start) return false;
+      tokenStart = tokenEnd;
     }
     return false;
+  }
+
+  /** Whether a word of the dictionary spans the edge between text[at - 1] and text[at]. */
+  private edgeMayJoin(text: string, at: number): boolean {
+    if (at <= 0 || at >= text.length) return false;
+    const pair = text.charCodeAt(at - 1) * 65536 + text.charCodeAt(at);
+    return this.base.innerPairs.has(pair) || this.extraPairs.has(pair);
   }
 
   /** jieba's cut(window, hmm = false) of a window that is one block. Exported for the comparison test. */
@@ -175,4 +184,8 @@ export class WordSegmenter {
     if (asciiRun !== '') tokens.push(asciiRun);
     return tokens;
   }
+}
+
+function asciiContinues(text: string, left: number, right: number): boolean {
+  return left >= 0 && right < text.length && ASCII_WORD_CHAR.test(text[left]) && ASCII_WORD_CHAR.test(text[right]);
 }

@@ -38,6 +38,7 @@ export function orderContent(content: RulesetContent): RulesetContent {
     ...(content.variants?.length
       ? { variants: [...content.variants].sort((a, b) => (a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : 0)) }
       : {}),
+    ...(content.distinctWords?.length ? { distinctWords: uniqueSorted(content.distinctWords) } : {}),
   };
 }
 

@@ -17,12 +17,26 @@ export interface EngineSemantics {
   /** What decisions logged under this semantics record as `engineVersion`. */
   engineVersion: string;
   normalizeText: (text: string) => string;
+  /**
+   * Semantics 2: keywords match as whole words of the segmented description (word-segmenter.ts,
+   * jieba 2.0.3's dictionary) unless a rule lets them match inside words; the ruleset's variant
+   * vocabulary is rewritten during normalisation; context cues neutralise hits into signals; a
+   * declared industry naming a rule's industry with a scenario naming its keywords decides as the
+   * row, and one the description contradicts raises a signal. Semantics 1 reads none of these.
+   */
+  readsContext: boolean;
 }
 
-const SHIPPED: readonly EngineSemantics[] = [{ version: 1, engineVersion: '1.0.0', normalizeText: createNormalizer(NORMALISATION_V1) }];
+const normaliseV1 = createNormalizer(NORMALISATION_V1);
+
+const SHIPPED: readonly EngineSemantics[] = [
+  { version: 1, engineVersion: '1.0.0', normalizeText: normaliseV1, readsContext: false },
+  // Normalisation tables unchanged from semantics 1: what changed is matching (see readsContext).
+  { version: 2, engineVersion: '2.0.0', normalizeText: normaliseV1, readsContext: true },
+];
 
 /** The semantics new evaluations use and new versions are published with. */
-export const ENGINE_SEMANTICS = 1;
+export const ENGINE_SEMANTICS = 2;
 
 const byVersion = new Map(SHIPPED.map((semantics) => [semantics.version, semantics]));
 const byEngineVersion = new Map(SHIPPED.map((semantics) => [semantics.engineVersion, semantics]));

@@ -39,14 +39,25 @@ describe('WordSegmenter', () => {
     expect(differing.map((window) => `${window}: ${segmenter.segment(window).join('|')} vs ${jieba.cut(window, false).join('|')}`)).toEqual([]);
   });
 
-  it('suggests for an added term just enough frequency to be cut as one word, so a longer dictionary word still wins', () => {
+  it('suggests for an added term just enough frequency to be cut as one word', () => {
     expect(segmenter.segment('催收')).toEqual(['催收']);
-    expect(segmenter.isWholeWords('超宽带定位', 1, 3)).toBe(false);
-    expect(segmenter.isWholeWords('办理宽带业务', 2, 4)).toBe(true);
+    expect(segmenter.isFragment('办理宽带业务', 2, 4)).toBe(false);
+  });
+
+  it('finds a keyword a fragment inside a longer word, not at its start or end, unless it is one of the ruleset's own words', () => {
+    expect(segmenter.isFragment('玻尿酸注射', 1, 3)).toBe(true);
+    expect(segmenter.isFragment('美容院会员', 0, 2)).toBe(false);
+    expect(segmenter.isFragment('小额贷款公司', 2, 4)).toBe(false);
+    expect(segmenter.isFragment('超宽带定位', 1, 3)).toBe(false);
+    const own = new WordSegmenter([...terms, '超宽带', '保险柜']);
+    expect(own.isFragment('超宽带定位', 1, 3, ['超宽带'])).toBe(true);
+    expect(own.isFragment('保险柜定制', 0, 2, ['保险柜'])).toBe(true);
+    // where the text does not form the word, the keyword is itself
+    expect(own.isFragment('买保险柜台办理', 1, 3, ['保险柜'])).toBe(false);
   });
 
   it('joins ASCII letters and digits around a hit into one token, as jieba does', () => {
-    expect(segmenter.isWholeWords('sdk接入', 1, 3)).toBe(false);
-    expect(segmenter.isWholeWords('nmn胶囊', 0, 3)).toBe(true);
+    expect(segmenter.isFragment('sdk接入', 1, 3)).toBe(true);
+    expect(segmenter.isFragment('nmn胶囊', 0, 3)).toBe(false);
   });
 });

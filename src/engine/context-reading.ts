@@ -1,0 +1,67 @@
+import type { CompiledCue, ContextReading } from './compile';
+import type { KeywordHits, KeywordMatcher, PatternOccurrence } from './keyword-matcher';
+
+/** A keyword found as whole words but governed by a context cue: it does not decide, it is a signal. */
+export interface NeutralisedHit {
+  keywordIndex: number;
+  cue: CompiledCue;
+  /** The cue word as written in the cue. */
+  cueWord: string;
+}
+
+export interface ContextHits extends KeywordHits {
+  /** ruleIndex -> its hits that a cue neutralised (only rules with no other hit are signalled) */
+  neutralised: Map<number, NeutralisedHit[]>;
+}
+
+/** A cue reaches no further than its clause. */
+const CLAUSE_BREAKS = new Set('，,。；;！!？?\n：:');
+
+function sameClause(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (CLAUSE_BREAKS.has(text[i])) return false;
+  return true;
+}
+
+function governs(text: string, cue: CompiledCue, cueAt: PatternOccurrence, hit: PatternOccurrence): boolean {
+  const before = cueAt.end <= hit.start && hit.start - cueAt.end <= cue.window && sameClause(text, cueAt.end, hit.start);
+  if (before && cue.side !== 'AFTER') return true;
+  const after = cueAt.start >= hit.end && cueAt.start - hit.end <= cue.window && sameClause(text, hit.end, cueAt.start);
+  return after && cue.side !== 'BEFORE';
+}
+
+/**
+ * Semantics 2's keyword pass: a keyword counts where it is not a fragment of a longer word (or its
+ * rule lets it match inside words) and no cue governs it; a governed one is kept apart as neutralised.
+ * Rules that opt out of cues (`anyContext`) are never neutralised.
+ */
+export function readInContext(
+  matcher: KeywordMatcher,
+  reading: ContextReading,
+  rules: ReadonlyArray<{ insideWords: ReadonlySet<number>; anyContext: boolean }>,
+  text: string,
+): ContextHits {
+  const { hits, occurrences } = matcher.scan(text);
+  const cueOccurrences = occurrences.filter((occurrence) => occurrence.pattern.kind === 'cue');
+  const neutralised = new Map<number, NeutralisedHit[]>();
+  for (const occurrence of occurrences) {
+    const { pattern } = occurrence;
+    if (pattern.kind !== 'keyword') continue;
+    const rule = rules[pattern.ruleIndex];
+    if (!rule.insideWords.has(pattern.index)) {
+      const distinctWords = reading.distinctWordsOf.get(text.slice(occurrence.start, occurrence.end));
+      if (reading.segmenter.isFragment(text, occurrence.start, occurrence.end, distinctWords)) continue;
+    }
+    const governing = rule.anyContext ? undefined : cueOccurrences.find((cueAt) => governs(text, reading.cues[cueAt.pattern.ruleIndex], cueAt, occurrence));
+    if (governing === undefined) {
+      let found = hits.keywords.get(pattern.ruleIndex);
+      if (found === undefined) hits.keywords.set(pattern.ruleIndex, (found = new Set()));
+      found.add(pattern.index);
+      continue;
+    }
+    const cue = reading.cues[governing.pattern.ruleIndex];
+    const list = neutralised.get(pattern.ruleIndex) ?? [];
+    list.push({ keywordIndex: pattern.index, cue, cueWord: cue.words[governing.pattern.index] });
+    neutralised.set(pattern.ruleIndex, list);
+  }
+  return { ...hits, neutralised };
+}
