@@ -44,7 +44,7 @@ describe('WordSegmenter', () => {
     expect(segmenter.isFragment('办理宽带业务', 2, 4)).toBe(false);
   });
 
-  it('finds a keyword a fragment inside a longer word, not at its start or end, unless it is one of the ruleset's own words', () => {
+  it("finds a keyword a fragment inside a longer word, not at its start or end, unless it is one of the ruleset's own words", () => {
     expect(segmenter.isFragment('玻尿酸注射', 1, 3)).toBe(true);
     expect(segmenter.isFragment('美容院会员', 0, 2)).toBe(false);
     expect(segmenter.isFragment('小额贷款公司', 2, 4)).toBe(false);
