@@ -32,6 +32,8 @@ export const CUE_KINDS: readonly CueKind[] = ['NEGATION', 'HISTORY', 'PREMISES',
 
 /** Where a cue word must stand relative to the keyword it governs. */
 export type CueSide = 'BEFORE' | 'AFTER' | 'AROUND';
+/** A cue reaches at most this many characters from the keyword (and never past its clause). */
+export const MAX_CUE_WINDOW = 30;
 export const CUE_SIDES: readonly CueSide[] = ['BEFORE', 'AFTER', 'AROUND'];
 
 /**
