@@ -79,8 +79,10 @@ export interface CompiledRuleset {
   /** The semantics version it was compiled under, and so evaluates under. */
   semantics: number;
   normalizeText: (text: string) => string;
-  /** What descriptions and keywords go through before matching: normalisation, then (semantics 2) the variant vocabulary. */
+  /** What keywords and declared labels go through before matching: normalisation, then (semantics 2) the variant vocabulary. */
   prepareText: (text: string) => string;
+  /** The same for descriptions (semantics 2 keeps their clause breaks). */
+  prepareDescription: (text: string) => string;
   context: ContextReading | null;
   defaultDecision: Decision;
   defaultMessage: string;
@@ -136,11 +138,12 @@ function compileCondition(condition: string, kind: ConditionKind): CompiledCondi
  * Under the current semantics unless told otherwise (replay of a decision logged under an older one).
  */
 export function compileRuleset(content: RulesetContent, semanticsVersion: number = ENGINE_SEMANTICS): CompiledRuleset {
-  const { normalizeText, readsContext } = semantics(semanticsVersion);
+  const { normalizeText, normalizeDescription, readsContext } = semantics(semanticsVersion);
   const variants = new VariantRewriter(
-    readsContext ? (content.variants ?? []).map((entry) => [normalizeText(entry.variant), normalizeText(entry.canonical)] as const) : [],
+    readsContext ? (content.variants ?? []).map((entry) => [normalizeDescription(entry.variant), normalizeText(entry.canonical)] as const) : [],
   );
   const prepareText = variants.empty ? normalizeText : (text: string) => variants.rewrite(normalizeText(text));
+  const prepareDescription = variants.empty ? normalizeDescription : (text: string) => variants.rewrite(normalizeDescription(text));
   const sortedBusinessRules = [...content.businessRules].sort(byKey);
   const patterns: Array<readonly [string, KeywordPattern]> = [];
   const declaredPairs = new Map<string, DeclaredPair[]>();
@@ -234,6 +237,7 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
     semantics: semanticsVersion,
     normalizeText,
     prepareText,
+    prepareDescription,
     context,
     defaultDecision: content.defaultDecision,
     defaultMessage: content.defaultMessage,

@@ -1,3 +1,4 @@
+import { CLAUSE_SEPARATOR } from './clauses';
 import type { CompiledCue, ContextReading } from './compile';
 import type { KeywordHits, KeywordMatcher, PatternOccurrence } from './keyword-matcher';
 
@@ -14,12 +15,10 @@ export interface ContextHits extends KeywordHits {
   neutralised: Map<number, NeutralisedHit[]>;
 }
 
-/** A cue reaches no further than its clause. */
-const CLAUSE_BREAKS = new Set('，,。；;！!？?\n：:');
-
+/** A cue reaches no further than its clause (the description is normalised clause by clause). */
 function sameClause(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (CLAUSE_BREAKS.has(text[i])) return false;
-  return true;
+  const separator = text.indexOf(CLAUSE_SEPARATOR, from);
+  return separator < 0 || separator >= to;
 }
 
 function governs(text: string, cue: CompiledCue, cueAt: PatternOccurrence, hit: PatternOccurrence): boolean {

@@ -48,7 +48,7 @@ function declaredRulesOf(compiled: CompiledRuleset, input: NumberApplicationInpu
  * Effects combine deny-overrides.
  */
 export function evaluateNumberApplication(compiled: CompiledRuleset, input: NumberApplicationInput, state: ApplicationState): NumberApplicationOutcome {
-  const description = compiled.prepareText(input.description);
+  const description = compiled.prepareDescription(input.description);
   const contextHits: ContextHits | null = compiled.context
     ? readInContext(compiled.keywordMatcher, compiled.context, compiled.businessRules, description)
     : null;

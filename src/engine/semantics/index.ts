@@ -1,3 +1,4 @@
+import { clauseAwareNormalizer } from '../clauses';
 import { UnknownSemanticsError } from '../errors';
 import { createNormalizer } from '../normalize';
 import { NORMALISATION_V1 } from './v1/normalisation';
@@ -17,6 +18,8 @@ export interface EngineSemantics {
   /** What decisions logged under this semantics record as `engineVersion`. */
   engineVersion: string;
   normalizeText: (text: string) => string;
+  /** Descriptions: normalizeText under semantics 1; under semantics 2 clause by clause (clauses.ts). */
+  normalizeDescription: (text: string) => string;
   /**
    * Semantics 2: keywords match as whole words of the segmented description (word-segmenter.ts,
    * jieba 2.0.3's dictionary) unless a rule lets them match inside words; the ruleset's variant
@@ -30,9 +33,9 @@ export interface EngineSemantics {
 const normaliseV1 = createNormalizer(NORMALISATION_V1);
 
 const SHIPPED: readonly EngineSemantics[] = [
-  { version: 1, engineVersion: '1.0.0', normalizeText: normaliseV1, readsContext: false },
-  // Normalisation tables unchanged from semantics 1: what changed is matching (see readsContext).
-  { version: 2, engineVersion: '2.0.0', normalizeText: normaliseV1, readsContext: true },
+  { version: 1, engineVersion: '1.0.0', normalizeText: normaliseV1, normalizeDescription: normaliseV1, readsContext: false },
+  // Normalisation tables unchanged from semantics 1; descriptions keep their clause breaks, and matching reads context (readsContext).
+  { version: 2, engineVersion: '2.0.0', normalizeText: normaliseV1, normalizeDescription: clauseAwareNormalizer(normaliseV1), readsContext: true },
 ];
 
 /** The semantics new evaluations use and new versions are published with. */
