@@ -47,6 +47,8 @@ export interface CompiledCue {
   window: number;
   /** As written, in the order of the content: evidence quotes these. */
   words: string[];
+  /** Whether words of `otherSide` must stand on the other side of the keyword too. */
+  needsOtherSide: boolean;
 }
 
 /** Semantics 2: what reads a description in context (word boundaries, variants, cues); null under semantics 1. */
@@ -195,14 +197,18 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
   let context: ContextReading | null = null;
   if (readsContext) {
     const cues = [...(content.cues ?? [])].sort(byKey).map(
-      (cue): CompiledCue => ({ key: cue.key, kind: cue.kind, side: cue.side, window: cue.window, words: [...cue.words] }),
+      (cue): CompiledCue => ({ key: cue.key, kind: cue.kind, side: cue.side, window: cue.window, words: [...cue.words], needsOtherSide: (cue.otherSide ?? []).length > 0 }),
     );
-    cues.forEach((cue, cueIndex) =>
+    [...(content.cues ?? [])].sort(byKey).forEach((cue, cueIndex) => {
       cue.words.forEach((word, wordIndex) => {
         const normalised = prepareText(word);
         if (normalised !== '') patterns.push([normalised, { ruleIndex: cueIndex, kind: 'cue', index: wordIndex }]);
-      }),
-    );
+      });
+      (cue.otherSide ?? []).forEach((word, wordIndex) => {
+        const normalised = prepareText(word);
+        if (normalised !== '') patterns.push([normalised, { ruleIndex: cueIndex, kind: 'cuePartner', index: wordIndex }]);
+      });
+    });
     const rulesByIndustry = new Map<string, number[]>();
     businessRules.forEach((rule, ruleIndex) => {
       const industry = normalizeText(rule.industry);

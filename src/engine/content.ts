@@ -48,6 +48,11 @@ export interface CueContent {
   side: CueSide;
   /** Characters between the cue word and the keyword, at most. */
   window: number;
+  /**
+   * Side BEFORE or AFTER only: words of which one must also stand on the other side of the
+   * keyword, within the same window (给 [X] 做保洁: a service for X, not X). Absent when none.
+   */
+  otherSide?: string[];
   note?: string;
 }
 

@@ -21,11 +21,20 @@ function sameClause(text: string, from: number, to: number): boolean {
   return separator < 0 || separator >= to;
 }
 
-function governs(text: string, cue: CompiledCue, cueAt: PatternOccurrence, hit: PatternOccurrence): boolean {
-  const before = cueAt.end <= hit.start && hit.start - cueAt.end <= cue.window && sameClause(text, cueAt.end, hit.start);
-  if (before && cue.side !== 'AFTER') return true;
-  const after = cueAt.start >= hit.end && cueAt.start - hit.end <= cue.window && sameClause(text, hit.end, cueAt.start);
-  return after && cue.side !== 'BEFORE';
+function near(text: string, window: number, word: PatternOccurrence, hit: PatternOccurrence, side: 'BEFORE' | 'AFTER'): boolean {
+  if (side === 'BEFORE') return word.end <= hit.start && hit.start - word.end <= window && sameClause(text, word.end, hit.start);
+  return word.start >= hit.end && word.start - hit.end <= window && sameClause(text, hit.end, word.start);
+}
+
+function governs(text: string, cues: readonly CompiledCue[], cueAt: PatternOccurrence, partners: readonly PatternOccurrence[], hit: PatternOccurrence): boolean {
+  const cue = cues[cueAt.pattern.ruleIndex];
+  const sides: Array<'BEFORE' | 'AFTER'> = cue.side === 'AROUND' ? ['BEFORE', 'AFTER'] : [cue.side];
+  return sides.some((side) => {
+    if (!near(text, cue.window, cueAt, hit, side)) return false;
+    if (!cue.needsOtherSide) return true;
+    const otherSide = side === 'BEFORE' ? 'AFTER' : 'BEFORE';
+    return partners.some((partner) => partner.pattern.ruleIndex === cueAt.pattern.ruleIndex && near(text, cue.window, partner, hit, otherSide));
+  });
 }
 
 /**
@@ -41,6 +50,7 @@ export function readInContext(
 ): ContextHits {
   const { hits, occurrences } = matcher.scan(text);
   const cueOccurrences = occurrences.filter((occurrence) => occurrence.pattern.kind === 'cue');
+  const partners = occurrences.filter((occurrence) => occurrence.pattern.kind === 'cuePartner');
   const neutralised = new Map<number, NeutralisedHit[]>();
   for (const occurrence of occurrences) {
     const { pattern } = occurrence;
@@ -50,7 +60,7 @@ export function readInContext(
       const distinctWords = reading.distinctWordsOf.get(text.slice(occurrence.start, occurrence.end));
       if (reading.segmenter.isFragment(text, occurrence.start, occurrence.end, distinctWords)) continue;
     }
-    const governing = rule.anyContext ? undefined : cueOccurrences.find((cueAt) => governs(text, reading.cues[cueAt.pattern.ruleIndex], cueAt, occurrence));
+    const governing = rule.anyContext ? undefined : cueOccurrences.find((cueAt) => governs(text, reading.cues, cueAt, partners, occurrence));
     if (governing === undefined) {
       let found = hits.keywords.get(pattern.ruleIndex);
       if (found === undefined) hits.keywords.set(pattern.ruleIndex, (found = new Set()));

@@ -4,8 +4,8 @@
  */
 export interface KeywordPattern {
   ruleIndex: number;
-  /** What the text is to the rule: a keyword, an exclusion, or a word of one of its condition's word groups; or a context cue's word (ruleIndex -1). */
-  kind: 'keyword' | 'exclusion' | 'conditionWord' | 'cue';
+  /** What the text is to the rule: a keyword, an exclusion, or a word of one of its condition's word groups; or a context cue's word or other-side word (then ruleIndex is the cue's index). */
+  kind: 'keyword' | 'exclusion' | 'conditionWord' | 'cue' | 'cuePartner';
   /** Index into the rule's keywords or excludeKeywords, the condition's word group, or the ruleset's cues. */
   index: number;
 }

@@ -169,6 +169,10 @@ function checkContextVocabulary(content: RulesetContent, report: (path: string, 
     if (!CUE_SIDES.includes(cue.side)) report(`${path}.side`, `unknown side "${String(cue.side)}"; expected one of ${CUE_SIDES.join(', ')}`);
     if (!Number.isInteger(cue.window) || cue.window < 0 || cue.window > MAX_CUE_WINDOW) report(`${path}.window`, `window must be an integer from 0 to ${MAX_CUE_WINDOW}`);
     if (cue.words.length === 0) report(`${path}.words`, 'a cue needs at least one word');
+    if (cue.otherSide !== undefined && cue.side === 'AROUND') report(`${path}.otherSide`, 'a cue AROUND the keyword has no other side; use BEFORE or AFTER');
+    (cue.otherSide ?? []).forEach((word, i) => {
+      if (normalizeText(word) === '') report(`${path}.otherSide[${i}]`, 'word is blank after normalisation');
+    });
     cue.words.forEach((word, i) => {
       if (normalizeText(word) === '') report(`${path}.words[${i}]`, 'cue word is blank after normalisation');
     });

@@ -87,7 +87,7 @@ const BUSINESS_RULE_FIELDS = [
   'source',
   'note',
 ];
-const CUE_FIELDS = ['key', 'kind', 'side', 'window', 'words', 'note'];
+const CUE_FIELDS = ['key', 'kind', 'side', 'window', 'words', 'otherSide', 'note'];
 const VARIANT_FIELDS = ['variant', 'canonical', 'kind'];
 const VIOLATION_RULE_FIELDS = ['key', 'behavior', 'title', 'severity', 'condition', 'source', 'note'];
 const PENALTY_FIELDS = ['severity', 'label', 'rank', 'actions', 'message', 'escalation'];
@@ -129,6 +129,7 @@ function readCue({ file, entry, index }: { file: YamlFile; entry: YamlMap; index
     side: oneOf<CueSide>(fields, 'side', CUE_SIDES, problem),
     window: fields.integer('window'),
     words: fields.strings('words'),
+    ...(entry.otherSide === undefined ? {} : { otherSide: fields.strings('otherSide') }),
     ...optionalNote(fields),
   };
 }
