@@ -99,12 +99,12 @@ export class WordSegmenter {
   }
 
   /**
-   * Whether the keyword found at [start, end) is only a fragment of a longer word: the word
-   * jieba cuts around it extends past it on both sides (尿酸 in 玻尿酸), or it is one of the
-   * ruleset's own words that contain keywords with another meaning (`ownWords`: 超宽带, 保险柜),
-   * or ASCII letters or digits continue it (dk in sdk). A keyword that begins or ends the word
-   * around it keeps its meaning (美容 in 美容院, 贷款 in 小额贷款), and one that jieba cuts
-   * apart is still the ruleset's word (the ruleset knows its trade's vocabulary better).
+   * Whether the keyword found at [start, end) is only a fragment of longer words: the words
+   * jieba cuts around it reach past it on both sides (尿酸 in 玻尿酸, 刷单 in 牙刷|单价), or it
+   * is inside one of the ruleset's own words that contain keywords with another meaning
+   * (`ownWords`: 超宽带, 保险柜), or ASCII letters or digits continue it (dk in sdk). A keyword
+   * that begins or ends the words around it keeps its meaning (美容 in 美容院, 贷款 in 小额贷款,
+   * 好评 in 做好|评, where jieba's general dictionary mis-cuts the trade's word).
    */
   isFragment(text: string, start: number, end: number, ownWords: readonly string[] = []): boolean {
     if (asciiContinues(text, start - 1, start) || asciiContinues(text, end - 1, end)) return true;
@@ -118,11 +118,16 @@ export class WordSegmenter {
     while (from > 0 && start - from < WINDOW && BLOCK_CHAR.test(text[from - 1])) from--;
     let to = end;
     while (to < text.length && to - end < WINDOW && BLOCK_CHAR.test(text[to])) to++;
+    // The words around the keyword reach past it on both sides: one word holding it (尿酸 in 玻尿酸), or two crossing its edges (刷单 in 牙刷|单价).
     let tokenStart = from;
+    let reachesBefore = false;
     for (const token of this.segment(text.slice(from, to))) {
       const tokenEnd = tokenStart + token.length;
-      if (tokenStart <= start && tokenEnd >= end) return (tokenStart < start && tokenEnd > end) || (token !== keyword && own.includes(token));
-      if (tokenEnd > start) return false;
+      if (tokenStart <= start && tokenEnd > start) {
+        if (tokenEnd >= end && token !== keyword && own.includes(token)) return true;
+        reachesBefore = tokenStart < start;
+      }
+      if (tokenStart < end && tokenEnd >= end) return reachesBefore && tokenEnd > end;
       tokenStart = tokenEnd;
     }
     return false;
