@@ -222,7 +222,7 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
       if (containing.length > 0) distinctWordsOf.set(keyword, containing);
     }
     const exclusionTexts = patterns.filter(([, pattern]) => pattern.kind === 'exclusion').map(([text]) => text);
-    context = { segmenter: new WordSegmenter([...keywordTexts, ...exclusionTexts, ...distinctWords]), variants, cues, distinctWordsOf, rulesByIndustry };
+    context = { segmenter: new WordSegmenter([...keywordTexts, ...exclusionTexts], distinctWords), variants, cues, distinctWordsOf, rulesByIndustry };
   }
 
   const violationRulesByBehavior = new Map<string, CompiledViolationRule[]>();

@@ -21,9 +21,10 @@ function sameClause(text: string, from: number, to: number): boolean {
   return separator < 0 || separator >= to;
 }
 
+/** A cue word on one side of the hit, within the window and the clause; it may share characters with the keyword (不卖 before 卖烟). */
 function near(text: string, window: number, word: PatternOccurrence, hit: PatternOccurrence, side: 'BEFORE' | 'AFTER'): boolean {
-  if (side === 'BEFORE') return word.end <= hit.start && hit.start - word.end <= window && sameClause(text, word.end, hit.start);
-  return word.start >= hit.end && word.start - hit.end <= window && sameClause(text, hit.end, word.start);
+  if (side === 'BEFORE') return word.start < hit.start && word.end <= hit.end && hit.start - word.end <= window && sameClause(text, word.end, hit.start);
+  return word.end > hit.end && word.start >= hit.start && word.start - hit.end <= window && sameClause(text, hit.end, word.start);
 }
 
 function governs(text: string, cues: readonly CompiledCue[], cueAt: PatternOccurrence, partners: readonly PatternOccurrence[], hit: PatternOccurrence): boolean {

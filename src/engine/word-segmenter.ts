@@ -8,8 +8,7 @@ import { dict as jiebaDictionary } from '@node-rs/jieba/dict';
  * package.json, because another dictionary cuts differently and replay depends on it) and its
  * segmentation without HMM (jieba's DAG of dictionary words and maximum-probability route;
  * consecutive single ASCII letters or digits join into one token). The dictionary is extended
- * with the ruleset's own terms, each with the frequency jieba's suggest_freq gives it, so that a
- * term alone is cut as one word but a longer dictionary word still wins around it.
+ * with the ruleset's own terms (see the constructor).
  *
  * Only the neighbourhood of a hit is segmented: the block of the hit (jieba's blocks: runs of
  * CJK and ASCII word characters) clipped to WINDOW characters each side. That window, and not
@@ -19,6 +18,8 @@ import { dict as jiebaDictionary } from '@node-rs/jieba/dict';
  * it, no segmentation can make it a fragment.
  */
 const WINDOW = 4;
+/** The frequency a ruleset's keyword enters jieba's dictionary with: a rare word's. */
+const RARE_WORD_FREQUENCY = 3;
 
 /** jieba's "han" blocks (jieba-rs RE_HAN_DEFAULT, BMP part): the text it segments with the dictionary. */
 const BLOCK_CHAR = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-zA-Z0-9+#&._%-]/;
@@ -69,20 +70,24 @@ export class WordSegmenter {
   /** The terms added to jieba's dictionary and their frequencies, in the order added (what a jieba instance would load). */
   readonly addedWords: ReadonlyArray<readonly [string, number]>;
 
-  constructor(terms: Iterable<string>) {
-    const added: Array<readonly [string, number]> = [];
+  /**
+   * `terms` (the ruleset's keywords and exclusions) enter at the frequency of a rare word, so that
+   * jieba knows them without their outweighing its dictionary (an added 植发 at a common word's
+   * frequency would cut 种植发展 as 树种|植发); `distinctWords` at jieba's suggested frequency, so
+   * that they are cut as words wherever the text forms them.
+   */
+  constructor(terms: Iterable<string>, distinctWords: Iterable<string> = []) {
+    const added = new Map<string, number>();
     let total = this.base.total;
-    const sorted = [...new Set(terms)].filter((term) => term.length > 1 && [...term].every((char) => BLOCK_CHAR.test(char))).sort();
-    // Frequencies are suggested against the dictionary as it is before any term is added, so the order of terms does not matter.
-    for (const term of sorted) {
-      if ((this.base.frequencies.get(term) ?? 0) > 0) continue;
-      added.push([term, this.suggestFrequency(term)]);
-    }
-    for (const [term, frequency] of added) {
+    const usable = (words: Iterable<string>) => [...new Set(words)].filter((word) => word.length > 1 && [...word].every((char) => BLOCK_CHAR.test(char))).sort();
+    // Frequencies are suggested against the dictionary as it is before any word is added, so the order of words does not matter.
+    for (const word of usable(distinctWords)) if ((this.base.frequencies.get(word) ?? 0) === 0) added.set(word, this.suggestFrequency(word));
+    for (const word of usable(terms)) if ((this.base.frequencies.get(word) ?? 0) === 0 && !added.has(word)) added.set(word, RARE_WORD_FREQUENCY);
+    for (const [word, frequency] of added) {
       total += frequency;
-      addWord(this.extra, this.extraPairs, term, frequency);
+      addWord(this.extra, this.extraPairs, word, frequency);
     }
-    this.addedWords = added;
+    this.addedWords = [...added];
     this.logTotal = Math.log(total);
   }
 

@@ -12,8 +12,8 @@ import { normalizeText } from '../../../src/engine';
  * dictionary the engine reads), with the same added terms and frequencies, cut without HMM.
  */
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const terms = ['宽带', '美容', '贷款', '催收', '网贷', '小额贷款', '医美', '保健品', 'nmn', 'spa'];
-const segmenter = new WordSegmenter(terms);
+const terms = ['宽带', '美容', '贷款', '催收', '网贷', '小额贷款', '医美', '保健品', '植发', 'nmn', 'spa'];
+const segmenter = new WordSegmenter(terms, ['超宽带', '一键瘦身', '茶叶蛋']);
 const jieba = Jieba.withDict(dict);
 jieba.loadDict(Buffer.from(segmenter.addedWords.map(([word, frequency]) => `${word} ${frequency}`).join('\n')));
 
@@ -39,8 +39,9 @@ describe('WordSegmenter', () => {
     expect(differing.map((window) => `${window}: ${segmenter.segment(window).join('|')} vs ${jieba.cut(window, false).join('|')}`)).toEqual([]);
   });
 
-  it('suggests for an added term just enough frequency to be cut as one word', () => {
-    expect(segmenter.segment('催收')).toEqual(['催收']);
+  it('adds distinct words with just enough frequency to be cut as words, keywords as rare words', () => {
+    expect(segmenter.segment('一键瘦身')).toEqual(['一键瘦身']);
+    expect(segmenter.segment('果树种植发展')).toEqual(['果树', '种植', '发展']);
     expect(segmenter.isFragment('办理宽带业务', 2, 4)).toBe(false);
   });
 
@@ -49,7 +50,7 @@ describe('WordSegmenter', () => {
     expect(segmenter.isFragment('美容院会员', 0, 2)).toBe(false);
     expect(segmenter.isFragment('小额贷款公司', 2, 4)).toBe(false);
     expect(segmenter.isFragment('超宽带定位', 1, 3)).toBe(false);
-    const own = new WordSegmenter([...terms, '超宽带', '保险柜']);
+    const own = new WordSegmenter(terms, ['超宽带', '保险柜']);
     expect(own.isFragment('超宽带定位', 1, 3, ['超宽带'])).toBe(true);
     expect(own.isFragment('保险柜定制', 0, 2, ['保险柜'])).toBe(true);
     // where the text does not form the word, the keyword is itself
