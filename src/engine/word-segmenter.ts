@@ -35,11 +35,12 @@ interface BaseDictionary {
 
 let base: BaseDictionary | null = null;
 
-function addWord(frequencies: Map<string, number>, innerPairs: Set<number>, word: string, frequency: number): void {
+/** `known`: whether a dictionary under this one already has the text (then a prefix must not shadow its frequency). */
+function addWord(frequencies: Map<string, number>, innerPairs: Set<number>, word: string, frequency: number, known: (text: string) => boolean = () => false): void {
   frequencies.set(word, frequency);
   for (let i = 1; i < word.length; i++) {
     const prefix = word.slice(0, i);
-    if (!frequencies.has(prefix)) frequencies.set(prefix, 0);
+    if (!frequencies.has(prefix) && !known(prefix)) frequencies.set(prefix, 0);
     innerPairs.add(word.charCodeAt(i - 1) * 65536 + word.charCodeAt(i));
   }
 }
@@ -85,7 +86,7 @@ export class WordSegmenter {
     for (const word of usable(terms)) if ((this.base.frequencies.get(word) ?? 0) === 0 && !added.has(word)) added.set(word, RARE_WORD_FREQUENCY);
     for (const [word, frequency] of added) {
       total += frequency;
-      addWord(this.extra, this.extraPairs, word, frequency);
+      addWord(this.extra, this.extraPairs, word, frequency, (text) => this.base.frequencies.has(text));
     }
     this.addedWords = [...added];
     this.logTotal = Math.log(total);

@@ -45,16 +45,18 @@ describe('WordSegmenter', () => {
     expect(segmenter.isFragment('办理宽带业务', 2, 4)).toBe(false);
   });
 
-  it("finds a keyword a fragment inside a longer word, not at its start or end, unless it is one of the ruleset's own words", () => {
-    expect(segmenter.isFragment('玻尿酸注射', 1, 3)).toBe(true);
+  it("finds a keyword a fragment where the words around it reach past it on both sides, or inside one of the ruleset's own words", () => {
+    expect(segmenter.isFragment('果树种植发展', 3, 5)).toBe(true);
+    expect(segmenter.isFragment('牙刷单价低', 1, 3)).toBe(true);
+    expect(segmenter.isFragment('电话费用报销', 1, 3)).toBe(true);
     expect(segmenter.isFragment('美容院会员', 0, 2)).toBe(false);
     expect(segmenter.isFragment('小额贷款公司', 2, 4)).toBe(false);
     expect(segmenter.isFragment('超宽带定位', 1, 3)).toBe(false);
     const own = new WordSegmenter(terms, ['超宽带', '保险柜']);
     expect(own.isFragment('超宽带定位', 1, 3, ['超宽带'])).toBe(true);
     expect(own.isFragment('保险柜定制', 0, 2, ['保险柜'])).toBe(true);
-    // where the text does not form the word, the keyword is itself
-    expect(own.isFragment('买保险柜台办理', 1, 3, ['保险柜'])).toBe(false);
+    // where the text does not hold the word, the keyword is itself
+    expect(own.isFragment('代理保险公司产品', 2, 4, ['保险柜'])).toBe(false);
   });
 
   it('joins ASCII letters and digits around a hit into one token, as jieba does', () => {
