@@ -5,20 +5,48 @@
  * ("tb sd，hp" is tb, sd and hp, not "tbsdhp"). Clauses and ASCII words are joined with one
  * space, which no normalised keyword contains.
  */
-const CLAUSE_BREAK = /[，,。．；;！!？?：:\n\r]+/;
-const BETWEEN_ASCII_WORDS = /(?<=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])[\s\u3000]+(?=[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])/;
-const ANY_SEPARATOR = new RegExp(`${CLAUSE_BREAK.source}|${BETWEEN_ASCII_WORDS.source}`, 'g');
-
 export const CLAUSE_SEPARATOR = ' ';
+
+const CLAUSE_BREAKS = new Set([...'，,。．；;！!？?：:\n\r'].map((char) => char.charCodeAt(0)));
+const SPACES = new Set([0x20, 0x09, 0x3000]);
+
+/** ASCII or full-width letters and digits: the words a space keeps apart. */
+function isAsciiWordChar(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0xff10 && code <= 0xff19) ||
+    (code >= 0xff21 && code <= 0xff3a) ||
+    (code >= 0xff41 && code <= 0xff5a)
+  );
+}
 
 export function clauseAwareNormalizer(normalizeText: (text: string) => string): (text: string) => string {
   return (text) => {
-    ANY_SEPARATOR.lastIndex = 0;
-    if (!ANY_SEPARATOR.test(text)) return normalizeText(text);
-    return text
-      .split(ANY_SEPARATOR)
-      .map(normalizeText)
-      .filter((part) => part !== '')
-      .join(CLAUSE_SEPARATOR);
+    let result = '';
+    let pieceStart = 0;
+    const emit = (end: number): void => {
+      const piece = normalizeText(text.slice(pieceStart, end));
+      if (piece !== '') result = result === '' ? piece : result + CLAUSE_SEPARATOR + piece;
+    };
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (CLAUSE_BREAKS.has(code)) {
+        emit(i);
+        pieceStart = i + 1;
+      } else if (SPACES.has(code) && i > 0 && isAsciiWordChar(text.charCodeAt(i - 1))) {
+        let next = i + 1;
+        while (next < text.length && SPACES.has(text.charCodeAt(next))) next++;
+        if (next < text.length && isAsciiWordChar(text.charCodeAt(next))) {
+          emit(i);
+          pieceStart = next;
+          i = next - 1;
+        }
+      }
+    }
+    if (pieceStart === 0) return normalizeText(text);
+    emit(text.length);
+    return result;
   };
 }

@@ -196,9 +196,16 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
 
   let context: ContextReading | null = null;
   if (readsContext) {
-    const cues = [...(content.cues ?? [])].sort(byKey).map(
-      (cue): CompiledCue => ({ key: cue.key, kind: cue.kind, side: cue.side, window: cue.window, words: [...cue.words], needsOtherSide: (cue.otherSide ?? []).length > 0 }),
-    );
+    const cues = [...(content.cues ?? [])]
+      .sort(byKey)
+      .map((cue): CompiledCue => ({
+        key: cue.key,
+        kind: cue.kind,
+        side: cue.side,
+        window: cue.window,
+        words: [...cue.words],
+        needsOtherSide: (cue.otherSide ?? []).length > 0,
+      }));
     [...(content.cues ?? [])].sort(byKey).forEach((cue, cueIndex) => {
       cue.words.forEach((word, wordIndex) => {
         const normalised = prepareText(word);

@@ -27,15 +27,31 @@ function near(text: string, window: number, word: PatternOccurrence, hit: Patter
   return word.end > hit.end && word.start >= hit.start && word.start - hit.end <= window && sameClause(text, hit.end, word.start);
 }
 
-function governs(text: string, cues: readonly CompiledCue[], cueAt: PatternOccurrence, partners: readonly PatternOccurrence[], hit: PatternOccurrence): boolean {
+function governsOnSide(
+  text: string,
+  cue: CompiledCue,
+  cueAt: PatternOccurrence,
+  partners: readonly PatternOccurrence[],
+  hit: PatternOccurrence,
+  side: 'BEFORE' | 'AFTER',
+): boolean {
+  if (!near(text, cue.window, cueAt, hit, side)) return false;
+  if (!cue.needsOtherSide) return true;
+  const otherSide = side === 'BEFORE' ? 'AFTER' : 'BEFORE';
+  for (const partner of partners) if (partner.pattern.ruleIndex === cueAt.pattern.ruleIndex && near(text, cue.window, partner, hit, otherSide)) return true;
+  return false;
+}
+
+function governs(
+  text: string,
+  cues: readonly CompiledCue[],
+  cueAt: PatternOccurrence,
+  partners: readonly PatternOccurrence[],
+  hit: PatternOccurrence,
+): boolean {
   const cue = cues[cueAt.pattern.ruleIndex];
-  const sides: Array<'BEFORE' | 'AFTER'> = cue.side === 'AROUND' ? ['BEFORE', 'AFTER'] : [cue.side];
-  return sides.some((side) => {
-    if (!near(text, cue.window, cueAt, hit, side)) return false;
-    if (!cue.needsOtherSide) return true;
-    const otherSide = side === 'BEFORE' ? 'AFTER' : 'BEFORE';
-    return partners.some((partner) => partner.pattern.ruleIndex === cueAt.pattern.ruleIndex && near(text, cue.window, partner, hit, otherSide));
-  });
+  if (cue.side !== 'AFTER' && governsOnSide(text, cue, cueAt, partners, hit, 'BEFORE')) return true;
+  return cue.side !== 'BEFORE' && governsOnSide(text, cue, cueAt, partners, hit, 'AFTER');
 }
 
 /**
@@ -50,18 +66,30 @@ export function readInContext(
   text: string,
 ): ContextHits {
   const { hits, occurrences } = matcher.scan(text);
-  const cueOccurrences = occurrences.filter((occurrence) => occurrence.pattern.kind === 'cue');
-  const partners = occurrences.filter((occurrence) => occurrence.pattern.kind === 'cuePartner');
-  const neutralised = new Map<number, NeutralisedHit[]>();
+  const keywords: PatternOccurrence[] = [];
+  const cueOccurrences: PatternOccurrence[] = [];
+  const partners: PatternOccurrence[] = [];
   for (const occurrence of occurrences) {
+    const kind = occurrence.pattern.kind;
+    (kind === 'keyword' ? keywords : kind === 'cue' ? cueOccurrences : partners).push(occurrence);
+  }
+  const neutralised = new Map<number, NeutralisedHit[]>();
+  for (const occurrence of keywords) {
     const { pattern } = occurrence;
-    if (pattern.kind !== 'keyword') continue;
     const rule = rules[pattern.ruleIndex];
     if (!rule.insideWords.has(pattern.index)) {
       const distinctWords = reading.distinctWordsOf.get(text.slice(occurrence.start, occurrence.end));
       if (reading.segmenter.isFragment(text, occurrence.start, occurrence.end, distinctWords)) continue;
     }
-    const governing = rule.anyContext ? undefined : cueOccurrences.find((cueAt) => governs(text, reading.cues, cueAt, partners, occurrence));
+    let governing: PatternOccurrence | undefined;
+    if (!rule.anyContext) {
+      for (const cueAt of cueOccurrences) {
+        if (governs(text, reading.cues, cueAt, partners, occurrence)) {
+          governing = cueAt;
+          break;
+        }
+      }
+    }
     if (governing === undefined) {
       let found = hits.keywords.get(pattern.ruleIndex);
       if (found === undefined) hits.keywords.set(pattern.ruleIndex, (found = new Set()));
@@ -73,5 +101,5 @@ export function readInContext(
     list.push({ keywordIndex: pattern.index, cue, cueWord: cue.words[governing.pattern.index] });
     neutralised.set(pattern.ruleIndex, list);
   }
-  return { ...hits, neutralised };
+  return { keywords: hits.keywords, excludedRules: hits.excludedRules, conditionWords: hits.conditionWords, neutralised };
 }

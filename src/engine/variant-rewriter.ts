@@ -30,7 +30,7 @@ export class VariantRewriter {
     if (this.byFirst.size === 0) return text;
     let result = '';
     let copiedTo = 0;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const candidates = this.byFirst.get(text.charCodeAt(i));
       const found = candidates?.find(([variant]) => text.startsWith(variant, i) && standsAlone(text, variant, i));
       if (found === undefined) {

@@ -154,7 +154,11 @@ function readDistinctWords(dir: string, problems: string[]): string[] {
 }
 
 /** Context vocabulary is kept only when there is some, so files without it hash as before. */
-function contextVocabularyOf(cues: CueContent[], variants: VariantContent[], distinctWords: string[]): Pick<RulesetContent, 'cues' | 'variants' | 'distinctWords'> {
+function contextVocabularyOf(
+  cues: CueContent[],
+  variants: VariantContent[],
+  distinctWords: string[],
+): Pick<RulesetContent, 'cues' | 'variants' | 'distinctWords'> {
   return {
     ...(cues.length > 0 ? { cues } : {}),
     ...(variants.length > 0 ? { variants } : {}),
@@ -236,7 +240,11 @@ export function readRulesetDir(dir: string): RulesetDir {
       ...(top.violationsCountAfterReinstatement === undefined || !fields
         ? {}
         : { violationsCountAfterReinstatement: fields.boolean('violationsCountAfterReinstatement') }),
-      ...contextVocabularyOf(readList(dir, CUES_FILE, problems).map(readCue), readList(dir, VARIANTS_FILE, problems).map(readVariant), readDistinctWords(dir, problems)),
+      ...contextVocabularyOf(
+        readList(dir, CUES_FILE, problems).map(readCue),
+        readList(dir, VARIANTS_FILE, problems).map(readVariant),
+        readDistinctWords(dir, problems),
+      ),
     },
   };
   if (problems.length > 0) throw new RulesetFileError(problems);
@@ -280,7 +288,13 @@ export function writeRulesetDir(dir: string, meta: RulesetMeta, content: Ruleset
   if (content.testCases?.length) writeYaml(dir, TEST_CASES_FILE, testCasesYaml(content.testCases));
   else fs.rmSync(path.join(dir, TEST_CASES_FILE), { force: true });
   const optionalList = (file: string, list: unknown[] | undefined) =>
-    list?.length ? writeYaml(dir, file, list.map((entry) => (typeof entry === 'string' ? entry : withoutDefaults(entry as object)))) : fs.rmSync(path.join(dir, file), { force: true });
+    list?.length
+      ? writeYaml(
+          dir,
+          file,
+          list.map((entry) => (typeof entry === 'string' ? entry : withoutDefaults(entry as object))),
+        )
+      : fs.rmSync(path.join(dir, file), { force: true });
   optionalList(CUES_FILE, content.cues);
   optionalList(VARIANTS_FILE, content.variants);
   optionalList(DISTINCT_WORDS_FILE, content.distinctWords);

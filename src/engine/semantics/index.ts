@@ -64,3 +64,6 @@ export const ENGINE_VERSION = semantics(ENGINE_SEMANTICS).engineVersion;
 
 /** Text normalisation under the current semantics. */
 export const normalizeText = semantics(ENGINE_SEMANTICS).normalizeText;
+
+/** Description normalisation under the current semantics (variants are written as descriptions are). */
+export const normalizeDescription = semantics(ENGINE_SEMANTICS).normalizeDescription;
