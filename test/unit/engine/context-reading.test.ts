@@ -35,7 +35,7 @@ describe('context cues', () => {
 
   it('reach no further than their window and their clause', () => {
     expect(decide('以前的同事现在开了美容院').decision).toBe('REJECT'); // 7 characters away
-    expect(decide('以前做餐饮，现在开美容院').decision).toBe('REJECT');
+    expect(decide('以前不开，现在开美容院').decision).toBe('REJECT'); // within 6 characters, in the next clause
   });
 
   it('leave a hit of the same rule that no cue governs deciding', () => {
