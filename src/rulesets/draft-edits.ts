@@ -21,7 +21,7 @@ import { ChangeKind } from './version-diff';
 export type ContentEdit = AuditChange & { content: RulesetContent };
 
 /** What removeRule can remove: the content kinds a key can name (diffs use the same names). */
-export type RemovableKind = Exclude<ChangeKind, 'DEFAULT' | 'TEST_CASE'>;
+export type RemovableKind = Exclude<ChangeKind, 'DEFAULT' | 'TEST_CASE' | 'CUE' | 'VARIANT' | 'DISTINCT_WORDS'>;
 
 /** How each kind reads in messages, and how the edit trail's RULE_REMOVED events name it. */
 const REMOVABLE_KINDS: Record<RemovableKind, { name: string; audit: 'businessRule' | 'violationRule' | 'penalty' }> = {
