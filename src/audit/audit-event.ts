@@ -1,4 +1,12 @@
-import type { BusinessRuleContent, CueContent, Decision, PenaltyMappingContent, TestCaseContent, VariantContent, ViolationRuleContent } from '../engine/content';
+import type {
+  BusinessRuleContent,
+  CueContent,
+  Decision,
+  PenaltyMappingContent,
+  TestCaseContent,
+  VariantContent,
+  ViolationRuleContent,
+} from '../engine/content';
 
 /** Every kind of authoring change the edit trail records. */
 export const AUDIT_EVENT_TYPES = [

@@ -6,7 +6,16 @@ import { Issues } from '../common/issues';
 import { AUTHORING_TEXT_LIMITS, CONTEXT_LIMITS, RULE_LIMITS } from '../common/limits';
 import { actorOf, RequestContext } from '../common/request-context';
 import { inTransaction } from '../db/transaction';
-import type { BusinessRuleContent, CueContent, Decision, PenaltyMappingContent, RulesetContent, TestCaseContent, VariantContent, ViolationRuleContent } from '../engine';
+import type {
+  BusinessRuleContent,
+  CueContent,
+  Decision,
+  PenaltyMappingContent,
+  RulesetContent,
+  TestCaseContent,
+  VariantContent,
+  ViolationRuleContent,
+} from '../engine';
 import { MergeConflict, mergeDraft, MergeResolution } from './draft-merge';
 import { contentHash, orderContent } from './content-hash';
 import * as edits from './draft-edits';

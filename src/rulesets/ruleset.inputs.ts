@@ -84,7 +84,10 @@ export class BusinessRuleInput extends RuleInputBase {
   anyContext?: boolean | null;
 }
 
-@InputType({ description: 'A context cue (engine semantics 2): a keyword with one of its words within `window` characters, on its side and in its clause, does not decide; it becomes a signal.' })
+@InputType({
+  description:
+    'A context cue (engine semantics 2): a keyword with one of its words within `window` characters, on its side and in its clause, does not decide; it becomes a signal.',
+})
 export class ContextCueInput {
   @Field(() => ID)
   @Matches(RULE_KEY, { message: 'key must be letters, digits, dots, dashes or underscores (at most 100)' })

@@ -265,7 +265,8 @@ export function diffContent(unorderedBefore: RulesetContent, unorderedAfter: Rul
       (variant) => variant.variant,
       (variant) => `variant ${variant.variant}`,
       (variant) => `${variant.kind} -> ${variant.canonical}`,
-      (old, now) => [codeChange('kind', old.kind, now.kind), valueChange('canonical', old.canonical, now.canonical)].filter((line): line is string => line !== null),
+      (old, now) =>
+        [codeChange('kind', old.kind, now.kind), valueChange('canonical', old.canonical, now.canonical)].filter((line): line is string => line !== null),
       before.variants ?? [],
       after.variants ?? [],
     ),
