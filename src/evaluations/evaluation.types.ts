@@ -1,5 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LoggedVersionFields } from '../decisions/decision.types';
 import type { Decision } from '../engine';
 import { VersionStatus } from '../rulesets/ruleset-version.view';
@@ -83,6 +83,27 @@ export class RuleMatch {
   evidence: string[];
 }
 
+@ObjectType({
+  description:
+    'Something for the reviewer that does not decide by itself (engine semantics 2): a keyword a context cue neutralised (`cue` names the cue), or a declared industry the description contradicts.',
+})
+export class Signal {
+  @Field(() => ID)
+  ruleKey: string;
+
+  @Field()
+  message: string;
+
+  @Field(() => [String])
+  evidence: string[];
+
+  @Field(() => Float)
+  weight: number;
+
+  @Field(() => String, { nullable: true, description: 'The key of the context cue that neutralised the keyword.' })
+  cue?: string;
+}
+
 /** What every evaluation answer carries: its logged decision and the exact version that made it. */
 @ObjectType()
 abstract class LoggedEvaluation extends LoggedVersionFields {
@@ -111,6 +132,12 @@ function WithApplicationDecision<Base extends AnswerClass>(base: Base) {
 
     @Field(() => [RuleMatch])
     matches: RuleMatch[];
+
+    @Field(() => [Signal], { nullable: true, description: 'Signals for the reviewer; null when there are none.' })
+    signals?: Signal[];
+
+    @Field(() => Float, { nullable: true, description: "The sum of the signals' weights; null without signals." })
+    riskScore?: number;
   }
   return ApplicationDecision;
 }

@@ -91,4 +91,32 @@ describe('context vocabulary on a draft', () => {
       { kind: 'DISTINCT_WORDS', key: 'distinctWords', change: expect.stringMatching(/^distinct words .*-保险丝/) },
     ]);
   });
+
+  it('answers an application whose keyword a cue governs with REVIEW and a signal naming the cue, logged and replayed identical', async () => {
+    const answer = await server.gql(
+      `query($input: NumberApplicationInput!) { evaluateNumberApplication(input: $input) { decisionId decision matches { ruleKey } signals { ruleKey cue evidence weight } riskScore } }`,
+      { input: { description: '公司以前做房产中介，现在做水果批发，电话通知客户提货' } },
+      server.keys.evaluator,
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.evaluateNumberApplication).toMatchObject({
+      decision: 'REVIEW',
+      matches: [],
+      signals: [
+        {
+          ruleKey: 'real-estate.blind-calling',
+          cue: 'history.before-keyword',
+          evidence: ['keyword: 房产中介 (cue history.before-keyword, HISTORY: 以前)'],
+          weight: 1,
+        },
+      ],
+      riskScore: 1,
+    });
+    const replay = await server.gql(
+      `query($id: ID!) { replayDecision(id: $id) { identical differences } }`,
+      { id: answer.data.evaluateNumberApplication.decisionId },
+      server.keys.auditor,
+    );
+    expect(replay.data.replayDecision).toEqual({ identical: true, differences: [] });
+  });
 });
