@@ -7,8 +7,12 @@
  */
 export const CLAUSE_SEPARATOR = ' ';
 
-const CLAUSE_BREAKS = new Set([...'，,。．；;！!？?：:\n\r'].map((char) => char.charCodeAt(0)));
-const SPACES = new Set([0x20, 0x09, 0x3000]);
+/** code unit -> CLAUSE_BREAK or SPACE (a table: this runs on every character of every description) */
+const CLAUSE_BREAK = 1;
+const SPACE = 2;
+const SEPARATORS = new Uint8Array(65536);
+for (const char of '，,。．；;！!？?：:\n\r') SEPARATORS[char.charCodeAt(0)] = CLAUSE_BREAK;
+for (const code of [0x20, 0x09, 0x3000]) SEPARATORS[code] = SPACE;
 
 /** ASCII or full-width letters and digits: the words a space keeps apart. */
 function isAsciiWordChar(code: number): boolean {
@@ -31,13 +35,14 @@ export function clauseAwareNormalizer(normalizeText: (text: string) => string): 
       if (piece !== '') result = result === '' ? piece : result + CLAUSE_SEPARATOR + piece;
     };
     for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (CLAUSE_BREAKS.has(code)) {
+      const separator = SEPARATORS[text.charCodeAt(i)];
+      if (separator === 0) continue;
+      if (separator === CLAUSE_BREAK) {
         emit(i);
         pieceStart = i + 1;
-      } else if (SPACES.has(code) && i > 0 && isAsciiWordChar(text.charCodeAt(i - 1))) {
+      } else if (i > 0 && isAsciiWordChar(text.charCodeAt(i - 1))) {
         let next = i + 1;
-        while (next < text.length && SPACES.has(text.charCodeAt(next))) next++;
+        while (next < text.length && SEPARATORS[text.charCodeAt(next)] === SPACE) next++;
         if (next < text.length && isAsciiWordChar(text.charCodeAt(next))) {
           emit(i);
           pieceStart = next;

@@ -56,8 +56,8 @@ export interface ContextReading {
   segmenter: WordSegmenter;
   variants: VariantRewriter;
   cues: CompiledCue[];
-  /** normalised keyword -> the ruleset's distinct words (normalised) that contain it */
-  distinctWordsOf: Map<string, string[]>;
+  /** rule index -> keyword index -> the ruleset's distinct words (normalised) that contain the keyword, if any */
+  distinctWordsOf: Array<Array<string[] | undefined>>;
   /** normalised industry -> indices of the rules of that industry */
   rulesByIndustry: Map<string, number[]>;
 }
@@ -196,16 +196,14 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
 
   let context: ContextReading | null = null;
   if (readsContext) {
-    const cues = [...(content.cues ?? [])]
-      .sort(byKey)
-      .map((cue): CompiledCue => ({
-        key: cue.key,
-        kind: cue.kind,
-        side: cue.side,
-        window: cue.window,
-        words: [...cue.words],
-        needsOtherSide: (cue.otherSide ?? []).length > 0,
-      }));
+    const cues = [...(content.cues ?? [])].sort(byKey).map((cue): CompiledCue => ({
+      key: cue.key,
+      kind: cue.kind,
+      side: cue.side,
+      window: cue.window,
+      words: [...cue.words],
+      needsOtherSide: (cue.otherSide ?? []).length > 0,
+    }));
     [...(content.cues ?? [])].sort(byKey).forEach((cue, cueIndex) => {
       cue.words.forEach((word, wordIndex) => {
         const normalised = prepareText(word);
@@ -222,11 +220,12 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
       rulesByIndustry.set(industry, [...(rulesByIndustry.get(industry) ?? []), ruleIndex]);
     });
     const distinctWords = [...new Set((content.distinctWords ?? []).map(prepareText).filter((word) => word !== ''))].sort();
-    const keywordTexts = patterns.filter(([, pattern]) => pattern.kind === 'keyword').map(([text]) => text);
-    const distinctWordsOf = new Map<string, string[]>();
-    for (const keyword of new Set(keywordTexts)) {
+    const keywordPatterns = patterns.filter(([, pattern]) => pattern.kind === 'keyword');
+    const keywordTexts = keywordPatterns.map(([text]) => text);
+    const distinctWordsOf: Array<Array<string[] | undefined>> = businessRules.map(() => []);
+    for (const [keyword, pattern] of keywordPatterns) {
       const containing = distinctWords.filter((word) => word !== keyword && word.includes(keyword));
-      if (containing.length > 0) distinctWordsOf.set(keyword, containing);
+      if (containing.length > 0) distinctWordsOf[pattern.ruleIndex][pattern.index] = containing;
     }
     const exclusionTexts = patterns.filter(([, pattern]) => pattern.kind === 'exclusion').map(([text]) => text);
     context = { segmenter: new WordSegmenter([...keywordTexts, ...exclusionTexts], distinctWords), variants, cues, distinctWordsOf, rulesByIndustry };

@@ -78,7 +78,7 @@ export function readInContext(
     const { pattern } = occurrence;
     const rule = rules[pattern.ruleIndex];
     if (!rule.insideWords.has(pattern.index)) {
-      const distinctWords = reading.distinctWordsOf.get(text.slice(occurrence.start, occurrence.end));
+      const distinctWords = reading.distinctWordsOf[pattern.ruleIndex][pattern.index];
       if (reading.segmenter.isFragment(text, occurrence.start, occurrence.end, distinctWords)) continue;
     }
     let governing: PatternOccurrence | undefined;

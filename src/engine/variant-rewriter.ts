@@ -9,12 +9,15 @@ const ASCII_WORD_CHAR = /[a-z0-9]/;
 export class VariantRewriter {
   /** first code unit -> [variant, canonical], longest first */
   private readonly byFirst = new Map<number, Array<readonly [string, string]>>();
+  /** 1 where a code unit starts some variant: most characters are passed over with one table read */
+  private readonly starts = new Uint8Array(65536);
 
   /** `pairs` are normalised; a pair whose sides are equal rewrites nothing and is left out. */
   constructor(pairs: ReadonlyArray<readonly [string, string]>) {
     for (const [variant, canonical] of pairs) {
       if (variant === '' || variant === canonical) continue;
       const first = variant.charCodeAt(0);
+      this.starts[first] = 1;
       const list = this.byFirst.get(first) ?? [];
       list.push([variant, canonical]);
       this.byFirst.set(first, list);
@@ -31,6 +34,10 @@ export class VariantRewriter {
     let result = '';
     let copiedTo = 0;
     for (let i = 0; i < text.length;) {
+      if (this.starts[text.charCodeAt(i)] === 0) {
+        i++;
+        continue;
+      }
       const candidates = this.byFirst.get(text.charCodeAt(i));
       const found = candidates?.find(([variant]) => text.startsWith(variant, i) && standsAlone(text, variant, i));
       if (found === undefined) {
