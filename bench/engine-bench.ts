@@ -130,14 +130,17 @@ interface PlainRule {
   condition: PeerCondition | null;
 }
 
+/** FLAG rules decide nothing, so the peers, which compare decisions, leave them out. */
 function plainRules(content: RulesetContent): PlainRule[] {
-  return content.businessRules.map((rule) => ({
-    key: rule.key,
-    effect: rule.effect,
-    keywords: [...new Set(rule.keywords.map(normalizeText).filter((k) => k !== ''))],
-    excludes: [...new Set(rule.excludeKeywords.map(normalizeText).filter((k) => k !== ''))],
-    condition: peerCondition(rule.key, rule.condition),
-  }));
+  return content.businessRules
+    .flatMap((rule) => (rule.effect === 'FLAG' ? [] : [{ ...rule, effect: rule.effect }]))
+    .map((rule) => ({
+      key: rule.key,
+      effect: rule.effect,
+      keywords: [...new Set(rule.keywords.map(normalizeText).filter((k) => k !== ''))],
+      excludes: [...new Set(rule.excludeKeywords.map(normalizeText).filter((k) => k !== ''))],
+      condition: peerCondition(rule.key, rule.condition),
+    }));
 }
 
 // ---- json-rules-engine: one rule per business rule, custom substring operator ----

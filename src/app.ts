@@ -140,6 +140,7 @@ export async function createApp({ config, dataSource, logger, developmentKey = n
       await apollo.stop();
       // Every queued decision is written before the caller closes the database.
       await services.logWriter.close();
+      await services.replayWorkers.close();
       await notifications.stop();
     },
   };

@@ -209,8 +209,10 @@ async function impact(io: DecisionsCliIo, positional: string[], options: Map<str
   const database = await io.openDatabase();
   // Set inside the progress callback, which control-flow analysis does not follow.
   let progress = null as ReturnType<typeof startProgress> | null;
+  let closeWorkers = async () => {};
   try {
-    const { replay } = createLogReaders(database.dataSource, io.signer(), loadConfig().impactMinDecisions);
+    const { replay, replayWorkers } = createLogReaders(database.dataSource, io.signer(), loadConfig());
+    closeWorkers = () => replayWorkers.close();
     const context = systemContext(`cli:${os.userInfo().username}`);
     const report = await replay.impactAnalysis(
       context,
@@ -228,6 +230,7 @@ async function impact(io: DecisionsCliIo, positional: string[], options: Map<str
     return report.changed === 0 ? EXIT.ok : EXIT.negative;
   } finally {
     progress?.stop();
+    await closeWorkers();
     await database.close();
   }
 }

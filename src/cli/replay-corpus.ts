@@ -175,9 +175,10 @@ function buildCorpus(): CorpusWriter {
     });
 
   // The seed's own application test cases: since semantics 2 they hold a case per context cue,
-  // variant kind, fragment and declared row, so their signals are replayed too.
-  (seed.content.testCases ?? []).forEach((testCase, index) => {
-    if (testCase.application) corpus.application(seedHash, { ...testCase.application }, STANDINGS[index % STANDINGS.length]);
+  // variant kind, fragment and declared row, so their signals are replayed too (no standing: an
+  // OFFLINE enterprise is rejected whatever it describes, and a REJECT carries no signals).
+  (seed.content.testCases ?? []).forEach((testCase) => {
+    if (testCase.application) corpus.application(seedHash, { ...testCase.application }, null);
   });
 
   // Violations: every behaviour, verified or not, with the actual business prohibited, permitted

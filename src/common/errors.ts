@@ -76,3 +76,41 @@ export class ServiceUnavailableError extends DomainError {
     super(message, { reason: 'DATABASE_UNAVAILABLE', retryable: true });
   }
 }
+
+/**
+ * Work over history (impact analysis, replay) ran past its wall-clock budget and was stopped.
+ * The caller chose the work (a window, a candidate's conditions), so it is the caller's to narrow.
+ */
+export class TimeBudgetExceededError extends DomainError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(budgetMs: number) {
+    super(`the replay was stopped at its time budget of ${budgetMs} ms (REPLAY_TIME_BUDGET_MS): narrow the window or simplify the candidate's conditions`, {
+      reason: 'TIME_BUDGET_EXCEEDED',
+      budgetMs,
+    });
+  }
+}
+
+/** The client went away: its work over history was stopped (nobody reads this answer; it is logged and counted). */
+export class RequestCancelledError extends DomainError {
+  readonly code = 'INTERNAL_SERVER_ERROR';
+  constructor() {
+    super('the request was cancelled by its client', { reason: 'CANCELLED' });
+  }
+}
+
+/** Every replay worker is busy and the queue is full: retry later. */
+export class ServiceBusyError extends DomainError {
+  readonly code = 'INTERNAL_SERVER_ERROR';
+  constructor(message: string) {
+    super(message, { reason: 'BUSY', retryable: true });
+  }
+}
+
+/** The process is stopping: work it would have started is refused (another process may take it). */
+export class ShuttingDownError extends DomainError {
+  readonly code = 'INTERNAL_SERVER_ERROR';
+  constructor() {
+    super('the server is shutting down', { reason: 'SHUTTING_DOWN', retryable: true });
+  }
+}

@@ -24,6 +24,8 @@ export interface RequestContext {
   now: Date;
   /** Decision ids returned to this caller in this request (evaluators may read only those). */
   receivedDecisionIds: Set<string>;
+  /** Aborted when the client goes away before its answer: long work (replay over history) stops then. */
+  signal?: AbortSignal;
 }
 
 /** The caller's identity for the edit trail and the decision log. */

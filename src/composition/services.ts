@@ -9,6 +9,7 @@ import { DecisionLogService } from '../decisions/decision-log.service';
 import { DecisionLogWriter } from '../decisions/decision-log.writer';
 import { DecisionResolver } from '../decisions/decision.resolver';
 import { ReplayService } from '../decisions/replay.service';
+import { ReplayWorkers } from '../decisions/replay-workers';
 import { EnterpriseResolver } from '../enterprises/enterprise.resolver';
 import { EnterpriseService } from '../enterprises/enterprise.service';
 import { EnterpriseStore } from '../enterprises/enterprise.store';
@@ -22,6 +23,7 @@ import { AuthoringService } from '../rulesets/authoring.service';
 import { PublishingService } from '../rulesets/publishing.service';
 import { RulesetResolver } from '../rulesets/ruleset.resolver';
 import { RulesetService } from '../rulesets/ruleset.service';
+import { runTestCasesInPlace, TestCaseRunner } from '../rulesets/test-case-runner';
 import { IntegrityFailure, VersionCatalogue } from '../rulesets/version-catalogue';
 import { CheckpointSigner } from '../decisions/checkpoint-signing';
 
@@ -43,30 +45,48 @@ export interface Services {
   enterpriseChanges: EnterpriseService;
   evaluations: EvaluationService;
   replay: ReplayService;
+  /** The worker threads replay runs on; closed at shutdown. */
+  replayWorkers: ReplayWorkers;
 }
 
 /** Group commit of the decision log (Config.logBatchWindowMs / logBatchMaxSize). */
-export interface DecisionLogOptions {
+export interface DecisionLogOptions extends ReplayOptions {
   logBatchWindowMs: number;
   logBatchMaxSize: number;
+}
+
+/** How work over the log's history runs (Config.impactMinDecisions / replayWorkers / replayTimeBudgetMs). */
+export interface ReplayOptions {
   /** Block size of the impact analyses of roles that may not read the log. */
   impactMinDecisions: number;
+  replayWorkers: number;
+  replayTimeBudgetMs: number;
 }
+
+const DEFAULT_LOG_OPTIONS: DecisionLogOptions = {
+  logBatchWindowMs: 2,
+  logBatchMaxSize: 500,
+  impactMinDecisions: 100,
+  replayWorkers: 1,
+  replayTimeBudgetMs: 120_000,
+};
 
 /** Services that need no listener or metrics: the CLIs and start-up work (seed import, keys). */
 export function createAuthoringServices(
   dataSource: DataSource,
   keyCacheEnabled: () => boolean = () => false,
+  versionsChanged: (rulesetKey: string) => void = () => {},
+  testCases: TestCaseRunner = runTestCasesInPlace,
 ): Pick<Services, 'apiKeys' | 'audit' | 'rulesets' | 'authoring' | 'publishing'> {
   const audit = new AuditService(dataSource);
-  const rulesets = new RulesetService(dataSource);
+  const rulesets = new RulesetService(dataSource, testCases);
   const authoring = new AuthoringService(dataSource, rulesets, audit);
   return {
     apiKeys: new ApiKeyService(dataSource, keyCacheEnabled),
     audit,
     rulesets,
     authoring,
-    publishing: new PublishingService(dataSource, rulesets, authoring, audit),
+    publishing: new PublishingService(dataSource, rulesets, authoring, audit, versionsChanged),
   };
 }
 
@@ -74,13 +94,20 @@ export function createServices(
   dataSource: DataSource,
   metrics: PolicyMetrics,
   notifications: NotificationListener,
-  logOptions: DecisionLogOptions = { logBatchWindowMs: 2, logBatchMaxSize: 500, impactMinDecisions: 100 },
+  logOptions: DecisionLogOptions = DEFAULT_LOG_OPTIONS,
   reportIntegrityFailure: (failure: IntegrityFailure) => void,
   signer: CheckpointSigner,
 ): Services {
   const pool = poolOf(dataSource);
-  const authoring = createAuthoringServices(dataSource, () => notifications.listening);
+  const replayWorkers = new ReplayWorkers({ workers: logOptions.replayWorkers, timeBudgetMs: logOptions.replayTimeBudgetMs }, metrics);
   const versions = new VersionCatalogue(dataSource, () => notifications.listening, metrics, reportIntegrityFailure);
+  // This process's own publishes reach its version cache at once; other processes' by NOTIFY.
+  const authoring = createAuthoringServices(
+    dataSource,
+    () => notifications.listening,
+    (rulesetKey) => versions.invalidate(rulesetKey),
+    (context, content) => replayWorkers.runTestCases(context, content),
+  );
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
   const decisionLog = new DecisionLogService(dataSource, signer);
   const enterprises = new EnterpriseStore(pool);
@@ -92,14 +119,21 @@ export function createServices(
     enterprises,
     enterpriseChanges: new EnterpriseService(dataSource, enterprises, authoring.audit),
     evaluations: new EvaluationService(dataSource, versions, authoring.rulesets, enterprises, logWriter, metrics),
-    replay: new ReplayService(dataSource, decisionLog, versions, logOptions.impactMinDecisions),
+    replay: new ReplayService(dataSource, decisionLog, versions, replayWorkers, logOptions.impactMinDecisions),
+    replayWorkers,
   };
 }
 
 /** What a CLI needs to replay the log: nothing is cached across processes (no listener). */
-export function createLogReaders(dataSource: DataSource, signer: CheckpointSigner, impactMinDecisions: number): Pick<Services, 'decisionLog' | 'replay'> {
+export function createLogReaders(
+  dataSource: DataSource,
+  signer: CheckpointSigner,
+  options: ReplayOptions,
+): Pick<Services, 'decisionLog' | 'replay' | 'replayWorkers'> {
   const decisionLog = new DecisionLogService(dataSource, signer);
-  return { decisionLog, replay: new ReplayService(dataSource, decisionLog, new VersionCatalogue(dataSource, () => false), impactMinDecisions) };
+  const replayWorkers = new ReplayWorkers({ workers: options.replayWorkers, timeBudgetMs: options.replayTimeBudgetMs });
+  const versions = new VersionCatalogue(dataSource, () => false);
+  return { decisionLog, replay: new ReplayService(dataSource, decisionLog, versions, replayWorkers, options.impactMinDecisions), replayWorkers };
 }
 
 /** Each resolver class with its instance, wired to the services it needs (type-graphql's container). */

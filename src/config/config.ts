@@ -33,6 +33,10 @@ export interface Config {
   checkpointOut: string | null;
   /** Editors and publishers analyse impact over whole blocks of this many decisions of a ruleset, never fewer. */
   impactMinDecisions: number;
+  /** Worker threads that run work over history (impact analysis, replay) off the request thread. */
+  replayWorkers: number;
+  /** Wall-clock budget of one impact analysis or replay, waiting for a worker included. */
+  replayTimeBudgetMs: number;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     checkpointEvery: integer('CHECKPOINT_EVERY', 0, 0, 7 * 24 * 3600),
     checkpointOut: checkpointOut === null || checkpointOut === '-' ? null : path.resolve(cwd, checkpointOut),
     impactMinDecisions: integer('IMPACT_MIN_DECISIONS', 100, 10, 1_000_000),
+    replayWorkers: integer('REPLAY_WORKERS', 1, 1, 64),
+    replayTimeBudgetMs: integer('REPLAY_TIME_BUDGET_MS', 120_000, 100, 24 * 3600 * 1000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,48 +1,18 @@
 import { DataSource } from 'typeorm';
-import { canonicalJson } from '../common/canonical-json';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { MAX_IMPACT_SAMPLES } from '../common/limits';
 import { RequestContext } from '../common/request-context';
 import { hasRole } from '../common/roles';
-import {
-  ApplicationState,
-  CompiledRuleset,
-  compileRuleset,
-  ENGINE_SEMANTICS,
-  evaluateNumberApplication,
-  evaluateViolation,
-  NumberApplicationInput,
-  normalizeText,
-  semanticsOfEngineVersion,
-  UnknownBehaviorError,
-  ViolationInput,
-  ViolationState,
-} from '../engine';
+import { ENGINE_SEMANTICS, semanticsOfEngineVersion } from '../engine';
 import { ResolvedVersion, VersionCatalogue } from '../rulesets/version-catalogue';
-import { ChainedDecision, DecisionKind } from './decision-record';
+import { ChainedDecision } from './decision-record';
 import { DecisionLogService } from './decision-log.service';
 import * as store from './decision-log.store';
-import { describeDifferences, outcomeOf } from './replay-diff';
+import { ImpactReportView, ReplayableRecord, ReplayResultView } from './replay-core';
+import type { WorkerVersion } from './replay-worker';
+import { ReplayThread, ReplayWorkers } from './replay-workers';
 
-export interface ReplayResultView {
-  decisionId: string;
-  againstVersion: number | null;
-  identical: boolean;
-  original: unknown;
-  replayed: unknown;
-  differences: string[];
-  /** The engine semantics the replay ran under; null when the decision's own is not one this engine has. */
-  engineSemantics: number | null;
-}
-
-export interface ImpactReportView {
-  evaluated: number;
-  changed: number;
-  transitions: { from: string; to: string; count: number }[];
-  /** Per rule key: the decisions it matched as logged, and under the candidate. */
-  rules: { ruleKey: string; matchedBefore: number; matchedAfter: number }[];
-  samples: ReplayResultView[];
-}
+export type { ImpactReportView, ReplayResultView } from './replay-core';
 
 export interface ImpactArgs {
   rulesetKey: string;
@@ -58,31 +28,12 @@ export type ImpactProgress = (evaluated: number, total: number) => void;
 
 const IMPACT_CHUNK = 1000;
 
-/**
- * Re-evaluates a logged decision: its logged input and the recorded state it read, and
- * nothing else, so the same version must give the same canonical output. Errors the
- * candidate raises (a behaviour it no longer knows) become part of the replayed output.
- */
-export function reevaluate(kind: DecisionKind, compiled: CompiledRuleset, input: unknown, state: unknown): unknown {
-  try {
-    if (kind === 'NUMBER_APPLICATION') {
-      return evaluateNumberApplication(compiled, input as NumberApplicationInput, state as ApplicationState);
-    }
-    return evaluateViolation(compiled, input as ViolationInput, state as ViolationState);
-  } catch (error) {
-    if (error instanceof UnknownBehaviorError) return { error: error.message };
-    throw error;
-  }
-}
-
-/** JSON as stored (jsonb round trip): what replay compares against. */
-const asStored = (value: unknown): unknown => JSON.parse(canonicalJson(value));
-
 export class ReplayService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly log: DecisionLogService,
     private readonly versions: VersionCatalogue,
+    private readonly workers: ReplayWorkers,
     /** Block size of the analyses of roles that may not read the log (IMPACT_MIN_DECISIONS). */
     private readonly minDecisions: number,
   ) {}
@@ -96,7 +47,7 @@ export class ReplayService {
     let candidate: ResolvedVersion;
     if (againstDraftId != null) candidate = await this.versions.versionById(againstDraftId, record.rulesetKey);
     else candidate = await this.versions.resolveVersion(context, record.rulesetKey, { version: againstVersion ?? record.versionNumber });
-    return this.replayUnderLoggedSemantics(record, candidate);
+    return this.replayUnderLoggedSemantics(context, record, candidate);
   }
 
   /**
@@ -104,24 +55,26 @@ export class ReplayService {
    * the rules alone. A decision whose engine version names no semantics this engine has is
    * shown under the current one, for information, and never called identical.
    */
-  private async replayUnderLoggedSemantics(record: ChainedDecision, candidate: ResolvedVersion): Promise<ReplayResultView> {
+  private async replayUnderLoggedSemantics(context: RequestContext, record: ChainedDecision, candidate: ResolvedVersion): Promise<ReplayResultView> {
     const semantics = semanticsOfEngineVersion(record.engineVersion);
-    if (semantics === null) {
-      const shown = replayAgainst(record, candidate);
-      const reason =
-        `engine semantics: the decision was logged by engine version ${JSON.stringify(record.engineVersion)}, which names no semantics this engine has; ` +
-        `replayed under semantics ${ENGINE_SEMANTICS} for information only, so identity is not claimed`;
-      return { ...shown, identical: false, differences: [reason, ...shown.differences], engineSemantics: null };
-    }
-    if (semantics === candidate.compiled.semantics) return replayAgainst(record, candidate);
-    // Served versions are compiled under the current semantics; an older decision needs its own.
-    const version = await this.versions.contentOf(candidate.versionId);
-    return replayAgainst(record, { ...candidate, compiled: compileRuleset(version, semantics) });
+    const version = await this.workerVersion(candidate, semantics ?? ENGINE_SEMANTICS);
+    const replayed = await this.workers.run(
+      'replay',
+      context.signal,
+      (thread) => thread.request({ type: 'compile', version }),
+      (thread) => thread.request<ReplayResultView>({ type: 'replay', record: replayable(record) }),
+    );
+    if (semantics !== null) return replayed;
+    const reason =
+      `engine semantics: the decision was logged by engine version ${JSON.stringify(record.engineVersion)}, which names no semantics this engine has; ` +
+      `replayed under semantics ${ENGINE_SEMANTICS} for information only, so identity is not claimed`;
+    return { ...replayed, identical: false, differences: [reason, ...replayed.differences], engineSemantics: null };
   }
 
   /**
    * Replays every logged decision of a ruleset in [from, to) against a candidate version
-   * or draft, walking the log in keyset-paginated chunks (constant memory, any log size).
+   * or draft, walking the log in keyset-paginated chunks (constant memory, any log size) and
+   * replaying each chunk on a worker thread while the next one is read.
    */
   async impactAnalysis(context: RequestContext, args: ImpactArgs, progress: ImpactProgress | null = null): Promise<ImpactReportView> {
     const hasVersion = args.candidateVersion != null;
@@ -153,76 +106,37 @@ export class ReplayService {
       }
       range = { ...blocks, rulesetKey: args.rulesetKey };
     }
-    let evaluated = 0;
-    let changed = 0;
-    const transitions = new Map<string, { from: string; to: string; count: number }>();
-    const rules = new Map<string, { ruleKey: string; matchedBefore: number; matchedAfter: number }>();
-    const countRules = (output: unknown, field: 'matchedBefore' | 'matchedAfter') => {
-      for (const ruleKey of new Set(ruleKeysOf(output))) {
-        const counts = rules.get(ruleKey) ?? { ruleKey, matchedBefore: 0, matchedAfter: 0 };
-        counts[field] += 1;
-        rules.set(ruleKey, counts);
-      }
-    };
-    const samples: ReplayResultView[] = [];
+    const version = await this.workerVersion(candidate, candidate.compiled.semantics);
     // Counted only for a caller that shows progress: the API answers without it.
     const total = progress ? (await store.rangeSummary(db, range)).count : 0;
-    for await (const records of store.walkLog(db, range, IMPACT_CHUNK)) {
-      for (const record of records) {
-        const input = mayReadLog ? record.input : withoutRawText(record.kind, record.input);
-        const replayed = asStored(reevaluate(record.kind, candidate.compiled, input, record.state));
-        evaluated += 1;
-        countRules(record.output, 'matchedBefore');
-        countRules(replayed, 'matchedAfter');
-        const from = outcomeOf(record.kind, record.output);
-        const to = outcomeOf(record.kind, replayed);
-        if (from === to) continue;
-        changed += 1;
-        const key = `${from}\u0000${to}`;
-        const transition = transitions.get(key) ?? { from, to, count: 0 };
-        transition.count += 1;
-        transitions.set(key, transition);
-        // Samples name decisions: only for those who may read them.
-        if (mayReadLog && samples.length < sampleSize) samples.push(result(record, candidate, replayed));
+    const prepare = (thread: ReplayThread) => thread.request({ type: 'compile', version });
+    return this.workers.run('impact', context.signal, prepare, async (thread: ReplayThread) => {
+      await thread.request({ type: 'impact-start', mayReadLog, sampleSize });
+      let replaying: Promise<void> | null = null;
+      for await (const records of store.walkLog(db, range, IMPACT_CHUNK)) {
+        await replaying;
+        replaying = thread.request<number>({ type: 'impact-chunk', records: records.map(replayable) }).then((evaluated) => progress?.(evaluated, total));
       }
-      progress?.(evaluated, total);
-    }
+      await replaying;
+      return thread.request<ImpactReportView>({ type: 'impact-finish' });
+    });
+  }
+
+  /** A version as a worker compiles it; published content is immutable, so the worker may keep it compiled. */
+  private async workerVersion(candidate: ResolvedVersion, semantics: number): Promise<WorkerVersion> {
     return {
-      evaluated,
-      changed,
-      transitions: [...transitions.values()].sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
-      rules: [...rules.values()].sort((a, b) => (a.ruleKey < b.ruleKey ? -1 : a.ruleKey > b.ruleKey ? 1 : 0)),
-      samples,
+      cacheKey: candidate.status === 'DRAFT' ? null : `${candidate.versionId}:${candidate.contentHash}:${semantics}`,
+      content: await this.versions.contentOf(candidate.versionId),
+      semantics,
+      againstVersion: candidate.status === 'DRAFT' ? null : candidate.number,
     };
   }
 }
 
-function result(record: ChainedDecision, candidate: ResolvedVersion, replayed: unknown): ReplayResultView {
-  const differences = describeDifferences(record.kind, record.output, replayed);
-  return {
-    decisionId: record.id,
-    againstVersion: candidate.status === 'DRAFT' ? null : candidate.number,
-    identical: differences.length === 0,
-    original: record.output,
-    replayed,
-    differences,
-    engineSemantics: candidate.compiled.semantics,
-  };
-}
-
-const ruleKeysOf = (output: unknown): string[] => (((output ?? {}) as { matches?: { ruleKey: string }[] }).matches ?? []).map((match) => match.ruleKey);
-
-/**
- * An application's input as a candidate of a role that may not read the log sees it: the
- * description normalised (what keyword rules match), so `input.rawDescription` holds no more
- * than `input.description` and the text as the applicant typed it is out of reach.
- */
-function withoutRawText(kind: DecisionKind, input: unknown): unknown {
-  if (kind !== 'NUMBER_APPLICATION') return input;
-  const application = input as NumberApplicationInput;
-  return { ...application, description: normalizeText(application.description) };
-}
-
-export function replayAgainst(record: ChainedDecision, candidate: ResolvedVersion): ReplayResultView {
-  return result(record, candidate, asStored(reevaluate(record.kind, candidate.compiled, record.input, record.state)));
-}
+const replayable = (record: ChainedDecision): ReplayableRecord => ({
+  id: record.id,
+  kind: record.kind,
+  input: record.input,
+  state: record.state,
+  output: record.output,
+});

@@ -53,7 +53,7 @@ export class TestCaseResolver {
 
   @Authorized()
   @Query(() => TestReportType, { description: "Runs a draft's (or version's) test cases: each result, and the rules no case exercises." })
-  testDraft(@Arg('draftId', () => ID) draftId: string): Promise<TestReportType> {
-    return this.rulesets.testDraft(draftId);
+  testDraft(@Arg('draftId', () => ID) draftId: string, @Ctx() context: RequestContext): Promise<TestReportType> {
+    return this.rulesets.testDraft(context, draftId);
   }
 }

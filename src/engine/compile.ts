@@ -1,4 +1,4 @@
-import type { CueContent, Decision, PenaltyMappingContent, RulesetContent } from './content';
+import { DEFAULT_FLAG_WEIGHT, type CueContent, type Decision, type PenaltyMappingContent, type RuleEffect, type RulesetContent } from './content';
 import { MAX_EVALUATION_STEPS } from './condition-cost';
 import {
   checkCondition,
@@ -28,7 +28,9 @@ export interface CompiledBusinessRule {
   key: string;
   industry: string;
   scenario: string;
-  effect: Decision;
+  effect: RuleEffect;
+  /** FLAG rules: the signal's weight (the default when the rule states none); 0 for deciding rules. */
+  weight: number;
   message: string;
   /** As written in the rule: evidence quotes these, not their normal form. */
   keywords: string[];
@@ -186,6 +188,7 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
       industry: rule.industry,
       scenario: rule.scenario,
       effect: rule.effect,
+      weight: rule.effect === 'FLAG' ? (rule.weight ?? DEFAULT_FLAG_WEIGHT) : 0,
       message: rule.message,
       keywords: [...rule.keywords],
       condition,

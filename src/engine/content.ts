@@ -5,11 +5,23 @@
 export type Decision = 'ALLOW' | 'REVIEW' | 'REJECT';
 export const DECISIONS: readonly Decision[] = ['ALLOW', 'REVIEW', 'REJECT'];
 
+/**
+ * What a business rule does when it matches: decide (one of the decisions), or FLAG. A FLAG
+ * rule decides nothing; it attaches a signal for the reviewer to a REVIEW decision.
+ */
+export type RuleEffect = Decision | 'FLAG';
+export const RULE_EFFECTS: readonly RuleEffect[] = [...DECISIONS, 'FLAG'];
+
+/** A FLAG rule's weight when it states none. */
+export const DEFAULT_FLAG_WEIGHT = 1;
+/** Weights are whole numbers from 1 to this, so that a risk score is an exact sum that sorts the same everywhere. */
+export const MAX_FLAG_WEIGHT = 100;
+
 export interface BusinessRuleContent {
   key: string;
   industry: string;
   scenario: string;
-  effect: Decision;
+  effect: RuleEffect;
   keywords: string[];
   excludeKeywords: string[];
   condition: string | null;
@@ -24,6 +36,8 @@ export interface BusinessRuleContent {
   matchInsideWords?: string[];
   /** true: the rule's keywords are prohibited in any context, so no context cue neutralises them. Only `true` is stored. */
   anyContext?: boolean;
+  /** FLAG rules only: what the signal adds to a decision's risk score (absent: DEFAULT_FLAG_WEIGHT). Absent rather than null, so content without flags keeps its hash. */
+  weight?: number;
 }
 
 /** What a context cue says about a keyword near it: the word is there, but it is not the applicant's business. */

@@ -45,7 +45,14 @@ function declaredRulesOf(compiled: CompiledRuleset, input: NumberApplicationInpu
  * Business rules: a rule is a candidate when one of its keywords occurs in the normalised
  * description, when the declared industry/scenario names its row, or when it has no
  * keywords at all; it matches when no exclusion occurs and its condition (if any) holds.
- * Effects combine deny-overrides.
+ * Effects combine deny-overrides. A matching FLAG rule takes no part in the decision: it
+ * becomes a signal, kept only when the decision is REVIEW, since a REVIEW is the only decision
+ * a person looks at (a REJECT already says why, an ALLOW reaches nobody).
+ *
+ * FLAG rules need no new engine semantics: content could not hold one before they existed
+ * (validation refused the effect), and an outcome carries `signals`/`riskScore` only when a
+ * signal exists, so every version without FLAG rules (every logged decision's) gives
+ * byte-identical outcomes to the engine before them.
  */
 export function evaluateNumberApplication(compiled: CompiledRuleset, input: NumberApplicationInput, state: ApplicationState): NumberApplicationOutcome {
   const description = compiled.prepareDescription(input.description);
@@ -113,6 +120,10 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
     for (const keywordIndex of keywordIndices) evidence.push(`keyword: ${rule.keywords[keywordIndex]}`);
     if (rule.condition) evidence.push(`condition: ${rule.condition.expression}`);
 
+    if (rule.effect === 'FLAG') {
+      signals.push({ ruleKey: rule.key, message: rule.message, evidence, weight: rule.weight });
+      continue;
+    }
     matches.push({
       ruleKey: rule.key,
       effect: rule.effect,
@@ -124,23 +135,27 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
       evidence,
     });
   }
+  const beforeDeclared = signals.length;
   if (compiled.context) signals.push(...declaredIndustryContradiction(compiled, input, hits, neutralised));
+  const outcome = decideOn(compiled, matches);
+  // A context signal (a neutralised keyword, a contradicted declaration) keeps an application from passing unseen.
+  const raised =
+    outcome.decision === 'ALLOW' && (signals.some((signal) => signal.cue !== undefined) || signals.length > beforeDeclared)
+      ? { ...outcome, decision: 'REVIEW' as const, message: SIGNAL_REVIEW_MESSAGE }
+      : outcome;
+  if (raised.decision !== 'REVIEW' || signals.length === 0) return raised;
+  return { ...raised, signals, riskScore: signals.reduce((sum, signal) => sum + signal.weight, 0) };
+}
 
-  let outcome: NumberApplicationOutcome;
-  if (matches.length === 0) {
-    outcome = { decision: compiled.defaultDecision, message: compiled.defaultMessage, matches };
-  } else {
-    let strongest = matches[0];
-    for (const match of matches) {
-      // Strictly stronger only: on a tie the first rule by key keeps the message.
-      if (DECISION_STRENGTH[match.effect as Decision] > DECISION_STRENGTH[strongest.effect as Decision]) strongest = match;
-    }
-    outcome = { decision: strongest.effect as Decision, message: strongest.message, matches };
+/** Deny-overrides over the deciding matches; the default when none matched. */
+function decideOn(compiled: CompiledRuleset, matches: RuleMatchOutcome[]): NumberApplicationOutcome {
+  if (matches.length === 0) return { decision: compiled.defaultDecision, message: compiled.defaultMessage, matches };
+  let strongest = matches[0];
+  for (const match of matches) {
+    // Strictly stronger only: on a tie the first rule by key keeps the message.
+    if (DECISION_STRENGTH[match.effect as Decision] > DECISION_STRENGTH[strongest.effect as Decision]) strongest = match;
   }
-  if (signals.length === 0) return outcome;
-  // A signal is for a reviewer: it never rejects, and it keeps an application from passing unseen.
-  const raised = outcome.decision === 'ALLOW' ? { decision: 'REVIEW' as const, message: SIGNAL_REVIEW_MESSAGE } : {};
-  return { ...outcome, ...raised, signals, riskScore: signals.reduce((sum, signal) => sum + signal.weight, 0) };
+  return { decision: strongest.effect as Decision, message: strongest.message, matches };
 }
 
 /**

@@ -9,7 +9,7 @@ export { compileRuleset } from './compile';
 export type { CompiledRuleset } from './compile';
 export { evaluateNumberApplication, evaluateViolation, UNVERIFIED_MESSAGE, NO_VIOLATION_RULE_MESSAGE } from './evaluate';
 export { validateContent } from './validate';
-export { runTestCase, runTestCases, testCaseIssues } from './test-cases';
+export { failingCaseIssues, runTestCase, runTestCases } from './test-cases';
 export type { TestCaseResult, TestReport } from './test-cases';
 export { checkCondition, literalProblem } from './conditions';
 export type { ConditionCheck, ConditionKind } from './conditions';

@@ -1,4 +1,4 @@
-import { compileRuleset, type CompiledRuleset } from './compile';
+import { type CompiledRuleset } from './compile';
 import type { RulesetContent, TestCaseContent } from './content';
 import { evaluateNumberApplication, evaluateViolation } from './evaluate';
 import { UnknownBehaviorError } from './errors';
@@ -32,12 +32,14 @@ function standingOf(testCase: TestCaseContent): EnterpriseStanding | null {
 }
 
 /** The outcome's label and matches: the decision of an application, the severity (or NONE) of a violation. */
-function decide(compiled: CompiledRuleset, testCase: TestCaseContent): { actual: string; matches: RuleMatchOutcome[] } {
+function decide(compiled: CompiledRuleset, testCase: TestCaseContent): { actual: string; matches: Pick<RuleMatchOutcome, 'ruleKey'>[] } {
   const enterprise = standingOf(testCase);
   if (testCase.application) {
     const input = { ...testCase.application, enterpriseId: enterprise ? TEST_ENTERPRISE_ID : null };
     const outcome = evaluateNumberApplication(compiled, input, { enterprise });
-    return { actual: outcome.decision, matches: outcome.matches };
+    // A FLAG rule is tested like any rule: a case may expect its signal (on a REVIEW decision).
+    const signals = (outcome.signals ?? []).map((signal) => ({ ruleKey: signal.ruleKey }));
+    return { actual: outcome.decision, matches: [...outcome.matches, ...signals] };
   }
   const violation = testCase.violation!;
   try {
@@ -77,12 +79,10 @@ export function runTestCases(compiled: CompiledRuleset, content: RulesetContent)
 }
 
 /**
- * The failing test cases of valid content, as the problems publishing refuses. Content with
- * other problems is not run: its test results would say nothing (validateContent reports them).
+ * The failing test cases of a report, as the problems publishing refuses. Run only on valid
+ * content: the test results of content with other problems would say nothing.
  */
-export function testCaseIssues(content: RulesetContent): ValidationIssue[] {
-  if (!content.testCases?.length) return [];
-  const report = runTestCases(compileRuleset(content), content);
+export function failingCaseIssues(report: TestReport): ValidationIssue[] {
   return report.results
     .filter((result) => !result.passed)
     .map((result) => ({ path: `testCases[${result.key}]`, message: `test case fails: ${result.failure}` }));

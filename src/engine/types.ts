@@ -36,24 +36,30 @@ export interface RuleMatchOutcome {
 }
 
 /**
- * Something for the reviewer that does not decide by itself: a keyword a context cue
- * neutralised (`cue` names the cue), or a declared industry the description contradicts.
+ * Something for the reviewer that does not decide by itself: a matching FLAG rule's signal, a
+ * keyword a context cue neutralised (semantics 2; `cue` names the cue), or a declared industry
+ * the description contradicts (semantics 2).
  */
 export interface SignalOutcome {
   ruleKey: string;
   message: string;
   evidence: string[];
   weight: number;
+  /** The context cue that turned a keyword hit into this signal, when one did. */
   cue?: string;
 }
 
 export interface NumberApplicationOutcome {
   decision: Decision;
   message: string;
+  /** The deciding rules that matched (never FLAG rules), in rule-key order. */
   matches: RuleMatchOutcome[];
-  /** Present only when non-empty, so outcomes without signals are as before. */
+  /**
+   * REVIEW decisions only, and present only when at least one signal exists (with riskScore,
+   * the sum of their weights): an outcome without signals is byte-identical to one logged
+   * before FLAG rules existed.
+   */
   signals?: SignalOutcome[];
-  /** The sum of the signals' weights; present only with signals. */
   riskScore?: number;
 }
 

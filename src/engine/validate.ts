@@ -1,4 +1,4 @@
-import { CUE_KINDS, CUE_SIDES, DECISIONS, MAX_CUE_WINDOW, VARIANT_KINDS, type RulesetContent } from './content';
+import { CUE_KINDS, CUE_SIDES, DECISIONS, MAX_CUE_WINDOW, MAX_FLAG_WEIGHT, RULE_EFFECTS, VARIANT_KINDS, type RulesetContent } from './content';
 import { CONDITION_INPUT_BOUNDS, MAX_EVALUATION_STEPS } from './condition-cost';
 import { checkCondition, describeEvaluationBudget, literalProblem, type ConditionCheck, type ConditionKind } from './conditions';
 import { normalizeDescription, normalizeText } from './semantics';
@@ -68,8 +68,14 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
   content.businessRules.forEach((rule, index) => {
     const path = rulePath('businessRules', rule.key, index);
     checkKey(path, rule.key);
-    if (!DECISIONS.includes(rule.effect)) {
-      report(`${path}.effect`, `unknown effect "${String(rule.effect)}"; expected one of ${DECISIONS.join(', ')}`);
+    if (!RULE_EFFECTS.includes(rule.effect)) {
+      report(`${path}.effect`, `unknown effect "${String(rule.effect)}"; expected one of ${RULE_EFFECTS.join(', ')}`);
+    }
+    if (rule.weight !== undefined) {
+      if (rule.effect !== 'FLAG') report(`${path}.weight`, 'only a FLAG rule has a weight; a deciding rule adds nothing to a risk score');
+      else if (!Number.isInteger(rule.weight) || rule.weight < 1 || rule.weight > MAX_FLAG_WEIGHT) {
+        report(`${path}.weight`, `weight must be a whole number from 1 to ${MAX_FLAG_WEIGHT}`);
+      }
     }
     if (isBlank(rule.industry)) report(`${path}.industry`, 'industry is empty');
     if (isBlank(rule.scenario)) report(`${path}.scenario`, 'scenario is empty');

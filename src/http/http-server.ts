@@ -119,7 +119,12 @@ export function createHttpServer(deps: HttpDependencies): PolicyHttpServer {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context: RequestContext = { requestId, caller, now: deps.clock.now(), receivedDecisionIds: new Set() };
+    // A client that hangs up before its answer cancels work still running for it (replay over history).
+    const cancellation = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) cancellation.abort();
+    });
+    const context: RequestContext = { requestId, caller, now: deps.clock.now(), receivedDecisionIds: new Set(), signal: cancellation.signal };
     const result = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => context,

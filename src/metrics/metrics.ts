@@ -47,6 +47,19 @@ export class PolicyMetrics {
     registers: [this.registry],
   });
 
+  readonly replayJobs = new Counter({
+    name: 'ccc_replay_jobs_total',
+    help: 'Jobs over history run on replay workers (impact analysis, replay) by kind and outcome (ok, failed, timed_out, cancelled, refused)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly replayJobsRunning = new Gauge({
+    name: 'ccc_replay_jobs_running',
+    help: 'Jobs over history holding a replay worker now',
+    registers: [this.registry],
+  });
+
   readonly versionIntegrityFailures = new Counter({
     name: 'ccc_version_integrity_failures_total',
     help: 'Published versions refused on load because their content does not hash to their recorded content hash',

@@ -9,6 +9,7 @@ import {
   ContextCueInput,
   MAX_CUES,
   MAX_VARIANTS,
+  decisionArgument,
   PenaltyMappingInput,
   toCueContent,
   toVariantContent,
@@ -46,7 +47,14 @@ export class AuthoringResolver {
     makerChecker: boolean,
     @Ctx() context: RequestContext,
   ): Promise<Ruleset> {
-    return this.authoring.createRuleset(context, { key, name, description, defaultDecision, defaultMessage, makerChecker });
+    return this.authoring.createRuleset(context, {
+      key,
+      name,
+      description,
+      defaultDecision: decisionArgument(defaultDecision, 'defaultDecision'),
+      defaultMessage,
+      makerChecker,
+    });
   }
 
   @Authorized('editor')
@@ -68,7 +76,7 @@ export class AuthoringResolver {
     @Arg('message', () => String, { nullable: true, description: 'Also sets the default message; required when the decision changes.' }) message: string | null,
     @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
-    return toRulesetVersion(await this.authoring.setDefaultDecision(context, draftId, expectedRevision, decision, message));
+    return toRulesetVersion(await this.authoring.setDefaultDecision(context, draftId, expectedRevision, decisionArgument(decision, 'decision'), message));
   }
 
   @Authorized('editor')
@@ -216,8 +224,8 @@ export class AuthoringResolver {
 
   @Authorized()
   @Query(() => [ValidationIssueType], { description: 'Every problem publishDraft would refuse; empty when the draft is publishable.' })
-  validateDraft(@Arg('draftId', () => ID) draftId: string): Promise<ValidationIssueType[]> {
-    return this.rulesets.validateDraft(draftId);
+  validateDraft(@Arg('draftId', () => ID) draftId: string, @Ctx() context: RequestContext): Promise<ValidationIssueType[]> {
+    return this.rulesets.validateDraft(context, draftId);
   }
 
   @Authorized()

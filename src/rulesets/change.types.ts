@@ -1,8 +1,8 @@
-import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { RULE_LIMITS } from '../common/limits';
-import type { Decision } from '../engine/content';
+import { MAX_FLAG_WEIGHT, type RuleEffect } from '../engine/content';
 import type { MergeCollection, MergeSide } from './draft-merge';
 import { BUSINESS_CONDITION_DOC, DecisionEnum, RulesetVersion } from './ruleset.types';
 
@@ -58,8 +58,14 @@ export class BusinessRulePatchInput {
   @MaxLength(RULE_LIMITS.short)
   scenario?: string | null;
 
-  @Field(() => DecisionEnum, { nullable: true })
-  effect?: Decision | null;
+  @Field(() => DecisionEnum, { nullable: true, description: 'A rule that stops being FLAG loses its weight.' })
+  effect?: RuleEffect | null;
+
+  @Field(() => Int, { nullable: true, description: `FLAG rules: the signal's weight, 1 to ${MAX_FLAG_WEIGHT}.` })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_FLAG_WEIGHT)
+  weight?: number | null;
 
   @Field(() => String, { nullable: true, description: `${BUSINESS_CONDITION_DOC} "" removes the condition.` })
   @IsOptional()

@@ -8,6 +8,7 @@ import {
   type CueContent,
   type Decision,
   type PenaltyMappingContent,
+  type RuleEffect,
   type RulesetContent,
   type TestCaseContent,
   type VariantContent,
@@ -190,7 +191,8 @@ export interface BusinessRulePatch {
   removeExcludeKeywords?: string[] | null;
   industry?: string | null;
   scenario?: string | null;
-  effect?: Decision | null;
+  effect?: RuleEffect | null;
+  weight?: number | null;
   /** An empty string removes the condition. */
   condition?: string | null;
   message?: string | null;
@@ -209,11 +211,16 @@ export function patchBusinessRule(content: RulesetContent, key: string, patch: B
   const rule = content.businessRules.find((existing) => existing.key === key);
   if (!rule) throw new NotFoundError(`the draft has no business rule "${key}"`);
   const given = <T>(value: T | null | undefined, current: T): T => (value === undefined || value === null ? current : value);
+  const { weight: currentWeight, ...unweighted } = rule;
+  const effect = given(patch.effect, rule.effect);
+  // A weight given for a rule that does not flag is kept, for validation to refuse; an old one goes with the FLAG effect.
+  const weight = effect === 'FLAG' ? given(patch.weight, currentWeight) : (patch.weight ?? undefined);
   const patched: BusinessRuleContent = {
-    ...rule,
+    ...unweighted,
+    ...(weight === undefined ? {} : { weight }),
     industry: given(patch.industry, rule.industry),
     scenario: given(patch.scenario, rule.scenario),
-    effect: given(patch.effect, rule.effect),
+    effect,
     message: given(patch.message, rule.message),
     source: patch.source === undefined || patch.source === null ? rule.source : blankToNull(patch.source),
     condition: patch.condition === undefined || patch.condition === null ? rule.condition : blankToNull(patch.condition),

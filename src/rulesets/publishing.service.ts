@@ -8,7 +8,7 @@ import { actorOf, RequestContext } from '../common/request-context';
 import { hasRole } from '../common/roles';
 import { CHANNELS, notifyAtCommit } from '../db/notification-listener';
 import { inTransaction } from '../db/transaction';
-import { ENGINE_SEMANTICS, RulesetContent, testCaseIssues, validateContent } from '../engine';
+import { ENGINE_SEMANTICS, RulesetContent, validateContent } from '../engine';
 import { AuthoringService, staleRevision } from './authoring.service';
 import { contentHash, orderContent } from './content-hash';
 import { RulesetVersionView } from './ruleset-version.view';
@@ -28,7 +28,9 @@ export interface PublishInput {
 /**
  * Publishing: freezes drafts as numbered, immutable versions and retires versions. Imports
  * take the same path (a draft, then its publication) in one transaction. Every change
- * appends its audit event and notifies other processes' version caches at commit.
+ * appends its audit event and notifies other processes' version caches at commit; this
+ * process's cache is told once the transaction has committed (`versionsChanged`), so a caller
+ * sees its own publish at once, not only when the notification comes back round.
  */
 export class PublishingService {
   constructor(
@@ -36,7 +38,15 @@ export class PublishingService {
     private readonly rulesets: RulesetService,
     private readonly authoring: AuthoringService,
     private readonly audit: AuditService,
+    private readonly versionsChanged: (rulesetKey: string) => void = () => {},
   ) {}
+
+  /** Runs a transaction that may publish or retire, then drops this process's cached version list. */
+  private async changingVersions(label: string, body: (tx: EntityManager) => Promise<RulesetVersionView>): Promise<RulesetVersionView> {
+    const changed = await inTransaction(this.dataSource, label, body);
+    this.versionsChanged(changed.rulesetKey);
+    return changed;
+  }
 
   /**
    * Freezes a draft as the next numbered version. Locks the ruleset row, then the draft row,
@@ -51,7 +61,7 @@ export class PublishingService {
         'effectiveFrom is in the past: a version cannot take effect retroactively (omit it for "now", or give a future time to schedule)',
       );
     }
-    return inTransaction(this.dataSource, 'publish', async (tx) => {
+    return this.changingVersions('publish', async (tx) => {
       const located = await this.rulesets.getVersionIn(tx, draftId);
       // A version's ruleset always exists (foreign key): the lock is all that is asked of it.
       const ruleset = (await this.rulesets.lockRuleset(tx, { id: located.rulesetId }))!;
@@ -83,7 +93,7 @@ export class PublishingService {
     if (force && !context.caller?.roles.includes('admin')) {
       throw new ForbiddenError('only an admin may force a retirement that leaves no version in effect');
     }
-    return inTransaction(this.dataSource, `retiring version ${number}`, async (tx) => {
+    return this.changingVersions(`retiring version ${number}`, async (tx) => {
       const ruleset = await this.rulesets.lockRuleset(tx, { key: rulesetKey });
       if (!ruleset) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
       const version = await versions.findVersionByNumber(tx, ruleset.id, number);
@@ -128,7 +138,7 @@ export class PublishingService {
    */
   async revertToVersion(context: RequestContext, rulesetKey: string, number: number, changelog: string): Promise<RulesetVersionView> {
     const note = checkChangelog(changelog);
-    return inTransaction(this.dataSource, `reverting to version ${number}`, async (tx) => {
+    return this.changingVersions(`reverting to version ${number}`, async (tx) => {
       const ruleset = await this.rulesets.lockRuleset(tx, { key: rulesetKey });
       if (!ruleset) throw new NotFoundError(`no ruleset with key "${rulesetKey}"`);
       const target = await versions.findVersionByNumber(tx, ruleset.id, number);
@@ -167,7 +177,7 @@ export class PublishingService {
    * Used for the seed and for importing ruleset files into an empty database.
    */
   async importRuleset(context: RequestContext, meta: RulesetMeta, content: RulesetContent, changelog: string): Promise<RulesetVersionView> {
-    return inTransaction(this.dataSource, `ruleset "${meta.key}" already exists`, async (tx) => {
+    return this.changingVersions(`ruleset "${meta.key}" already exists`, async (tx) => {
       // The ruleset remembers the defaults it started with, as createRuleset records them.
       const ruleset = await this.authoring.insertRuleset(tx, context, {
         ...meta,
@@ -199,7 +209,7 @@ export class PublishingService {
     options: { changelog: string; effectiveFrom: Date; review: (() => void) | null },
   ): Promise<RulesetVersionView> {
     const invalid = validateContent(draft.content);
-    const issues = invalid.length > 0 ? invalid : testCaseIssues(draft.content);
+    const issues = invalid.length > 0 ? invalid : await this.rulesets.failingTestCases(context, draft.content);
     if (issues.length > 0) {
       throw new ValidationFailedError(`the draft has ${issues.length} problem(s); fix them before publishing (see extensions.issues)`, issues);
     }

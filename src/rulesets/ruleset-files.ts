@@ -36,7 +36,7 @@ const testCasesOf = (testCases: TestCaseContent[]): { testCases?: TestCaseConten
  *   cues.yaml             list of context cues       (a missing file: none)
  *   variants.yaml         list of variant spellings  (a missing file: none)
  *   distinct-words.yaml   list of words with a meaning of their own that contain keywords (a missing file: none)
- * Optional fields (excludeKeywords, condition, source, note, escalation, matchInsideWords, anyContext) may be omitted.
+ * Optional fields (excludeKeywords, condition, source, note, weight, escalation, matchInsideWords, anyContext) may be omitted.
  * Explanations belong in `source` and `note`, not in YAML comments: comments do not survive
  * an export.
  */
@@ -78,6 +78,7 @@ const BUSINESS_RULE_FIELDS = [
   'industry',
   'scenario',
   'effect',
+  'weight',
   'keywords',
   'excludeKeywords',
   'matchInsideWords',
@@ -100,7 +101,7 @@ function readBusinessRule({ file, entry, index }: { file: YamlFile; entry: YamlM
     key: fields.string('key'),
     industry: fields.string('industry'),
     scenario: fields.string('scenario'),
-    effect: fields.decision('effect'),
+    effect: fields.effect('effect'),
     keywords: fields.strings('keywords', true),
     excludeKeywords: fields.strings('excludeKeywords', true),
     condition: fields.optionalString('condition'),
@@ -109,6 +110,7 @@ function readBusinessRule({ file, entry, index }: { file: YamlFile; entry: YamlM
     ...optionalNote(fields),
     ...(entry.matchInsideWords === undefined ? {} : { matchInsideWords: fields.strings('matchInsideWords') }),
     ...(entry.anyContext === undefined || !fields.boolean('anyContext') ? {} : { anyContext: true }),
+    ...optionalWeight(fields),
   };
 }
 
@@ -164,6 +166,12 @@ function contextVocabularyOf(
     ...(variants.length > 0 ? { variants } : {}),
     ...(distinctWords.length > 0 ? { distinctWords } : {}),
   };
+}
+
+/** A FLAG rule's weight, kept only when given, so content without flags hashes as before they existed. */
+function optionalWeight(fields: FieldReader): { weight?: number } {
+  const weight = fields.optionalInteger('weight');
+  return weight === null ? {} : { weight };
 }
 
 function readViolationRule({ file, entry, index }: { file: YamlFile; entry: YamlMap; index: number }): ViolationRuleContent {

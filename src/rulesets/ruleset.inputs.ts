@@ -1,15 +1,19 @@
 import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import {
+  DECISIONS,
   MAX_CUE_WINDOW,
+  MAX_FLAG_WEIGHT,
   type BusinessRuleContent,
   type CueContent,
+  type Decision,
   type EscalationContent,
   type PenaltyActionContent,
   type PenaltyMappingContent,
   type VariantContent,
   type ViolationRuleContent,
 } from '../engine/content';
+import { BadInputError } from '../common/errors';
 import { CONTEXT_LIMITS, RULE_LIMITS } from '../common/limits';
 import { BUSINESS_CONDITION_DOC, CueKindEnum, CueSideEnum, DecisionEnum, VariantKindEnum, VIOLATION_CONDITION_DOC } from './ruleset.types';
 
@@ -49,8 +53,17 @@ export class BusinessRuleInput extends RuleInputBase {
   @MaxLength(SHORT)
   scenario: string;
 
-  @Field(() => DecisionEnum)
+  @Field(() => DecisionEnum, { description: 'ALLOW, REVIEW or REJECT decide; FLAG decides nothing and attaches a signal to a REVIEW decision.' })
   effect: DecisionEnum;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: `FLAG rules only: what the signal adds to a REVIEW decision's risk score, 1 to ${MAX_FLAG_WEIGHT} (omit for 1).`,
+  })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_FLAG_WEIGHT)
+  weight?: number | null;
 
   @Field(() => [String])
   @ArrayMaxSize(MAX_KEYWORDS)
@@ -252,7 +265,16 @@ export function toBusinessRuleContent(input: BusinessRuleInput): BusinessRuleCon
     ...(input.note ? { note: input.note } : {}),
     ...(input.matchInsideWords?.length ? { matchInsideWords: [...input.matchInsideWords] } : {}),
     ...(input.anyContext ? { anyContext: true } : {}),
+    ...(input.weight != null ? { weight: input.weight } : {}),
   };
+}
+
+/** FLAG shares the schema's Decision enum (a rule's effect is a Decision in the contract) but decides nothing: refused where a decision is meant. */
+export function decisionArgument(value: DecisionEnum, path: string): Decision {
+  if (!(DECISIONS as readonly string[]).includes(value)) {
+    throw new BadInputError(`${value} is a rule effect, not a decision; expected one of ${DECISIONS.join(', ')}`, { path });
+  }
+  return value as Decision;
 }
 
 export function toViolationRuleContent(input: ViolationRuleInput): ViolationRuleContent {

@@ -1,16 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { BadInputError, NotFoundError, ValidationFailedError } from '../common/errors';
-import {
-  compileRuleset,
-  runTestCases,
-  testCaseIssues,
-  validateContent,
-  type Decision,
-  type RulesetContent,
-  type TestReport,
-  type ValidationIssue,
-} from '../engine';
+import { failingCaseIssues, validateContent, type Decision, type RulesetContent, type TestReport, type ValidationIssue } from '../engine';
+import { RequestContext } from '../common/request-context';
 import { contentHash } from './content-hash';
+import { runTestCasesInPlace, TestCaseRunner } from './test-case-runner';
 import { RulesetVersionView } from './ruleset-version.view';
 import { RulesetEntity } from './ruleset.entity';
 import { ContentChange, diffContent, emptyContent } from './version-diff';
@@ -55,7 +48,10 @@ export interface VersionDiffResult {
  * the caller's transaction.
  */
 export class RulesetService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly testCases: TestCaseRunner = runTestCasesInPlace,
+  ) {}
 
   listRulesets(): Promise<RulesetEntity[]> {
     return this.dataSource.getRepository(RulesetEntity).find({ order: { key: 'ASC' } });
@@ -119,11 +115,12 @@ export class RulesetService {
    * failing test cases; and, as a warning, a draft based on an older version than the latest
    * (publishing refuses it until rebased). Works on published versions too.
    */
-  async validateDraft(draftId: string): Promise<DraftIssue[]> {
+  async validateDraft(context: RequestContext, draftId: string): Promise<DraftIssue[]> {
     const db = this.dataSource.manager;
     const version = await this.getVersionIn(db, draftId);
     const invalid = validateContent(version.content);
-    const issues: DraftIssue[] = (invalid.length > 0 ? invalid : testCaseIssues(version.content)).map((issue) => ({ ...issue, level: 'ERROR' }));
+    const errors = invalid.length > 0 ? invalid : await this.failingTestCases(context, version.content);
+    const issues: DraftIssue[] = errors.map((issue) => ({ ...issue, level: 'ERROR' }));
     const latest = version.status === 'DRAFT' ? await versions.findLatestPublished(db, version.rulesetId) : null;
     if (latest !== null && latest.number !== version.parentNumber) {
       const basedOn = version.parentNumber === null ? 'no version' : `v${version.parentNumber}`;
@@ -137,12 +134,18 @@ export class RulesetService {
   }
 
   /** Runs the version's test cases: each result, and the rules no case exercises. */
-  async testDraft(draftId: string): Promise<TestReport> {
+  async testDraft(context: RequestContext, draftId: string): Promise<TestReport> {
     const version = await this.getVersionIn(this.dataSource.manager, draftId);
     const issues = validateContent(version.content);
     if (issues.length > 0)
       throw new ValidationFailedError(`the draft has ${issues.length} problem(s) to fix before its test cases can run (see extensions.issues)`, issues);
-    return runTestCases(compileRuleset(version.content), version.content);
+    return this.testCases(context, version.content);
+  }
+
+  /** The failing test cases of valid content, as the problems publishing refuses. */
+  async failingTestCases(context: RequestContext, content: RulesetContent): Promise<ValidationIssue[]> {
+    if (!content.testCases?.length) return [];
+    return failingCaseIssues(await this.testCases(context, content));
   }
 
   /** What publishing the draft would change: its differences from the latest published version. */

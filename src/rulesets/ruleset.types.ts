@@ -1,14 +1,19 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import type { Decision } from '../engine/content';
+import type { Decision, RuleEffect } from '../engine/content';
 import type { VersionStatus } from './ruleset-version.view';
 
 export enum DecisionEnum {
   ALLOW = 'ALLOW',
   REVIEW = 'REVIEW',
   REJECT = 'REJECT',
+  FLAG = 'FLAG',
 }
-registerEnumType(DecisionEnum, { name: 'Decision', description: 'ALLOW < REVIEW < REJECT; the strongest matching effect wins.' });
+registerEnumType(DecisionEnum, {
+  name: 'Decision',
+  description:
+    'ALLOW < REVIEW < REJECT; the strongest matching effect wins. FLAG is a rule effect only: a FLAG rule decides nothing, it attaches a signal to a REVIEW decision; no decision is ever FLAG.',
+});
 
 export enum VersionStatusEnum {
   DRAFT = 'DRAFT',
@@ -35,7 +40,10 @@ export class BusinessRule {
   scenario: string;
 
   @Field(() => DecisionEnum)
-  effect: Decision;
+  effect: RuleEffect;
+
+  @Field(() => Int, { nullable: true, description: "FLAG rules: what the signal adds to a REVIEW decision's risk score (null: 1)." })
+  weight?: number;
 
   @Field(() => [String], {
     description:

@@ -87,6 +87,7 @@ const BUSINESS_RULE_FIELDS: FieldChange<BusinessRuleContent>[] = [
   value('industry'),
   value('scenario'),
   code('effect'),
+  value('weight'),
   set('keywords'),
   set('excludeKeywords'),
   value('condition'),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { Document, isMap, isScalar, LineCounter } from 'yaml';
-import { DECISIONS, type Decision } from '../engine/content';
+import { DECISIONS, RULE_EFFECTS, type Decision, type RuleEffect } from '../engine/content';
 
 /**
  * Reading YAML files with positions: every problem is recorded as `file:line:column: what`,
@@ -121,6 +121,20 @@ export class FieldReader {
     if (typeof value === 'number' && Number.isInteger(value)) return value;
     this.fail(field, 'an integer');
     return 0;
+  }
+
+  /** A business rule's effect: a decision, or FLAG. */
+  effect(field: string): RuleEffect {
+    const value = this.map[field];
+    if (RULE_EFFECTS.includes(value as RuleEffect)) return value as RuleEffect;
+    this.fail(field, `one of ${RULE_EFFECTS.join(', ')}`);
+    return RULE_EFFECTS[0];
+  }
+
+  optionalInteger(field: string): number | null {
+    const value = this.map[field];
+    if (value === undefined || value === null) return null;
+    return this.integer(field);
   }
 
   decision(field: string): Decision {

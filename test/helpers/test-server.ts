@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createApp, App } from '../../src/app';
 import { Role } from '../../src/common/roles';
 import { createLogger, Logger } from '../../src/common/logger';
-import { systemContext } from '../../src/common/request-context';
+import { Clock, systemContext } from '../../src/common/request-context';
 import { loadConfig } from '../../src/config/config';
 import { createDataSource } from '../../src/composition/data-source';
 import { ensureDatabase } from '../../src/db/ensure-database';
@@ -80,7 +80,7 @@ export async function postGraphQL<T = any>(
  * Starts the real app on a free port over its own database (`databaseUrl`: the owner's),
  * connected as the service role, with one key per role.
  */
-export async function startTestServer(options: { databaseUrl?: string; env?: NodeJS.ProcessEnv; logger?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(options: { databaseUrl?: string; env?: NodeJS.ProcessEnv; logger?: Logger; clock?: Clock } = {}): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const serviceUrl = serviceUrlOf(databaseUrl);
   const config = loadConfig({
@@ -93,7 +93,7 @@ export async function startTestServer(options: { databaseUrl?: string; env?: Nod
   });
   const dataSource = createDataSource(serviceUrl, 10);
   await dataSource.initialize();
-  const app = await createApp({ config, dataSource, logger: options.logger ?? createLogger(config.logLevel) });
+  const app = await createApp({ config, dataSource, logger: options.logger ?? createLogger(config.logLevel), clock: options.clock });
   const port = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   const keys = {} as Record<Role, string>;

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { chainHash, recordHashOf } from '../../src/decisions/decision-record';
 import { RulesetContent } from '../../src/engine';
-import { insertDraftBySql, seedContent, withoutRule } from '../helpers/policy-versions';
+import { insertDraftBySql, publishBySql, seedContent, withoutRule } from '../helpers/policy-versions';
 import { GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 import { APPLY, runMixedWorkload } from '../helpers/workload';
 
@@ -214,6 +214,31 @@ describe('the decision log', () => {
   });
 });
 
+describe('replaying a decision of a later version', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('replays against the version that decided it when no version is named', async () => {
+    await publishBySql(server.dataSource, withoutRule(await seedContent(server.dataSource), 'finance.credit-card'));
+    // Nothing was evaluated before the publish, so the first evaluation reads the version list afresh.
+    const { data } = await server.gql(
+      `query($input: NumberApplicationInput!) { evaluateNumberApplication(input: $input) { decisionId decision versionNumber } }`,
+      { input: { description: '办信用卡提额服务，帮客户下卡' } },
+      server.keys.evaluator,
+    );
+    expect(data.evaluateNumberApplication).toMatchObject({ versionNumber: 2, decision: 'REVIEW' });
+    const replay = await server.gql(REPLAY, { id: data.evaluateNumberApplication.decisionId }, server.keys.auditor);
+    expect(replay.errors).toBeUndefined();
+    expect(replay.data.replayDecision).toMatchObject({ againstVersion: 2, identical: true, differences: [] });
+    // Against version 1, which still has the rule, the same input is rejected: the default is not version 1.
+    const againstFirst = await server.gql(REPLAY, { id: data.evaluateNumberApplication.decisionId, v: 1 }, server.keys.auditor);
+    expect(againstFirst.data.replayDecision).toMatchObject({ againstVersion: 1, identical: false });
+  });
+});
+
 describe('tampering with the decision log by direct SQL', () => {
   let server: TestServer;
   let ids: string[];
@@ -310,6 +335,34 @@ describe('tampering with the decision log by direct SQL', () => {
     expect(unknown).toMatchObject({ valid: false, reason: 'checkpoint-missing' });
     const malformed = await server.gql(VERIFY, { checkpoint: { sequence: '-1', hash: 'zz' } }, server.keys.auditor);
     expect(malformed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('reports a forged link hash, with the next record relinked to it, as chain-hash at that record', async () => {
+    const forged = 'e'.repeat(64);
+    await tamper(server, [
+      ['UPDATE decision_log SET hash = $2 WHERE id = $1', [ids[2], forged]],
+      ['UPDATE decision_log SET prev_hash = $2 WHERE id = $1', [ids[3], forged]],
+    ]);
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[2], reason: 'chain-hash', checked: 3 });
+  });
+
+  it('verifies a window from its start: a tampered record before it is outside, one inside is caught', async () => {
+    const times: { created_at: Date }[] = await server.dataSource.query('SELECT created_at FROM decision_log ORDER BY seq');
+    const from = times[3].created_at;
+    // The log is written in order; the records were written one request after another, so record 2 is older than record 4.
+    expect(times[1].created_at.getTime()).toBeLessThan(from.getTime());
+    const inside = times.filter((time) => time.created_at.getTime() >= from.getTime()).length;
+    const window = { from: from.toISOString() };
+    await tamper(server, [[`UPDATE decision_log SET caller = 'someone-else' WHERE id = $1`, [ids[1]]]]);
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[1], reason: 'record-hash' });
+    expect((await server.gql(VERIFY, window, server.keys.auditor)).data.verifyDecisionLog).toMatchObject({ valid: true, checked: inside });
+
+    await tamper(server, [[`UPDATE decision_log SET caller = 'someone-else' WHERE id = $1`, [ids[4]]]]);
+    expect((await server.gql(VERIFY, window, server.keys.auditor)).data.verifyDecisionLog).toMatchObject({
+      valid: false,
+      firstBrokenId: ids[4],
+      reason: 'record-hash',
+    });
   });
 
   it('finds reordered records at the first one out of place', async () => {

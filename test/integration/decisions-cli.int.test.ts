@@ -3,11 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DecisionsCliIo, runDecisionsCli } from '../../src/cli/decisions';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { CheckpointSigner, loadCheckpointSigner } from '../../src/decisions/checkpoint-signing';
 import { startTestServer, TestServer } from '../helpers/test-server';
 import { readTestState } from '../helpers/test-state';
 import { runMixedWorkload } from '../helpers/workload';
+import { seedContent } from '../helpers/policy-versions';
+import { systemContext } from '../../src/common/request-context';
+
+const EVALUATE_IN = `query($key: ID!, $input: NumberApplicationInput!) { evaluateNumberApplication(rulesetKey: $key, input: $input) { decisionId } }`;
 
 describe('the decisions CLI', () => {
   let server: TestServer;
@@ -138,15 +142,6 @@ describe('the decisions CLI', () => {
     expect(lines[lines.length - 1]).toMatch(/sequence/);
   });
 
-  it('exports a time window and a single ruleset', async () => {
-    const file = path.join(dir, 'window.ndjson');
-    const from = new Date(Date.now() - 3600_000).toISOString();
-    const to = new Date(Date.now() + 3600_000).toISOString();
-    expect(await runDecisionsCli(['export', '--from', from, '--to', to, '--ruleset', 'ccc-access', '--out', file], io)).toBe(0);
-    expect(await runDecisionsCli(['verify', file], io)).toBe(0);
-    expect(await runDecisionsCli(['export', '--from', 'yesterday'], io)).toBe(2);
-  });
-
   /** Runs the CLI with its own streams: `stderrIsTty` decides between a bar and plain lines. */
   async function run(argv: string[], stderrIsTty = false) {
     const out: string[] = [];
@@ -228,5 +223,81 @@ describe('the decisions CLI', () => {
     const onTerminal = await run(['export', '--out', file], true);
     expect(onTerminal.code).toBe(0);
     expect(onTerminal.progress).toMatch(new RegExp(`export \\[[^\\]]+\\] 100% \\| ${count}/${count} decisions \\| \\d+/s`));
+  });
+});
+
+// A server of its own: this test adds a ruleset, which the other tests' messages do not expect.
+describe('the decisions CLI export filters', () => {
+  let server: TestServer;
+  let dir: string;
+  let io: DecisionsCliIo;
+  beforeAll(async () => {
+    server = await startTestServer();
+    await runMixedWorkload(server, 1);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-decisions-filters-'));
+    io = {
+      out: () => undefined,
+      err: () => undefined,
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      openDatabase: async () => ({ dataSource: server.dataSource, close: async () => undefined }),
+      signer: () => loadCheckpointSigner(readTestState().checkpointSigningKey),
+    };
+  });
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exports in full only the records inside the time window and of the ruleset, the other positions as stubs', async () => {
+    const other = `cli-other-${randomBytes(3).toString('hex')}`;
+    await server.app.services.publishing.importRuleset(
+      systemContext('test'),
+      { key: other, name: other, description: null, makerChecker: false },
+      await seedContent(server.dataSource),
+      'a second ruleset, so the ruleset filter has something to leave out',
+    );
+    const evaluate = async (rulesetKey: string, description: string) => {
+      const response = await server.gql(EVALUATE_IN, { key: rulesetKey, input: { description } }, server.keys.evaluator);
+      expect(response.errors).toBeUndefined();
+      return response.data.evaluateNumberApplication.decisionId as string;
+    };
+    const firstInWindow = await evaluate(other, '其他规则集 家政保洁 0');
+    for (let i = 0; i < 3; i += 1) {
+      await evaluate('ccc-access', `窗口内 家政保洁 ${i}`);
+      await evaluate(other, `其他规则集 家政保洁 ${i + 1}`);
+    }
+    const firstAfterWindow = await evaluate('ccc-access', '窗口后 家政保洁');
+    await evaluate('ccc-access', '窗口后 家政保洁 2');
+
+    type Row = { id: string; seq: string; ruleset_key: string; created_at: Date };
+    const rows: Row[] = await server.dataSource.query('SELECT id, seq::text AS seq, ruleset_key, created_at FROM decision_log ORDER BY seq');
+    const at = (id: string) => rows.find((row) => row.id === id)!.created_at;
+    const from = at(firstInWindow);
+    const to = at(firstAfterWindow);
+    const inWindow = (row: Row) => row.created_at.getTime() >= from.getTime() && row.created_at.getTime() < to.getTime();
+    const expected = rows.filter((row) => row.ruleset_key === 'ccc-access' && inWindow(row)).map((row) => row.id);
+    // Each filter leaves records out, or an ignored filter would pass unnoticed.
+    expect(rows.filter((row) => row.ruleset_key === 'ccc-access' && row.created_at.getTime() < from.getTime()).length).toBeGreaterThan(0);
+    expect(rows.filter((row) => row.ruleset_key === 'ccc-access' && row.created_at.getTime() >= to.getTime()).length).toBeGreaterThan(0);
+    expect(rows.filter((row) => row.ruleset_key === other && inWindow(row)).length).toBeGreaterThan(0);
+    expect(expected.length).toBeGreaterThan(0);
+
+    const file = path.join(dir, 'window.ndjson');
+    const argv = ['export', '--from', from.toISOString(), '--to', to.toISOString(), '--ruleset', 'ccc-access', '--out', file];
+    expect(await runDecisionsCli(argv, io)).toBe(0);
+    const [header, ...entries] = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(header).toMatchObject({ from: from.toISOString(), to: to.toISOString(), rulesetKey: 'ccc-access', count: expected.length });
+    const positions = entries.slice(0, -1);
+    expect(positions.filter((entry) => entry.stub !== true).map((entry) => entry.id)).toEqual(expected);
+    expect(positions.map((entry) => String(entry.seq))).toEqual(
+      rows.filter((row) => Number(row.seq) > header.afterSeq && Number(row.seq) <= header.lastSeq).map((row) => row.seq),
+    );
+    expect(await runDecisionsCli(['verify', file], io)).toBe(0);
+    expect(await runDecisionsCli(['export', '--from', 'yesterday'], io)).toBe(2);
   });
 });

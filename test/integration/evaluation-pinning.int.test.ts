@@ -4,6 +4,7 @@ import { startTestServer, TestServer } from '../helpers/test-server';
 import { publishBySql, retireBySql, seedContent } from '../helpers/policy-versions';
 import { systemContext } from '../../src/common/request-context';
 import { rowCounts } from '../helpers/row-counts';
+import { eventually } from '../helpers/eventually';
 
 const EVALUATE = `query($key: ID!, $version: Int, $contentHash: String, $asOf: DateTime, $input: NumberApplicationInput!) {
   evaluateNumberApplication(rulesetKey: $key, version: $version, contentHash: $contentHash, asOf: $asOf, input: $input) {
@@ -12,7 +13,7 @@ const EVALUATE = `query($key: ID!, $version: Int, $contentHash: String, $asOf: D
   }
 }`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const HOUR = 3600_000;
 
 describe('evaluations are pinned to a version', () => {
   let server: TestServer;
@@ -23,11 +24,14 @@ describe('evaluations are pinned to a version', () => {
   });
   afterAll(() => server.close());
 
-  /** A ruleset of its own (a copy of the seed as version 1), so tests do not share "in effect now". */
+  /**
+   * A ruleset of its own (a copy of the seed as version 1), so tests do not share "in effect now".
+   * Version 1 took effect an hour ago, so a time between it and a version published now needs no waiting.
+   */
   async function newRuleset(): Promise<{ key: string; v1: { number: number; contentHash: string; id: string } }> {
     const key = `pin-${randomBytes(4).toString('hex')}`;
     const view = await server.app.services.publishing.importRuleset(
-      systemContext('test'),
+      systemContext('test', { now: () => new Date(Date.now() - HOUR) }),
       { key, name: key, description: null, makerChecker: false },
       seed,
       'copy',
@@ -64,8 +68,7 @@ describe('evaluations are pinned to a version', () => {
 
   it('pins by number, by hash and by time, and agreeing pins are accepted together', async () => {
     const { key, v1 } = await newRuleset();
-    const before = new Date();
-    await sleep(20);
+    const before = new Date(Date.now() - HOUR / 2);
     const v2 = await publishBySql(server.dataSource, variant('第二版：人工审核'), { rulesetKey: key });
 
     const now = await evaluate({ key });
@@ -107,7 +110,7 @@ describe('evaluations are pinned to a version', () => {
     const { key, v1 } = await newRuleset();
     await publishBySql(server.dataSource, variant('v2'), { rulesetKey: key });
     await retireBySql(server.dataSource, v1.id, key);
-    await sleep(200);
+    // Nothing of this ruleset was cached before the retirement: the first evaluation reads it afresh.
     const pinned = await evaluate({ key, version: 1 });
     expect(pinned.errors).toBeUndefined();
     expect(pinned.data.evaluateNumberApplication).toMatchObject({ versionNumber: 1, versionStatus: 'RETIRED' });
@@ -142,35 +145,44 @@ describe('evaluations are pinned to a version', () => {
 
   it('switches to a scheduled version at its effective time without any notification', async () => {
     const { key } = await newRuleset();
-    await evaluate({ key }); // cache the ruleset's versions
-    const effectiveFrom = new Date(Date.now() + 1500);
-    await publishBySql(server.dataSource, variant('scheduled'), { rulesetKey: key, effectiveFrom });
-    await sleep(200);
-    expect((await evaluate({ key })).data.evaluateNumberApplication.versionNumber).toBe(1);
-    expect((await evaluate({ key, version: 2 })).data.evaluateNumberApplication.versionNumber).toBe(2);
-    await sleep(effectiveFrom.getTime() - Date.now() + 50);
-    expect((await evaluate({ key })).data.evaluateNumberApplication.versionNumber).toBe(2);
+    const effectiveFrom = new Date(Date.now() + 86_400_000);
+    // A process whose clock the test moves: the switch happens at a time, not after a wait.
+    let now = new Date();
+    const clocked = await startTestServer({ databaseUrl: server.databaseUrl, clock: { now: () => now } });
+    try {
+      const evaluateOn = (variables: Record<string, unknown>) =>
+        clocked.gql(EVALUATE, { input: { description: '我们是一家做家政保洁预约的公司' }, ...variables }, clocked.keys.evaluator);
+      await publishBySql(server.dataSource, variant('scheduled'), { rulesetKey: key, effectiveFrom });
+      // Once the publish's notification has been taken in, the list with version 2 is cached ...
+      const pinned = await eventually(
+        () => evaluateOn({ key, version: 2 }),
+        (response) => response.data?.evaluateNumberApplication?.versionNumber === 2,
+      );
+      expect(pinned.data.evaluateNumberApplication.versionNumber).toBe(2);
+      now = new Date(effectiveFrom.getTime() - 1);
+      expect((await evaluateOn({ key })).data.evaluateNumberApplication.versionNumber).toBe(1);
+      // ... and the switch comes from the time alone.
+      now = effectiveFrom;
+      expect((await evaluateOn({ key })).data.evaluateNumberApplication.versionNumber).toBe(2);
+    } finally {
+      await clocked.close();
+    }
   });
 
-  it('lets a second server process on the same database serve a new publish within a second', async () => {
+  it('lets a second server process on the same database serve a new publish once the notification reaches it', async () => {
     const { key } = await newRuleset();
     const second = await startTestServer({ databaseUrl: server.databaseUrl });
     try {
       const evaluateOn = (target: TestServer) => target.gql(EVALUATE, { key, input: { description: '家政保洁预约' } }, target.keys.evaluator);
       expect((await evaluateOn(second)).data.evaluateNumberApplication.versionNumber).toBe(1);
       expect((await evaluateOn(server)).data.evaluateNumberApplication.versionNumber).toBe(1);
-      const published = Date.now();
       await publishBySql(server.dataSource, variant('new'), { rulesetKey: key });
-      let seen = 0;
-      while (Date.now() - published < 1000) {
-        if ((await evaluateOn(second)).data.evaluateNumberApplication.versionNumber === 2) {
-          seen = Date.now() - published;
-          break;
-        }
-        await sleep(25);
-      }
-      expect(seen).toBeGreaterThan(0);
-      expect(seen).toBeLessThan(1000);
+      // Both have version 1's list cached: only the notification can make them see version 2.
+      const seen = await eventually(
+        () => evaluateOn(second),
+        (response) => response.data?.evaluateNumberApplication?.versionNumber === 2,
+      );
+      expect(seen.data.evaluateNumberApplication.versionNumber).toBe(2);
     } finally {
       await second.close();
     }

@@ -1,4 +1,16 @@
-import { getNamedType, GraphQLInputType, GraphQLSchema, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType } from 'graphql';
+import {
+  getNamedType,
+  getVariableValues,
+  GraphQLInputType,
+  GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  OperationDefinitionNode,
+  parse,
+} from 'graphql';
 import { buildPolicySchema } from '../../src/composition/schema';
 import { rowCounts } from '../helpers/row-counts';
 import { buildOperation, dummyValue, rootFields, RootField } from '../helpers/schema-operations';
@@ -89,6 +101,12 @@ function withValue(args: Record<string, unknown>, rootField: RootField, target: 
 
 const unwrapNonNull = (type: GraphQLInputType): GraphQLInputType => (isNonNullType(type) ? type.ofType : type);
 
+/** Whether the variables fail GraphQL's own coercion (wrong type, unknown enum value...): refused before any resolver runs. */
+function illTyped(schema: GraphQLSchema, query: string, variables: Record<string, unknown>): boolean {
+  const operation = parse(query).definitions[0] as OperationDefinitionNode;
+  return 'errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+}
+
 describe('hostile input in every argument of every operation', () => {
   let server: TestServer;
   let schema: GraphQLSchema;
@@ -161,16 +179,24 @@ describe('hostile input in every argument of every operation', () => {
           }
           requests++;
           const label = `${rootField.name}(${target.path.join('.')}=${JSON.stringify(value).slice(0, 40)})`;
+          const wrongType = illTyped(schema, query, variables);
+          if (wrongType && !response.errors?.length) problems.push(`${label}: a value of the wrong type was accepted`);
           if (response.errors?.length) {
+            // A value of the wrong type has exactly one answer; a well-typed one the domain refuses, one of the contract codes.
+            const allowed = wrongType ? ['BAD_USER_INPUT'] : CONTRACT_CODES;
             for (const error of response.errors) {
               const code = error.extensions?.code as string;
-              if (!CONTRACT_CODES.includes(code)) problems.push(`${label}: ${code} ${error.message.slice(0, 200)}`);
+              if (!allowed.includes(code)) problems.push(`${label}: ${code} ${error.message.slice(0, 200)}`);
             }
+            if (response.data?.[rootField.name] != null) problems.push(`${label}: refused, yet answered ${JSON.stringify(response.data).slice(0, 100)}`);
             if (response.status >= 500) problems.push(`${label}: HTTP ${response.status}`);
             const after = await rowCounts(server.dataSource);
             if (JSON.stringify(after) !== JSON.stringify(before))
               problems.push(`${label}: refused but wrote ${JSON.stringify(after)} vs ${JSON.stringify(before)}`);
           } else {
+            // Taken as plain data: a whole answer, no partial one.
+            if (response.status !== 200 || response.data?.[rootField.name] === undefined)
+              problems.push(`${label}: no error and no answer (HTTP ${response.status})`);
             accepted++;
           }
         }

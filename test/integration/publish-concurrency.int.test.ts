@@ -3,6 +3,8 @@ import { businessRule, openDraft, PUBLISH, upsertRule } from '../helpers/authori
 
 const REBASE = `mutation($id: ID!, $rev: Int!) { rebaseDraft(draftId: $id, expectedRevision: $rev) { rebasedOnto conflicts { key field } draft { revision parentNumber } } }`;
 import { startTestServer, TestServer } from '../helpers/test-server';
+import { createAuthoringServices } from '../../src/composition/services';
+import { systemContext } from '../../src/common/request-context';
 
 /** A draft of ccc-access with one rule of its own, edited by the editor key; returns id and revision. */
 async function editedDraft(server: TestServer, ruleKey: string): Promise<{ id: string; revision: number }> {
@@ -70,18 +72,40 @@ describe('publishing drafts concurrently', () => {
     for (const key of keys) expect(ruleKeys).toContain(key);
   });
 
+  it("tells this process's version cache itself once a publish or retirement has committed, not only through the notification", async () => {
+    const changed: string[] = [];
+    // The services as the app wires them, with the cache replaced by a recorder; no listener is involved.
+    const { publishing } = createAuthoringServices(
+      server.dataSource,
+      () => true,
+      (key) => changed.push(key),
+    );
+    const draft = await editedDraft(server, 'told.locally');
+    const published = await publishing.publishDraft(systemContext('local-publisher'), draft.id, {
+      expectedRevision: draft.revision,
+      changelog: 'told locally',
+    });
+    expect(changed).toEqual(['ccc-access']);
+    await publishing.retireVersion(systemContext('local-publisher'), 'ccc-access', published.number!);
+    expect(changed).toEqual(['ccc-access', 'ccc-access']);
+    // A refused publish changes nothing and tells nobody.
+    await expect(
+      publishing.publishDraft(systemContext('local-publisher'), draft.id, { expectedRevision: draft.revision, changelog: 'again' }),
+    ).rejects.toThrow();
+    expect(changed).toHaveLength(2);
+  });
+
   it('tells other processes through ccc_policy_versions when a version is published', async () => {
     const listener = new Client({ connectionString: server.databaseUrl });
     await listener.connect();
     try {
-      const received: string[] = [];
-      listener.on('notification', (message) => received.push(`${message.channel}:${message.payload}`));
+      const notified = new Promise<string>((resolve) => listener.once('notification', (message) => resolve(`${message.channel}:${message.payload}`)));
       await listener.query('LISTEN ccc_policy_versions');
       const draft = await editedDraft(server, 'notify');
       const published = await server.gql(PUBLISH, { id: draft.id, rev: draft.revision, changelog: 'notify' }, server.keys.publisher);
       expect(published.errors).toBeUndefined();
-      for (let i = 0; i < 40 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-      expect(received).toContain('ccc_policy_versions:ccc-access');
+      // The notification is the event: waited for, not given a fixed time to arrive in.
+      expect(await notified).toBe('ccc_policy_versions:ccc-access');
     } finally {
       await listener.end();
     }

@@ -1,12 +1,14 @@
 import { businessRule, openDraft, PUBLISH, upsertRule } from '../helpers/authoring';
+import { rowCounts } from '../helpers/row-counts';
 import { startTestServer, TestServer } from '../helpers/test-server';
 
 describe('published versions are immutable, retirements and the edit trail append-only', () => {
+  // A database of its own for each test: a failure in one cannot leave drafts or versions behind for the next.
   let server: TestServer;
-  beforeAll(async () => {
+  beforeEach(async () => {
     server = await startTestServer();
   });
-  afterAll(() => server.close());
+  afterEach(() => server.close());
 
   // As the owner, who may write the table: the triggers hold even then.
   it('refuses direct SQL UPDATE and DELETE of a published version', async () => {
@@ -21,13 +23,27 @@ describe('published versions are immutable, retirements and the edit trail appen
 
   it('still lets drafts change by SQL, since only drafts are editable', async () => {
     const draft = await openDraft(server);
-    await expect(server.dataSource.query(`UPDATE ruleset_version SET revision = revision WHERE id = $1`, [draft.id])).resolves.toBeDefined();
+    await server.ownerQuery(`UPDATE ruleset_version SET content = jsonb_set(content, '{defaultMessage}', '"edited by SQL"') WHERE id = $1`, [draft.id]);
+    const [edited] = await server.dataSource.query(`SELECT content->>'defaultMessage' AS message FROM ruleset_version WHERE id = $1`, [draft.id]);
+    expect(edited.message).toBe('edited by SQL');
   });
 
   it('refuses UPDATE and DELETE of audit events and retirements', async () => {
-    await openDraft(server);
+    const draft = await openDraft(server);
     await expect(server.ownerQuery(`UPDATE audit_event SET actor = 'someone else'`)).rejects.toThrow(/append-only/);
     await expect(server.ownerQuery(`DELETE FROM audit_event`)).rejects.toThrow(/append-only/);
+    const revision = await upsertRule(server, draft.id, draft.revision, businessRule('retire.me', ['退役']));
+    const published = (await server.gql(PUBLISH, { id: draft.id, rev: revision, changelog: 'to retire' }, server.keys.publisher)).data.publishDraft;
+    const retired = await server.gql(
+      `mutation($n: Int!) { retireVersion(rulesetKey: "ccc-access", number: $n) { number } }`,
+      { n: published.number },
+      server.keys.publisher,
+    );
+    expect(retired.errors).toBeUndefined();
+    await expect(server.ownerQuery(`UPDATE version_retirement SET retired_by = 'someone else'`)).rejects.toThrow(/append-only/);
+    await expect(server.ownerQuery(`DELETE FROM version_retirement`)).rejects.toThrow(/append-only/);
+    const [{ count }] = await server.dataSource.query(`SELECT count(*)::int AS count FROM version_retirement WHERE retired_by <> 'someone else'`);
+    expect(count).toBe(1);
   });
 
   it('retires a version: out of currentVersion, still readable by number; retiring twice is CONFLICT', async () => {
@@ -49,6 +65,7 @@ describe('published versions are immutable, retirements and the edit trail appen
     expect(now.data.ruleset.currentVersion.number).toBe(1);
     expect(now.data.ruleset.version).toEqual({ status: 'RETIRED', contentHash: published.contentHash });
 
+    const before = await rowCounts(server.dataSource);
     const again = await server.gql(
       `mutation($n: Int!) { retireVersion(rulesetKey: "ccc-access", number: $n) { number } }`,
       { n: published.number },
@@ -59,6 +76,7 @@ describe('published versions are immutable, retirements and the edit trail appen
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const byEditor = await server.gql(`mutation { retireVersion(rulesetKey: "ccc-access", number: 1) { number } }`, {}, server.keys.editor);
     expect(byEditor.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await rowCounts(server.dataSource)).toEqual(before);
   });
 
   it('discards drafts but not published versions', async () => {
@@ -67,7 +85,13 @@ describe('published versions are immutable, retirements and the edit trail appen
     expect(discarded.data.discardDraft).toBe(true);
     expect((await server.gql(`query($id: ID!) { rulesetVersion(id: $id) { id } }`, { id: draft.id })).data.rulesetVersion).toBeNull();
     const v1 = (await server.gql('{ ruleset(key: "ccc-access") { version(number: 1) { id } } }')).data.ruleset.version;
+    const before = await rowCounts(server.dataSource);
     const refused = await server.gql(`mutation($id: ID!) { discardDraft(draftId: $id) }`, { id: v1.id }, server.keys.publisher);
     expect(refused.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(await rowCounts(server.dataSource)).toEqual(before);
+    expect((await server.gql('{ ruleset(key: "ccc-access") { version(number: 1) { id status } } }')).data.ruleset.version).toEqual({
+      id: v1.id,
+      status: 'PUBLISHED',
+    });
   });
 });

@@ -38,6 +38,13 @@ describe('npm run rulesets: validate, import, export, diff', () => {
   const currentHash = async (key: string) =>
     (await server.gql(`query($k: ID!) { ruleset(key: $k) { currentVersion { number contentHash } } }`, { k: key })).data.ruleset.currentVersion;
 
+  /** Version 1 of ccc-access exported afresh into a directory of the test's own (no test uses another's files). */
+  async function exportVersion1(name: string): Promise<string> {
+    const exported = await cli('export', 'ccc-access', '--version', '1', dir(name));
+    expect(exported.code).toBe(0);
+    return dir(name);
+  }
+
   it('exports a published version to files that import as a new ruleset with the same content hash', async () => {
     const exported = await cli('export', 'ccc-access', '--version', '1', dir('v1'));
     expect(exported.code).toBe(0);
@@ -93,9 +100,10 @@ describe('npm run rulesets: validate, import, export, diff', () => {
   });
 
   it('validates files and reports problems with their paths, exiting 1', async () => {
-    expect((await cli('validate', dir('v1'))).code).toBe(0);
+    const v1 = await exportVersion1('validate-v1');
+    expect((await cli('validate', v1)).code).toBe(0);
     const broken = dir('broken');
-    fs.cpSync(dir('v1'), broken, { recursive: true });
+    fs.cpSync(v1, broken, { recursive: true });
     const rules = YAML.parse(fs.readFileSync(path.join(broken, 'business-rules.yaml'), 'utf8'));
     rules[0].condition = 'input.industry ==';
     rules.push({ ...rules[1] });
@@ -109,15 +117,16 @@ describe('npm run rulesets: validate, import, export, diff', () => {
   });
 
   it('diffs two directories, and a directory against a published version, in domain terms', async () => {
+    const v1 = await exportVersion1('diff-v1');
     const edited = dir('edited');
-    fs.cpSync(dir('v1'), edited, { recursive: true });
+    fs.cpSync(v1, edited, { recursive: true });
     const rules = YAML.parse(fs.readFileSync(path.join(edited, 'business-rules.yaml'), 'utf8'));
     const target = rules[0];
     target.keywords = [...target.keywords.filter((k: string) => k !== target.keywords[0]), '新增词'];
     fs.writeFileSync(path.join(edited, 'business-rules.yaml'), YAML.stringify(rules));
-    const expected = `~ [BUSINESS_RULE ${target.key}] ${target.industry}/${target.scenario}: keywords +新增词 -${YAML.parse(fs.readFileSync(path.join(dir('v1'), 'business-rules.yaml'), 'utf8'))[0].keywords[0]}`;
+    const expected = `~ [BUSINESS_RULE ${target.key}] ${target.industry}/${target.scenario}: keywords +新增词 -${YAML.parse(fs.readFileSync(path.join(v1, 'business-rules.yaml'), 'utf8'))[0].keywords[0]}`;
 
-    const files = await cli('diff', dir('v1'), edited);
+    const files = await cli('diff', v1, edited);
     expect(files.code).toBe(1); // like diff(1): the contents differ
     expect(files.out.split('\n').slice(2)).toEqual([expected]);
 
@@ -125,7 +134,7 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     expect(against.out.split('\n')[0]).toMatch(/^--- ccc-access@1 \([0-9a-f]{64}\)$/);
     expect(against.out.split('\n').slice(2)).toEqual([expected]);
 
-    const same = await cli('diff', dir('v1'), '--against', 'ccc-access');
+    const same = await cli('diff', v1, '--against', 'ccc-access');
     expect(same.out).toMatch(/no differences$/);
     expect(same.code).toBe(0);
   });
@@ -173,17 +182,18 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     const unknownOption = await cli('export', 'ccc-access', target, '--form', 'x');
     expect(unknownOption).toMatchObject({ code: 2, out: '' });
     expect(unknownOption.err).toContain('unknown option --form for export (it takes --version)');
-    expect((await cli('validate', dir('v1'), dir('v2'))).code).toBe(2);
+    expect((await cli('validate', dir('one'), dir('two'))).code).toBe(2);
     expect((await cli('export', 'ccc-access', target, '--version', 'one')).code).toBe(2);
     const unknownRuleset = await cli('export', 'nope', target);
     expect(unknownRuleset.code).toBe(1);
     expect(unknownRuleset.err).toBe('no ruleset with key "nope"');
     expect(fs.existsSync(target)).toBe(false);
-    const diffAgainstUnknown = await cli('diff', dir('v1'), '--against', 'nope');
+    const diffAgainstUnknown = await cli('diff', await exportVersion1('refused-v1'), '--against', 'nope');
     expect(diffAgainstUnknown.code).toBe(2); // diff(1): 2 is trouble, 1 would mean "different"
   });
 
   it('reports malformed and hostile YAML as one line with file, line and column, never a stack', async () => {
+    const v1 = await exportVersion1('yaml-v1');
     const cases: [string, string, RegExp][] = [
       ['unclosed', '- key: a\n  keywords: [x, y\n', /business-rules\.yaml:\d+:\d+: /],
       ['alias', '- key: a\n  keywords: *nowhere\n', /business-rules\.yaml:2:13: Unresolved alias/],
@@ -205,7 +215,7 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     ];
     for (const [name, text, expected] of cases) {
       const broken = dir(`yaml-${name}`);
-      fs.cpSync(dir('v1'), broken, { recursive: true });
+      fs.cpSync(v1, broken, { recursive: true });
       fs.writeFileSync(path.join(broken, 'business-rules.yaml'), text);
       const result = await cli('validate', broken);
       expect(result.code).toBe(1);
@@ -216,7 +226,7 @@ describe('npm run rulesets: validate, import, export, diff', () => {
     }
     // A file that is not YAML is reported once, not again as a list of missing fields.
     const brokenTop = dir('yaml-top');
-    fs.cpSync(dir('v1'), brokenTop, { recursive: true });
+    fs.cpSync(v1, brokenTop, { recursive: true });
     fs.writeFileSync(path.join(brokenTop, 'ruleset.yaml'), 'key: x\nname: [unclosed\n');
     const top = await cli('validate', brokenTop);
     expect(top.code).toBe(1);
@@ -226,7 +236,7 @@ describe('npm run rulesets: validate, import, export, diff', () => {
 
   it('reports every problem of every file at once, each with its path and position', async () => {
     const broken = dir('many-problems');
-    fs.cpSync(dir('v1'), broken, { recursive: true });
+    fs.cpSync(await exportVersion1('many-problems-v1'), broken, { recursive: true });
     fs.writeFileSync(path.join(broken, 'penalties.yaml'), '- { severity: SERIOUS, label: 严重违规, rank: high, actions: [], message: m }\n');
     fs.writeFileSync(path.join(broken, 'violation-rules.yaml'), '- key: v\n  behavior: B\n  severity: SERIOUS\n  titel: typo\n');
     const result = await cli('validate', broken);

@@ -129,6 +129,17 @@ describe('violations, penalties and enterprise standing', () => {
     expect(data.enterprise.violations).toHaveLength(1);
   });
 
+  it("shows an enterprise's violations to an auditor, and none of them to an evaluator asking afterwards", async () => {
+    const id = enterpriseId();
+    const recorded = await record({ enterpriseId: id, behavior: 'HARASSMENT_COMPLAINT' });
+    const auditor = await server.gql(ENTERPRISE, { id }, server.keys.auditor);
+    expect(auditor.data.enterprise.violations.map((v: { id: string }) => v.id)).toEqual([recorded.data.recordViolation.decisionId]);
+    // The evaluator that recorded it did not receive it in this request: the decision log is the auditors'.
+    const evaluator = await server.gql(ENTERPRISE, { id }, server.keys.evaluator);
+    expect(evaluator.errors).toBeUndefined();
+    expect(evaluator.data.enterprise).toMatchObject({ id, seriousViolationCount: 1, violations: [] });
+  });
+
   it('stores the history a recorded violation read with its decision', async () => {
     const id = enterpriseId();
     await record({ enterpriseId: id, behavior: 'BLIND_CALLING' });

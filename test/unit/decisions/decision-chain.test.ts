@@ -6,6 +6,7 @@ import {
   DECISION_KINDS,
   DecisionContent,
   recordHashOf,
+  insertJson,
   serialiseDecision,
 } from '../../../src/decisions/decision-record';
 import { canonicalHash, canonicalJson, sha256Hex } from '../../../src/common/canonical-json';
@@ -113,5 +114,49 @@ describe('the decision chain', () => {
     const v3 = new ChainVerifier();
     swapped.forEach((r) => v3.push(r));
     expect(v3.firstBroken).toEqual({ id: records[2].id, reason: 'prev-hash' });
+  });
+
+  it('reports a record whose chain hash was replaced, and the next record relinked to it, as chain-hash at that record', () => {
+    const records = chain(5);
+    const forged = 'e'.repeat(64);
+    // Record 3's own content and record hash are untouched; only its link hash is forged, and record 4 follows the forgery.
+    const relinked = records.map((r, i) => (i === 2 ? { ...r, hash: forged } : i === 3 ? { ...r, prevHash: forged } : r));
+    const verifier = new ChainVerifier();
+    relinked.forEach((r) => verifier.push(r));
+    expect(verifier.firstBroken).toEqual({ id: records[2].id, reason: 'chain-hash' });
+    expect(verifier.checked).toBe(3);
+  });
+
+  it('stops at the first broken record: push says so, and every record after it is refused unchecked', () => {
+    const records = chain(5);
+    const verifier = new ChainVerifier();
+    const altered = records.map((r, i) => (i === 1 ? { ...r, caller: 'someone-else' } : r));
+    expect(altered.map((r) => verifier.push(r))).toEqual([true, false, false, false, false]);
+    expect(verifier.checked).toBe(2);
+    expect(verifier.firstBroken).toEqual({ id: records[1].id, reason: 'record-hash' });
+    expect(verifier.last).toEqual({ seq: 1, hash: records[0].hash });
+  });
+
+  it('names the columns of decision_log in the row it sends to the database, with the documents as serialised', () => {
+    const record = content(3);
+    const serialised = serialiseDecision(record);
+    expect(JSON.parse(insertJson(record, serialised))).toEqual({
+      caller: record.caller,
+      content_hash: record.contentHash,
+      created_at: record.createdAt,
+      decision: record.decision,
+      engine_version: record.engineVersion,
+      enterprise_id: record.enterpriseId,
+      id: record.id,
+      input: record.input,
+      kind: record.kind,
+      output: record.output,
+      request_id: record.requestId,
+      ruleset_key: record.rulesetKey,
+      severity: record.severity,
+      state: record.state,
+      version_number: record.versionNumber,
+    });
+    expect(insertJson(record, serialised)).toContain(`"input":${serialised.input}`);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import path from 'node:path';
 import { canonicalJson } from '../../../src/common/canonical-json';
-import { reevaluate } from '../../../src/decisions/replay.service';
+import { reevaluate } from '../../../src/decisions/replay-core';
 import { compileRuleset, evaluateNumberApplication, evaluateViolation } from '../../../src/engine';
 import { readRulesetDir } from '../../../src/rulesets/ruleset-files';
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { canonicalJson } from '../../../src/common/canonical-json';
 import { compileRuleset, evaluateNumberApplication, evaluateViolation, normalizeText, UnknownBehaviorError } from '../../../src/engine';
 import { compileConditionProgram, planBusinessCondition, WORD_GROUP_HITS } from '../../../src/engine/conditions';
+import { CONDITION_INPUT_BOUNDS } from '../../../src/engine/condition-cost';
 import { contentHash } from '../../../src/rulesets/content-hash';
 import { readRulesetDir } from '../../../src/rulesets/ruleset-files';
 
@@ -17,6 +18,7 @@ describe('normalizeText, by property', () => {
         const once = normalizeText(text);
         expect(normalizeText(once)).toBe(once);
         expect(once).not.toMatch(/\s/);
+        expect(once.length).toBeLessThanOrEqual(text.length * CONDITION_INPUT_BOUNDS.normalisationGrowth);
       }),
       { numRuns: 2000 },
     );

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../../src/common/canonical-json';
 import type { DecisionKind } from '../../../src/decisions/decision-record';
-import { reevaluate } from '../../../src/decisions/replay.service';
+import { reevaluate } from '../../../src/decisions/replay-core';
 import { compileRuleset, semanticsOfEngineVersion, type CompiledRuleset, type RulesetContent } from '../../../src/engine';
 import { contentHash } from '../../../src/rulesets/content-hash';
 import { readRulesetDir } from '../../../src/rulesets/ruleset-files';

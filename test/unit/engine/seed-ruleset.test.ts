@@ -192,7 +192,11 @@ describe('determinism', () => {
       fc.property(fc.string(), fc.boolean(), standing, (actualBusiness, verified, enterprise) => {
         const input = { enterpriseId: 'e1', behavior: 'BUSINESS_MISMATCH', verified, actualBusiness };
         const state = { at: '2024-01-01T00:00:00Z', enterprise, priorViolations: [{ severity: 'SERIOUS', at: '2023-12-31T00:00:00Z' }] };
-        expect(JSON.stringify(evaluateViolation(compiled, input, state))).toBe(JSON.stringify(evaluateViolation(compiled, input, state)));
+        const first = JSON.stringify(evaluateViolation(compiled, input, state));
+        // Another report judged in between, a fresh compilation and copies of the arguments: nothing carried over from the first call.
+        evaluateViolation(compiled, { ...input, actualBusiness: `${actualBusiness}催收` }, state);
+        const again = JSON.stringify(evaluateViolation(compileRuleset(seed.content), structuredClone(input), structuredClone(state)));
+        expect(again).toBe(first);
       }),
       { numRuns: 200 },
     );

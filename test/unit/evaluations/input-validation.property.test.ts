@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { canonicalJson } from '../../../src/common/canonical-json';
 import { BadInputError } from '../../../src/common/errors';
 import { unstorableText } from '../../../src/common/text';
-import { INPUT_LIMITS } from '../../../src/common/limits';
+import { INPUT_LIMITS, MAX_EVALUATIONS_PER_REQUEST } from '../../../src/common/limits';
 import { validateApplication, validateApplications, validateViolation } from '../../../src/evaluations/input-validation';
 
 const hostileText = fc.oneof(
@@ -113,5 +113,16 @@ describe('input validators, by property', () => {
         else expect(() => validateApplications(items)).toThrow(BadInputError);
       }),
     );
+  });
+
+  it('accept a batch of exactly the per-request limit and refuse one more', () => {
+    const valid = Array.from({ length: MAX_EVALUATIONS_PER_REQUEST }, (_, i) => ({ description: `第${i}号门店的会员回访` }));
+    expect(validateApplications(valid)).toHaveLength(MAX_EVALUATIONS_PER_REQUEST);
+    // The limit holds in the service whatever the transport in front of it lets through.
+    const oneTooMany = [...valid, { description: 'one more' }];
+    expect(() => validateApplications(oneTooMany)).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { limit: MAX_EVALUATIONS_PER_REQUEST } }),
+    );
+    expect(() => validateApplications(oneTooMany)).toThrow(`at most ${MAX_EVALUATIONS_PER_REQUEST} inputs; this one holds ${MAX_EVALUATIONS_PER_REQUEST + 1}`);
   });
 });

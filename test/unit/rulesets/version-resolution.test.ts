@@ -35,6 +35,24 @@ describe('the version in effect', () => {
     expect(nextSwitchAfter(versions, 450)).toBe(1000);
     expect(nextSwitchAfter(versions, 2000)).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('counts a switch at exactly `at` as already made: the next one is later', () => {
+    expect(nextSwitchAfter(versions, 1000)).toBe(Number.POSITIVE_INFINITY);
+    expect(nextSwitchAfter(versions, 400)).toBe(1000);
+    expect(nextSwitchAfter([v(1, 100, 600), v(2, 300)], 300)).toBe(600);
+  });
+
+  it('puts a version in effect from exactly its effective time, and out from exactly its retirement', () => {
+    expect(versionInEffect([v(1, 100), v(2, 200)], 200, 2000)?.number).toBe(2);
+    expect(versionInEffect([v(1, 100), v(2, 200, 400)], 300, 400)?.number).toBe(1);
+    expect(versionInEffect([v(1, 100), v(2, 200, 400)], 300, 399)?.number).toBe(2);
+  });
+
+  it('chooses the latest effective time whatever the order of the list, and the higher number on a tie', () => {
+    expect(versionInEffect([v(3, 300), v(1, 100), v(2, 200)], 2000, 2000)?.number).toBe(3);
+    expect(versionInEffect([v(2, 100), v(1, 100)], 2000, 2000)?.number).toBe(2);
+    expect(versionInEffect([v(1, 100), v(2, 100)], 2000, 2000)?.number).toBe(2);
+  });
 });
 
 describe('evaluation input validation', () => {
