@@ -37,7 +37,7 @@ const REQUIRED_ACCURACY = 0.95;
 /** For the untuned sample: a floor against regressions, not a target to tune towards. */
 const UNTUNED_FLOOR = 0.9;
 /** hard-1 was tuned on after its first measurement: a floor against regressions. */
-const HARD_1_FLOOR = 0.5;
+const HARD_1_FLOOR = 0.88;
 const compiled = compileRuleset(readRulesetDir(SEED_DIR).content);
 
 // A rule of the same table row (industry and scenario), e.g. the row's `*-context` rule, counts as the row.
