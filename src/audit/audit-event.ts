@@ -1,4 +1,12 @@
-import type { BusinessRuleContent, Decision, PenaltyMappingContent, TestCaseContent, ViolationRuleContent } from '../engine/content';
+import type {
+  BusinessRuleContent,
+  CueContent,
+  Decision,
+  PenaltyMappingContent,
+  TestCaseContent,
+  VariantContent,
+  ViolationRuleContent,
+} from '../engine/content';
 
 /** Every kind of authoring change the edit trail records. */
 export const AUDIT_EVENT_TYPES = [
@@ -16,6 +24,9 @@ export const AUDIT_EVENT_TYPES = [
   'TEST_CASE_REMOVED',
   'DRAFT_REBASED',
   'REINSTATEMENT_POLICY_SET',
+  'CONTEXT_CUES_SET',
+  'VARIANTS_SET',
+  'DISTINCT_WORDS_SET',
   'ENTERPRISE_REINSTATED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
@@ -81,7 +92,10 @@ export type AuditChange =
       /** `forced`: an admin retired the version in effect with no other to take over (absent otherwise). */
       after: { status: 'RETIRED'; number: number; contentHash: string; forced?: true };
     }
-  | { type: 'REINSTATEMENT_POLICY_SET'; before: ReinstatementPolicy; after: ReinstatementPolicy };
+  | { type: 'REINSTATEMENT_POLICY_SET'; before: ReinstatementPolicy; after: ReinstatementPolicy }
+  | { type: 'CONTEXT_CUES_SET'; before: CueContent[]; after: CueContent[] }
+  | { type: 'VARIANTS_SET'; before: VariantContent[]; after: VariantContent[] }
+  | { type: 'DISTINCT_WORDS_SET'; before: string[]; after: string[] };
 
 /** Changes to an enterprise rather than to a ruleset: the event names the enterprise, and no ruleset or draft. */
 export type EnterpriseChange = {

@@ -174,6 +174,13 @@ function buildCorpus(): CorpusWriter {
       corpus.application(seedHash, { description: toTaiwan(item.text), facts: { seats: 20 + index, ratio: 0.25 } }, null);
     });
 
+  // The seed's own application test cases: since semantics 2 they hold a case per context cue,
+  // variant kind, fragment and declared row, so their signals are replayed too (no standing: an
+  // OFFLINE enterprise is rejected whatever it describes, and a REJECT carries no signals).
+  (seed.content.testCases ?? []).forEach((testCase) => {
+    if (testCase.application) corpus.application(seedHash, { ...testCase.application }, null);
+  });
+
   // Violations: every behaviour, verified or not, with the actual business prohibited, permitted
   // or not given, and histories below, at and past the escalation threshold (and outside its window).
   const behaviors = [...new Set(seed.content.violationRules.map((rule) => rule.behavior))].sort();

@@ -22,6 +22,9 @@ export const AUTHORING_TEXT_LIMITS = { name: 200, description: 2000, message: 20
 /** Bounds on one rule's fields (GraphQL rule inputs). */
 export const RULE_LIMITS = { text: 2000, short: 200, keywords: 1000 } as const;
 
+/** A draft's context vocabulary (issue 17): cues, variant spellings and distinct words, each set as a whole list. */
+export const CONTEXT_LIMITS = { cues: 200, variants: 5000, distinctWords: 5000 } as const;
+
 /** Variables nest this deep at most (input objects, lists, JSON values such as `facts`). */
 export const MAX_VARIABLE_DEPTH = 32;
 

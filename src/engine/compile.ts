@@ -1,4 +1,4 @@
-import { DEFAULT_FLAG_WEIGHT, type Decision, type PenaltyMappingContent, type RuleEffect, type RulesetContent } from './content';
+import { DEFAULT_FLAG_WEIGHT, type CueContent, type Decision, type PenaltyMappingContent, type RuleEffect, type RulesetContent } from './content';
 import { MAX_EVALUATION_STEPS } from './condition-cost';
 import {
   checkCondition,
@@ -12,6 +12,8 @@ import {
 import { ConditionError } from './errors';
 import { KeywordMatcher, type KeywordPattern } from './keyword-matcher';
 import { ENGINE_SEMANTICS, semantics } from './semantics';
+import { VariantRewriter } from './variant-rewriter';
+import { WordSegmenter } from './word-segmenter';
 
 export interface CompiledCondition {
   expression: string;
@@ -33,6 +35,33 @@ export interface CompiledBusinessRule {
   /** As written in the rule: evidence quotes these, not their normal form. */
   keywords: string[];
   condition: CompiledCondition | null;
+  /** Semantics 2: indices of the keywords that match inside any word. */
+  insideWords: ReadonlySet<number>;
+  /** Semantics 2: no context cue neutralises this rule's keywords. */
+  anyContext: boolean;
+}
+
+/** Semantics 2: a context cue as written (evidence names it) with its normalised words. */
+export interface CompiledCue {
+  key: string;
+  kind: CueContent['kind'];
+  side: CueContent['side'];
+  window: number;
+  /** As written, in the order of the content: evidence quotes these. */
+  words: string[];
+  /** Whether words of `otherSide` must stand on the other side of the keyword too. */
+  needsOtherSide: boolean;
+}
+
+/** Semantics 2: what reads a description in context (word boundaries, variants, cues); null under semantics 1. */
+export interface ContextReading {
+  segmenter: WordSegmenter;
+  variants: VariantRewriter;
+  cues: CompiledCue[];
+  /** rule index -> keyword index -> the ruleset's distinct words (normalised) that contain the keyword, if any */
+  distinctWordsOf: Array<Array<string[] | undefined>>;
+  /** normalised industry -> indices of the rules of that industry */
+  rulesByIndustry: Map<string, number[]>;
 }
 
 export interface CompiledViolationRule {
@@ -54,6 +83,11 @@ export interface CompiledRuleset {
   /** The semantics version it was compiled under, and so evaluates under. */
   semantics: number;
   normalizeText: (text: string) => string;
+  /** What keywords and declared labels go through before matching: normalisation, then (semantics 2) the variant vocabulary. */
+  prepareText: (text: string) => string;
+  /** The same for descriptions (semantics 2 keeps their clause breaks). */
+  prepareDescription: (text: string) => string;
+  context: ContextReading | null;
   defaultDecision: Decision;
   defaultMessage: string;
   /** Sorted by key, so that match order is the rule-key order. */
@@ -108,7 +142,12 @@ function compileCondition(condition: string, kind: ConditionKind): CompiledCondi
  * Under the current semantics unless told otherwise (replay of a decision logged under an older one).
  */
 export function compileRuleset(content: RulesetContent, semanticsVersion: number = ENGINE_SEMANTICS): CompiledRuleset {
-  const { normalizeText } = semantics(semanticsVersion);
+  const { normalizeText, normalizeDescription, readsContext } = semantics(semanticsVersion);
+  const variants = new VariantRewriter(
+    readsContext ? (content.variants ?? []).map((entry) => [normalizeDescription(entry.variant), normalizeText(entry.canonical)] as const) : [],
+  );
+  const prepareText = variants.empty ? normalizeText : (text: string) => variants.rewrite(normalizeText(text));
+  const prepareDescription = variants.empty ? normalizeDescription : (text: string) => variants.rewrite(normalizeDescription(text));
   const sortedBusinessRules = [...content.businessRules].sort(byKey);
   const patterns: Array<readonly [string, KeywordPattern]> = [];
   const declaredPairs = new Map<string, DeclaredPair[]>();
@@ -118,13 +157,13 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
   const businessRules = sortedBusinessRules.map((rule, ruleIndex): CompiledBusinessRule => {
     let hasKeywords = false;
     rule.keywords.forEach((keyword, keywordIndex) => {
-      const normalised = normalizeText(keyword);
+      const normalised = prepareText(keyword);
       if (normalised === '') return; // blank keyword: reported by validateContent, never matches
       hasKeywords = true;
       patterns.push([normalised, { ruleIndex, kind: 'keyword', index: keywordIndex }]);
     });
     rule.excludeKeywords.forEach((keyword, keywordIndex) => {
-      const normalised = normalizeText(keyword);
+      const normalised = prepareText(keyword);
       if (normalised !== '') patterns.push([normalised, { ruleIndex, kind: 'exclusion', index: keywordIndex }]);
     });
     if (!hasKeywords) keywordlessRules.push(ruleIndex);
@@ -153,8 +192,47 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
       message: rule.message,
       keywords: [...rule.keywords],
       condition,
+      insideWords: new Set(rule.keywords.flatMap((keyword, index) => (rule.matchInsideWords?.includes(keyword) ? [index] : []))),
+      anyContext: rule.anyContext === true,
     };
   });
+
+  let context: ContextReading | null = null;
+  if (readsContext) {
+    const cues = [...(content.cues ?? [])].sort(byKey).map((cue): CompiledCue => ({
+      key: cue.key,
+      kind: cue.kind,
+      side: cue.side,
+      window: cue.window,
+      words: [...cue.words],
+      needsOtherSide: (cue.otherSide ?? []).length > 0,
+    }));
+    [...(content.cues ?? [])].sort(byKey).forEach((cue, cueIndex) => {
+      cue.words.forEach((word, wordIndex) => {
+        const normalised = prepareText(word);
+        if (normalised !== '') patterns.push([normalised, { ruleIndex: cueIndex, kind: 'cue', index: wordIndex }]);
+      });
+      (cue.otherSide ?? []).forEach((word, wordIndex) => {
+        const normalised = prepareText(word);
+        if (normalised !== '') patterns.push([normalised, { ruleIndex: cueIndex, kind: 'cuePartner', index: wordIndex }]);
+      });
+    });
+    const rulesByIndustry = new Map<string, number[]>();
+    businessRules.forEach((rule, ruleIndex) => {
+      const industry = normalizeText(rule.industry);
+      rulesByIndustry.set(industry, [...(rulesByIndustry.get(industry) ?? []), ruleIndex]);
+    });
+    const distinctWords = [...new Set((content.distinctWords ?? []).map(prepareText).filter((word) => word !== ''))].sort();
+    const keywordPatterns = patterns.filter(([, pattern]) => pattern.kind === 'keyword');
+    const keywordTexts = keywordPatterns.map(([text]) => text);
+    const distinctWordsOf: Array<Array<string[] | undefined>> = businessRules.map(() => []);
+    for (const [keyword, pattern] of keywordPatterns) {
+      const containing = distinctWords.filter((word) => word !== keyword && word.includes(keyword));
+      if (containing.length > 0) distinctWordsOf[pattern.ruleIndex][pattern.index] = containing;
+    }
+    const exclusionTexts = patterns.filter(([, pattern]) => pattern.kind === 'exclusion').map(([text]) => text);
+    context = { segmenter: new WordSegmenter([...keywordTexts, ...exclusionTexts], distinctWords), variants, cues, distinctWordsOf, rulesByIndustry };
+  }
 
   const violationRulesByBehavior = new Map<string, CompiledViolationRule[]>();
   for (const rule of [...content.violationRules].sort(byKey)) {
@@ -173,6 +251,9 @@ export function compileRuleset(content: RulesetContent, semanticsVersion: number
   return {
     semantics: semanticsVersion,
     normalizeText,
+    prepareText,
+    prepareDescription,
+    context,
     defaultDecision: content.defaultDecision,
     defaultMessage: content.defaultMessage,
     businessRules,

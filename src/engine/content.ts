@@ -29,8 +29,56 @@ export interface BusinessRuleContent {
   source: string | null;
   /** Why the rule is as it is; absent rather than null, so content without notes keeps its hash. */
   note?: string;
+  /**
+   * Keywords of this rule that match inside any word (semantics 2 matches a keyword only as
+   * whole words of the segmented description). Absent when none, so older content keeps its hash.
+   */
+  matchInsideWords?: string[];
+  /** true: the rule's keywords are prohibited in any context, so no context cue neutralises them. Only `true` is stored. */
+  anyContext?: boolean;
   /** FLAG rules only: what the signal adds to a decision's risk score (absent: DEFAULT_FLAG_WEIGHT). Absent rather than null, so content without flags keeps its hash. */
   weight?: number;
+}
+
+/** What a context cue says about a keyword near it: the word is there, but it is not the applicant's business. */
+export type CueKind = 'NEGATION' | 'HISTORY' | 'PREMISES' | 'CLIENTELE' | 'PAYMENT' | 'INTERNAL';
+export const CUE_KINDS: readonly CueKind[] = ['NEGATION', 'HISTORY', 'PREMISES', 'CLIENTELE', 'PAYMENT', 'INTERNAL'];
+
+/** Where a cue word must stand relative to the keyword it governs. */
+export type CueSide = 'BEFORE' | 'AFTER' | 'AROUND';
+/** A cue reaches at most this many characters from the keyword (and never past its clause). */
+export const MAX_CUE_WINDOW = 30;
+export const CUE_SIDES: readonly CueSide[] = ['BEFORE', 'AFTER', 'AROUND'];
+
+/**
+ * A context cue (semantics 2): when one of its words stands within `window` characters of a
+ * keyword hit, on its side and in the same clause, the hit is neutralised: it does not decide,
+ * it becomes a signal for the reviewer naming the cue.
+ */
+export interface CueContent {
+  key: string;
+  kind: CueKind;
+  words: string[];
+  side: CueSide;
+  /** Characters between the cue word and the keyword, at most. */
+  window: number;
+  /**
+   * Side BEFORE or AFTER only: words of which one must also stand on the other side of the
+   * keyword, within the same window (给 [X] 做保洁: a service for X, not X). Absent when none.
+   */
+  otherSide?: string[];
+  note?: string;
+}
+
+/** How a variant spelling came about (for the reader and the diff; matching treats all alike). */
+export type VariantKind = 'PINYIN' | 'HOMOPHONE' | 'EUPHEMISM' | 'TRADITIONAL';
+export const VARIANT_KINDS: readonly VariantKind[] = ['PINYIN', 'HOMOPHONE', 'EUPHEMISM', 'TRADITIONAL'];
+
+/** A spelling of a term that normalisation (semantics 2) rewrites to its canonical form before matching. */
+export interface VariantContent {
+  variant: string;
+  canonical: string;
+  kind: VariantKind;
 }
 
 export interface ViolationRuleContent {
@@ -121,4 +169,14 @@ export interface RulesetContent {
    * written before this setting existed keeps its hash.
    */
   violationsCountAfterReinstatement?: boolean;
+  /** Context cues (semantics 2). Absent when none, so content written before cues keeps its hash. */
+  cues?: CueContent[];
+  /** Variant vocabulary (semantics 2). Absent when none, so content written before variants keeps its hash. */
+  variants?: VariantContent[];
+  /**
+   * Words with a meaning of their own that contain a keyword (超宽带 contains 宽带, 保险柜 contains
+   * 保险): semantics 2 adds them to the segmenter's dictionary, and a keyword inside one, where the
+   * text forms that word, is a fragment and does not match. Absent when none (hash as before).
+   */
+  distinctWords?: string[];
 }

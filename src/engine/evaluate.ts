@@ -2,7 +2,9 @@ import type { Decision } from './content';
 import type { CompiledRuleset } from './compile';
 import { declaredPairKey } from './compile';
 import { enterpriseVariable, toCelValue, WORD_GROUP_HITS, type ConditionContext } from './conditions';
+import { readInContext, type ContextHits } from './context-reading';
 import { InvalidEvaluationInputError, UnknownBehaviorError } from './errors';
+import type { KeywordHits } from './keyword-matcher';
 import type {
   ApplicationState,
   NumberApplicationInput,
@@ -19,6 +21,25 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const UNVERIFIED_MESSAGE = '违规行为未经核实，不予处罚 (verification required before any penalty)';
 export const NO_VIOLATION_RULE_MESSAGE = '没有适用的违规规则，不予处罚 (no violation rule applies)';
+export const SIGNAL_REVIEW_MESSAGE = '存在需人工核实的信号，转人工审核 (signals for a reviewer: manual review)';
+export const DECLARED_MISMATCH_MESSAGE = '申报行业与业务描述不符，请人工核实 (the declared industry is contradicted by the description)';
+/** A neutralised hit or a contradicted declaration weighs this much toward the risk score. */
+const SIGNAL_WEIGHT = 1;
+
+/** The declared pairs' rules (semantics 1 and 2), and under semantics 2 the rules of the declared industry whose keywords the declared scenario names. */
+function declaredRulesOf(compiled: CompiledRuleset, input: NumberApplicationInput): Map<number, string> {
+  if (!input.industry || !input.scenario) return new Map();
+  const declared = new Map(
+    (compiled.declaredPairs.get(declaredPairKey(compiled.normalizeText, input.industry, input.scenario)) ?? []).map((pair) => [pair.ruleIndex, pair.label]),
+  );
+  const industryRules = compiled.context?.rulesByIndustry.get(compiled.normalizeText(input.industry));
+  if (industryRules === undefined) return declared;
+  const named = compiled.keywordMatcher.search(compiled.prepareText(input.scenario)).keywords;
+  for (const ruleIndex of industryRules) {
+    if (named.has(ruleIndex) && !declared.has(ruleIndex)) declared.set(ruleIndex, `${input.industry.trim()}/${input.scenario.trim()}`);
+  }
+  return declared;
+}
 
 /**
  * Business rules: a rule is a candidate when one of its keywords occurs in the normalised
@@ -34,16 +55,18 @@ export const NO_VIOLATION_RULE_MESSAGE = '没有适用的违规规则，不予�
  * byte-identical outcomes to the engine before them.
  */
 export function evaluateNumberApplication(compiled: CompiledRuleset, input: NumberApplicationInput, state: ApplicationState): NumberApplicationOutcome {
-  const description = compiled.normalizeText(input.description);
-  const hits = compiled.keywordMatcher.search(description);
+  const description = compiled.prepareDescription(input.description);
+  const contextHits: ContextHits | null = compiled.context
+    ? readInContext(compiled.keywordMatcher, compiled.context, compiled.businessRules, description)
+    : null;
+  const hits: KeywordHits = contextHits ?? compiled.keywordMatcher.search(description);
+  const neutralised = contextHits?.neutralised ?? null;
 
   // rule index -> the rule's own industry/scenario labels that the declaration named
-  const declaredRules = new Map<number, string>(
-    (input.industry && input.scenario ? (compiled.declaredPairs.get(declaredPairKey(compiled.normalizeText, input.industry, input.scenario)) ?? []) : []).map(
-      (pair) => [pair.ruleIndex, pair.label],
-    ),
-  );
+  const declaredRules = declaredRulesOf(compiled, input);
   const candidates = new Set<number>([...hits.keywords.keys(), ...declaredRules.keys(), ...compiled.keywordlessRules]);
+  // Rules found only through neutralised hits are judged like the others, but become signals.
+  const signalled = new Set([...(neutralised?.keys() ?? [])].filter((ruleIndex) => !candidates.has(ruleIndex)));
 
   // Built only when a candidate has a condition; most descriptions never need it.
   let context: ConditionContext | null = null;
@@ -62,7 +85,7 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
 
   const matches: RuleMatchOutcome[] = [];
   const signals: SignalOutcome[] = [];
-  for (const ruleIndex of [...candidates].sort((a, b) => a - b)) {
+  for (const ruleIndex of [...candidates, ...signalled].sort((a, b) => a - b)) {
     if (hits.excludedRules.has(ruleIndex)) continue;
     const rule = compiled.businessRules[ruleIndex];
     if (rule.condition) {
@@ -72,6 +95,22 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
         variables[WORD_GROUP_HITS] = rule.condition.wordGroups.map((_, group) => found?.has(group) ?? false);
       }
       if (!rule.condition.program(variables)) continue;
+    }
+
+    if (signalled.has(ruleIndex)) {
+      const governed = neutralised?.get(ruleIndex) ?? [];
+      const first = governed[0];
+      signals.push({
+        ruleKey: rule.key,
+        message: rule.message,
+        evidence: [
+          ...governed.map(({ keywordIndex, cue, cueWord }) => `keyword: ${rule.keywords[keywordIndex]} (cue ${cue.key}, ${cue.kind}: ${cueWord})`),
+          ...(rule.condition ? [`condition: ${rule.condition.expression}`] : []),
+        ],
+        weight: SIGNAL_WEIGHT,
+        cue: first.cue.key,
+      });
+      continue;
     }
 
     const evidence: string[] = [];
@@ -96,23 +135,52 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
       evidence,
     });
   }
-
+  const beforeDeclared = signals.length;
+  if (compiled.context) signals.push(...declaredIndustryContradiction(compiled, input, hits, neutralised));
   const outcome = decideOn(compiled, matches);
-  if (outcome.decision !== 'REVIEW' || signals.length === 0) return outcome;
-  return { ...outcome, signals, riskScore: signals.reduce((sum, signal) => sum + signal.weight, 0) };
+  // A context signal (a neutralised keyword, a contradicted declaration) keeps an application from passing unseen.
+  const raised =
+    outcome.decision === 'ALLOW' && (signals.some((signal) => signal.cue !== undefined) || signals.length > beforeDeclared)
+      ? { ...outcome, decision: 'REVIEW' as const, message: SIGNAL_REVIEW_MESSAGE }
+      : outcome;
+  if (raised.decision !== 'REVIEW' || signals.length === 0) return raised;
+  return { ...raised, signals, riskScore: signals.reduce((sum, signal) => sum + signal.weight, 0) };
 }
 
 /** Deny-overrides over the deciding matches; the default when none matched. */
 function decideOn(compiled: CompiledRuleset, matches: RuleMatchOutcome[]): NumberApplicationOutcome {
-  if (matches.length === 0) {
-    return { decision: compiled.defaultDecision, message: compiled.defaultMessage, matches };
-  }
+  if (matches.length === 0) return { decision: compiled.defaultDecision, message: compiled.defaultMessage, matches };
   let strongest = matches[0];
   for (const match of matches) {
     // Strictly stronger only: on a tie the first rule by key keeps the message.
     if (DECISION_STRENGTH[match.effect as Decision] > DECISION_STRENGTH[strongest.effect as Decision]) strongest = match;
   }
   return { decision: strongest.effect as Decision, message: strongest.message, matches };
+}
+
+/**
+ * Semantics 2: the declared industry is one of the ruleset's, and every rule the description
+ * names (decisively or through a neutralised hit) belongs to another industry.
+ */
+function declaredIndustryContradiction(
+  compiled: CompiledRuleset,
+  input: NumberApplicationInput,
+  hits: KeywordHits,
+  neutralised: Map<number, unknown> | null,
+): SignalOutcome[] {
+  if (!input.industry || !compiled.context?.rulesByIndustry.has(compiled.normalizeText(input.industry))) return [];
+  const declaredIndustry = compiled.normalizeText(input.industry);
+  const named = [...new Set([...hits.keywords.keys(), ...(neutralised?.keys() ?? [])])].sort((a, b) => a - b);
+  if (named.length === 0 || named.some((ruleIndex) => compiled.normalizeText(compiled.businessRules[ruleIndex].industry) === declaredIndustry)) return [];
+  const rule = compiled.businessRules[named[0]];
+  return [
+    {
+      ruleKey: rule.key,
+      message: DECLARED_MISMATCH_MESSAGE,
+      evidence: [`declared industry: ${input.industry.trim()}`, `description names: ${rule.industry}/${rule.scenario}`],
+      weight: SIGNAL_WEIGHT,
+    },
+  ];
 }
 
 function parseTime(value: string, what: string): number {

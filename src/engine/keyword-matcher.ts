@@ -4,10 +4,17 @@
  */
 export interface KeywordPattern {
   ruleIndex: number;
-  /** What the text is to the rule: a keyword, an exclusion, or a word of one of its condition's word groups. */
-  kind: 'keyword' | 'exclusion' | 'conditionWord';
-  /** Index into the rule's keywords or excludeKeywords, or the condition's word group. */
+  /** What the text is to the rule: a keyword, an exclusion, or a word of one of its condition's word groups; or a context cue's word or other-side word (then ruleIndex is the cue's index). */
+  kind: 'keyword' | 'exclusion' | 'conditionWord' | 'cue' | 'cuePartner';
+  /** Index into the rule's keywords or excludeKeywords, the condition's word group, or the ruleset's cues. */
   index: number;
+}
+
+/** Where a keyword or cue word was found: [start, end) in the searched text. */
+export interface PatternOccurrence {
+  pattern: KeywordPattern;
+  start: number;
+  end: number;
 }
 
 /**
@@ -20,6 +27,8 @@ interface AutomatonNode {
   fail: number;
   /** Patterns ending here, including those reached through failure links. */
   outputs: KeywordPattern[];
+  /** The length of the text of each output, in the same order. */
+  lengths: number[];
 }
 
 export interface KeywordHits {
@@ -38,7 +47,7 @@ function addHit(hits: Map<number, Set<number>>, ruleIndex: number, index: number
 }
 
 export class KeywordMatcher {
-  private readonly nodes: AutomatonNode[] = [{ next: new Map(), fail: 0, outputs: [] }];
+  private readonly nodes: AutomatonNode[] = [{ next: new Map(), fail: 0, outputs: [], lengths: [] }];
 
   /** `entries` pairs a normalised, non-empty keyword with the pattern it stands for. */
   constructor(entries: ReadonlyArray<readonly [string, KeywordPattern]>) {
@@ -53,12 +62,13 @@ export class KeywordMatcher {
       let next = this.nodes[state].next.get(char);
       if (next === undefined) {
         next = this.nodes.length;
-        this.nodes.push({ next: new Map(), fail: 0, outputs: [] });
+        this.nodes.push({ next: new Map(), fail: 0, outputs: [], lengths: [] });
         this.nodes[state].next.set(char, next);
       }
       state = next;
     }
     this.nodes[state].outputs.push(pattern);
+    this.nodes[state].lengths.push(text.length);
   }
 
   private linkFailures(): void {
@@ -71,6 +81,7 @@ export class KeywordMatcher {
         const target = this.nodes[fallback].next.get(char);
         this.nodes[child].fail = target !== undefined && target !== child ? target : 0;
         this.nodes[child].outputs.push(...this.nodes[this.nodes[child].fail].outputs);
+        this.nodes[child].lengths.push(...this.nodes[this.nodes[child].fail].lengths);
         queue.push(child);
       }
     }
@@ -94,5 +105,32 @@ export class KeywordMatcher {
       }
     }
     return hits;
+  }
+
+  /**
+   * Semantics 2: exclusions and condition words as search() finds them, and every keyword and
+   * cue word occurrence with its place, for the word-boundary and context checks.
+   */
+  scan(text: string): { hits: KeywordHits; occurrences: PatternOccurrence[] } {
+    const hits: KeywordHits = { keywords: new Map(), excludedRules: new Set(), conditionWords: new Map() };
+    const occurrences: PatternOccurrence[] = [];
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const char = text.charCodeAt(i);
+      let next = this.nodes[state].next.get(char);
+      while (next === undefined && state !== 0) {
+        state = this.nodes[state].fail;
+        next = this.nodes[state].next.get(char);
+      }
+      state = next ?? 0;
+      const { outputs, lengths } = this.nodes[state];
+      for (let k = 0; k < outputs.length; k++) {
+        const pattern = outputs[k];
+        if (pattern.kind === 'exclusion') hits.excludedRules.add(pattern.ruleIndex);
+        else if (pattern.kind === 'conditionWord') addHit(hits.conditionWords, pattern.ruleIndex, pattern.index);
+        else occurrences.push({ pattern, start: i + 1 - lengths[k], end: i + 1 });
+      }
+    }
+    return { hits, occurrences };
   }
 }

@@ -35,7 +35,11 @@ export interface RuleMatchOutcome {
   evidence: string[];
 }
 
-/** What a matching FLAG rule tells the reviewer of a REVIEW decision: why to look closer. */
+/**
+ * Something for the reviewer that does not decide by itself: a matching FLAG rule's signal, a
+ * keyword a context cue neutralised (semantics 2; `cue` names the cue), or a declared industry
+ * the description contradicts (semantics 2).
+ */
 export interface SignalOutcome {
   ruleKey: string;
   message: string;

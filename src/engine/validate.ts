@@ -1,7 +1,7 @@
-import { DECISIONS, MAX_FLAG_WEIGHT, RULE_EFFECTS, type RulesetContent } from './content';
+import { CUE_KINDS, CUE_SIDES, DECISIONS, MAX_CUE_WINDOW, MAX_FLAG_WEIGHT, RULE_EFFECTS, VARIANT_KINDS, type RulesetContent } from './content';
 import { CONDITION_INPUT_BOUNDS, MAX_EVALUATION_STEPS } from './condition-cost';
 import { checkCondition, describeEvaluationBudget, literalProblem, type ConditionCheck, type ConditionKind } from './conditions';
-import { normalizeText } from './semantics';
+import { normalizeDescription, normalizeText } from './semantics';
 import type { ValidationIssue } from './types';
 
 function isBlank(value: unknown): boolean {
@@ -90,6 +90,10 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
       if (normalizeText(keyword) === '') report(`${path}.excludeKeywords[${i}]`, 'exclusion is blank after normalisation');
     });
     checkRuleCondition(path, rule.condition, 'business');
+    (rule.matchInsideWords ?? []).forEach((keyword, i) => {
+      if (!rule.keywords.includes(keyword)) report(`${path}.matchInsideWords[${i}]`, `"${keyword}" is not one of the rule's keywords`);
+    });
+    if (rule.anyContext !== undefined && rule.anyContext !== true) report(`${path}.anyContext`, 'only true is stored (absent: cues apply)');
   });
 
   const severities = new Set(content.penalties.map((penalty) => penalty.severity));
@@ -154,8 +158,56 @@ export function validateContent(content: RulesetContent): ValidationIssue[] {
     }
   }
 
+  checkContextVocabulary(content, report);
   checkTestCases(content, seenKeys, severities, report);
   return issues;
+}
+
+/** Cues, variants and distinct words: each usable, none that silently does nothing or loops. */
+function checkContextVocabulary(content: RulesetContent, report: (path: string, message: string) => void): void {
+  const cueKeys = new Set<string>();
+  (content.cues ?? []).forEach((cue, index) => {
+    const path = rulePath('cues', cue.key, index);
+    if (isBlank(cue.key)) report(`${path}.key`, 'key is empty');
+    else if (cueKeys.has(cue.key)) report(`${path}.key`, `duplicate cue key "${cue.key}"`);
+    cueKeys.add(cue.key);
+    if (!CUE_KINDS.includes(cue.kind)) report(`${path}.kind`, `unknown cue kind "${String(cue.kind)}"; expected one of ${CUE_KINDS.join(', ')}`);
+    if (!CUE_SIDES.includes(cue.side)) report(`${path}.side`, `unknown side "${String(cue.side)}"; expected one of ${CUE_SIDES.join(', ')}`);
+    if (!Number.isInteger(cue.window) || cue.window < 0 || cue.window > MAX_CUE_WINDOW)
+      report(`${path}.window`, `window must be an integer from 0 to ${MAX_CUE_WINDOW}`);
+    if (cue.words.length === 0) report(`${path}.words`, 'a cue needs at least one word');
+    if (cue.otherSide !== undefined && cue.side === 'AROUND') report(`${path}.otherSide`, 'a cue AROUND the keyword has no other side; use BEFORE or AFTER');
+    (cue.otherSide ?? []).forEach((word, i) => {
+      if (normalizeText(word) === '') report(`${path}.otherSide[${i}]`, 'word is blank after normalisation');
+    });
+    cue.words.forEach((word, i) => {
+      if (normalizeText(word) === '') report(`${path}.words[${i}]`, 'cue word is blank after normalisation');
+    });
+  });
+
+  const variants = new Map<string, string>();
+  (content.variants ?? []).forEach((entry, index) => {
+    const variant = normalizeDescription(entry.variant);
+    const canonical = normalizeText(entry.canonical);
+    const path = `variants[${isBlank(entry.variant) ? `#${index}` : entry.variant}]`;
+    if (variant === '') report(`${path}.variant`, 'variant is blank after normalisation');
+    if (canonical === '') report(`${path}.canonical`, 'canonical term is blank after normalisation');
+    if (!VARIANT_KINDS.includes(entry.kind))
+      report(`${path}.kind`, `unknown variant kind "${String(entry.kind)}"; expected one of ${VARIANT_KINDS.join(', ')}`);
+    if (variant !== '' && variant === canonical)
+      return report(`${path}.variant`, 'normalisation already makes it the canonical term; the entry would do nothing');
+    if (variants.has(variant)) report(`${path}.variant`, `duplicate variant (normalised "${variant}")`);
+    variants.set(variant, canonical);
+  });
+  // Rewriting is one pass: a canonical term that is itself a variant would be rewritten differently in text and in keywords.
+  for (const [variant, canonical] of variants) {
+    if (variants.has(canonical) && canonical !== variant)
+      report(`variants[${variant}].canonical`, `"${canonical}" is itself a variant; map to its canonical term`);
+  }
+
+  (content.distinctWords ?? []).forEach((word, i) => {
+    if (normalizeText(word) === '') report(`distinctWords[${i}]`, 'word is blank after normalisation');
+  });
 }
 
 /** Test cases are well-formed: unique keys, one thing decided, an expectation that can hold, rule keys that exist. */

@@ -1,5 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LoggedVersionFields } from '../decisions/decision.types';
 import type { Decision } from '../engine';
 import { VersionStatus } from '../rulesets/ruleset-version.view';
@@ -83,7 +83,10 @@ export class RuleMatch {
   evidence: string[];
 }
 
-@ObjectType({ description: 'What a FLAG rule tells the reviewer of a REVIEW decision: why to look closer. It decided nothing.' })
+@ObjectType({
+  description:
+    'Something for the reviewer of a REVIEW decision that decides nothing by itself: a FLAG rule that matched, a keyword a context cue neutralised (`cue` names the cue, engine semantics 2), or a declared industry the description contradicts.',
+})
 export class Signal {
   @Field(() => ID)
   ruleKey: string;
@@ -130,7 +133,10 @@ function WithApplicationDecision<Base extends AnswerClass>(base: Base) {
     @Field(() => [RuleMatch])
     matches: RuleMatch[];
 
-    @Field(() => [Signal], { nullable: true, description: 'REVIEW decisions only: the signals of the FLAG rules that matched; null when none did.' })
+    @Field(() => [Signal], {
+      nullable: true,
+      description: 'REVIEW decisions only: the signals of FLAG rules, context cues and contradicted declarations; null when there are none.',
+    })
     signals?: Signal[];
 
     @Field(() => Int, { nullable: true, description: "REVIEW decisions only: the sum of the signals' weights; null when there are no signals." })

@@ -6,8 +6,14 @@ import { RulesetService } from './ruleset.service';
 import { RuleKindEnum, ValidationIssueType, VersionDiff } from './authoring.types';
 import {
   BusinessRuleInput,
+  ContextCueInput,
+  MAX_CUES,
+  MAX_VARIANTS,
   decisionArgument,
   PenaltyMappingInput,
+  toCueContent,
+  toVariantContent,
+  VariantInput,
   toBusinessRuleContent,
   toPenaltyMappingContent,
   toViolationRuleContent,
@@ -85,6 +91,45 @@ export class AuthoringResolver {
     @Ctx() context: RequestContext,
   ): Promise<RulesetVersion> {
     return toRulesetVersion(await this.authoring.setReinstatementPolicy(context, draftId, expectedRevision, violationsCountAfterReinstatement));
+  }
+
+  @Authorized('editor')
+  @Mutation(() => RulesetVersion, {
+    description: `Replaces the draft's context cues (engine semantics 2; at most ${MAX_CUES}). Checked now as publishing would check them.`,
+  })
+  async setContextCues(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('cues', () => [ContextCueInput], { validate: CLASS_VALIDATION }) cues: ContextCueInput[],
+    @Ctx() context: RequestContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await this.authoring.setContextCues(context, draftId, expectedRevision, cues.map(toCueContent)));
+  }
+
+  @Authorized('editor')
+  @Mutation(() => RulesetVersion, {
+    description: `Replaces the draft's variant vocabulary (engine semantics 2; at most ${MAX_VARIANTS}). Checked now as publishing would check it.`,
+  })
+  async setVariants(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('variants', () => [VariantInput], { validate: CLASS_VALIDATION }) variants: VariantInput[],
+    @Ctx() context: RequestContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await this.authoring.setVariants(context, draftId, expectedRevision, variants.map(toVariantContent)));
+  }
+
+  @Authorized('editor')
+  @Mutation(() => RulesetVersion, {
+    description: "Replaces the draft's distinct words: words with a meaning of their own that contain a keyword (engine semantics 2).",
+  })
+  async setDistinctWords(
+    @Arg('draftId', () => ID) draftId: string,
+    @Arg('expectedRevision', () => Int) expectedRevision: number,
+    @Arg('words', () => [String]) words: string[],
+    @Ctx() context: RequestContext,
+  ): Promise<RulesetVersion> {
+    return toRulesetVersion(await this.authoring.setDistinctWords(context, draftId, expectedRevision, words));
   }
 
   @Authorized('editor')

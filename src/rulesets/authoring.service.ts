@@ -3,10 +3,19 @@ import { uuidv7 } from 'uuidv7';
 import { AuditService } from '../audit/audit.service';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors';
 import { Issues } from '../common/issues';
-import { AUTHORING_TEXT_LIMITS } from '../common/limits';
+import { AUTHORING_TEXT_LIMITS, CONTEXT_LIMITS, RULE_LIMITS } from '../common/limits';
 import { actorOf, RequestContext } from '../common/request-context';
 import { inTransaction } from '../db/transaction';
-import type { BusinessRuleContent, Decision, PenaltyMappingContent, RulesetContent, TestCaseContent, ViolationRuleContent } from '../engine';
+import type {
+  BusinessRuleContent,
+  CueContent,
+  Decision,
+  PenaltyMappingContent,
+  RulesetContent,
+  TestCaseContent,
+  VariantContent,
+  ViolationRuleContent,
+} from '../engine';
 import { MergeConflict, mergeDraft, MergeResolution } from './draft-merge';
 import { contentHash, orderContent } from './content-hash';
 import * as edits from './draft-edits';
@@ -49,6 +58,10 @@ export function staleRevision(version: RulesetVersionView, expectedRevision: num
     `stale revision: draft ${version.id} is at revision ${version.revision}, not ${expectedRevision}; reload it and reapply your change`,
     { currentRevision: version.revision },
   );
+}
+
+function assertListSize(path: string, size: number, limit: number): void {
+  if (size > limit) throw new BadInputError(`${path}: at most ${limit} entries, got ${size}`, { path });
 }
 
 /**
@@ -186,6 +199,23 @@ export class AuthoringService {
     violationsCountAfterReinstatement: boolean,
   ): Promise<RulesetVersionView> {
     return this.editDraft(context, draftId, expectedRevision, (content) => edits.setReinstatementPolicy(content, violationsCountAfterReinstatement));
+  }
+
+  async setContextCues(context: RequestContext, draftId: string, expectedRevision: number, cues: CueContent[]): Promise<RulesetVersionView> {
+    assertListSize('cues', cues.length, CONTEXT_LIMITS.cues);
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.setContextCues(content, cues));
+  }
+
+  async setVariants(context: RequestContext, draftId: string, expectedRevision: number, variants: VariantContent[]): Promise<RulesetVersionView> {
+    assertListSize('variants', variants.length, CONTEXT_LIMITS.variants);
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.setVariants(content, variants));
+  }
+
+  async setDistinctWords(context: RequestContext, draftId: string, expectedRevision: number, words: string[]): Promise<RulesetVersionView> {
+    assertListSize('words', words.length, CONTEXT_LIMITS.distinctWords);
+    const tooLong = words.findIndex((word) => word.length > RULE_LIMITS.short);
+    if (tooLong >= 0) throw new BadInputError(`words[${tooLong}] is longer than ${RULE_LIMITS.short} characters`, { path: `words[${tooLong}]` });
+    return this.editDraft(context, draftId, expectedRevision, (content) => edits.setDistinctWords(content, words));
   }
 
   async upsertBusinessRule(context: RequestContext, draftId: string, expectedRevision: number, rule: BusinessRuleContent): Promise<RulesetVersionView> {

@@ -37,7 +37,7 @@ export class RuleChange {
   })
   key: string;
 
-  @Field({ description: 'BUSINESS_RULE, VIOLATION_RULE, PENALTY, TEST_CASE or DEFAULT (a ruleset-wide setting)' })
+  @Field({ description: 'BUSINESS_RULE, VIOLATION_RULE, PENALTY, TEST_CASE, CUE, VARIANT, DISTINCT_WORDS or DEFAULT (a ruleset-wide setting)' })
   kind: string;
 
   @Field({ description: 'In domain terms, e.g. "金融/信用卡: keywords +办卡 -刷卡".' })

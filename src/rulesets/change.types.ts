@@ -18,6 +18,8 @@ export enum MergeCollectionEnum {
   violationRules = 'violationRules',
   penalties = 'penalties',
   testCases = 'testCases',
+  cues = 'cues',
+  variants = 'variants',
   defaults = 'defaults',
 }
 registerEnumType(MergeCollectionEnum, { name: 'MergeCollection' });

@@ -18,6 +18,7 @@ export function orderContent(content: RulesetContent): RulesetContent {
         ...rule,
         keywords: uniqueSorted(rule.keywords),
         excludeKeywords: uniqueSorted(rule.excludeKeywords),
+        ...(rule.matchInsideWords ? { matchInsideWords: uniqueSorted(rule.matchInsideWords) } : {}),
       }))
       .sort(byKey),
     violationRules: [...content.violationRules].sort(byKey),
@@ -32,6 +33,16 @@ export function orderContent(content: RulesetContent): RulesetContent {
       : {}),
     // The default (true) is left out, so that content from before the setting existed keeps its document and hash.
     ...(content.violationsCountAfterReinstatement === false ? { violationsCountAfterReinstatement: false } : {}),
+    // Present only when there are some, for the same reason.
+    ...(content.cues?.length
+      ? {
+          cues: content.cues
+            .map((cue) => ({ ...cue, words: uniqueSorted(cue.words), ...(cue.otherSide ? { otherSide: uniqueSorted(cue.otherSide) } : {}) }))
+            .sort(byKey),
+        }
+      : {}),
+    ...(content.variants?.length ? { variants: [...content.variants].sort((a, b) => (a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : 0)) } : {}),
+    ...(content.distinctWords?.length ? { distinctWords: uniqueSorted(content.distinctWords) } : {}),
   };
 }
 

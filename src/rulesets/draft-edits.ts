@@ -2,13 +2,16 @@ import { BadInputError, NotFoundError, ValidationFailedError } from '../common/e
 import {
   checkCondition,
   literalProblem,
+  validateContent,
   type BusinessRuleContent,
   type ConditionKind,
+  type CueContent,
   type Decision,
   type PenaltyMappingContent,
   type RuleEffect,
   type RulesetContent,
   type TestCaseContent,
+  type VariantContent,
   type ViolationRuleContent,
 } from '../engine';
 import { AuditChange } from '../audit/audit-event';
@@ -22,7 +25,7 @@ import { ChangeKind } from './version-diff';
 export type ContentEdit = AuditChange & { content: RulesetContent };
 
 /** What removeRule can remove: the content kinds a key can name (diffs use the same names). */
-export type RemovableKind = Exclude<ChangeKind, 'DEFAULT' | 'TEST_CASE'>;
+export type RemovableKind = Exclude<ChangeKind, 'DEFAULT' | 'TEST_CASE' | 'CUE' | 'VARIANT' | 'DISTINCT_WORDS'>;
 
 /** How each kind reads in messages, and how the edit trail's RULE_REMOVED events name it. */
 const REMOVABLE_KINDS: Record<RemovableKind, { name: string; audit: 'businessRule' | 'violationRule' | 'penalty' }> = {
@@ -93,6 +96,31 @@ export function setReinstatementPolicy(content: RulesetContent, violationsCountA
     before: { violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false },
     after: { violationsCountAfterReinstatement },
   };
+}
+
+/** The context vocabulary is checked when saved, as publishing would check it: all its problems at once. */
+function withContextVocabulary(content: RulesetContent, field: 'cues' | 'variants' | 'distinctWords', list: unknown[]): RulesetContent {
+  const next = { ...content };
+  if (list.length > 0) Object.assign(next, { [field]: list });
+  else delete next[field];
+  const issues = validateContent(next).filter((issue) => issue.path.startsWith(field));
+  if (issues.length > 0) throw new ValidationFailedError(`${field}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
+  return next;
+}
+
+/** Replaces the draft's context cues (semantics 2): the list is small and read as a whole. */
+export function setContextCues(content: RulesetContent, cues: CueContent[]): ContentEdit {
+  return { type: 'CONTEXT_CUES_SET', content: withContextVocabulary(content, 'cues', cues), before: content.cues ?? [], after: cues };
+}
+
+/** Replaces the draft's variant vocabulary (semantics 2). */
+export function setVariants(content: RulesetContent, variants: VariantContent[]): ContentEdit {
+  return { type: 'VARIANTS_SET', content: withContextVocabulary(content, 'variants', variants), before: content.variants ?? [], after: variants };
+}
+
+/** Replaces the draft's distinct words (semantics 2). */
+export function setDistinctWords(content: RulesetContent, words: string[]): ContentEdit {
+  return { type: 'DISTINCT_WORDS_SET', content: withContextVocabulary(content, 'distinctWords', words), before: content.distinctWords ?? [], after: words };
 }
 
 /** Adds the rule, or replaces the one with its key (conditions checked by checkRuleCondition). */

@@ -11,7 +11,7 @@ import type { RulesetContent } from '../engine';
  */
 export type MergeSide = 'OURS' | 'THEIRS';
 
-export type MergeCollection = 'businessRules' | 'violationRules' | 'penalties' | 'testCases' | 'defaults';
+export type MergeCollection = 'businessRules' | 'violationRules' | 'penalties' | 'testCases' | 'cues' | 'variants' | 'defaults';
 
 export interface MergeConflict {
   collection: MergeCollection;
@@ -95,6 +95,11 @@ export function mergeDraft(base: RulesetContent, ours: RulesetContent, theirs: R
   // Absent means true; compared as booleans so that "absent" and "true" are the same value.
   const counts = (content: RulesetContent) => content.violationsCountAfterReinstatement !== false;
   const violationsCount = scalar('defaults', 'violationsCountAfterReinstatement', null, counts(base), counts(ours), counts(theirs));
+  const cues = mergeCollection('cues', byKey, base.cues ?? [], ours.cues ?? [], theirs.cues ?? []);
+  const variants = mergeCollection('variants', (variant) => variant.variant, base.variants ?? [], ours.variants ?? [], theirs.variants ?? []);
+  // One list, compared as a sorted set: absent and empty are the same value.
+  const words = (content: RulesetContent) => [...new Set(content.distinctWords ?? [])].sort();
+  const distinctWords = scalar('defaults', 'distinctWords', null, words(base), words(ours), words(theirs)) as string[];
   const content: RulesetContent = {
     defaultDecision: scalar(
       'defaults',
@@ -110,6 +115,9 @@ export function mergeDraft(base: RulesetContent, ours: RulesetContent, theirs: R
     penalties: mergeCollection('penalties', (penalty) => penalty.severity, base.penalties, ours.penalties, theirs.penalties),
     ...(testCases.length > 0 ? { testCases } : {}),
     ...(violationsCount === false ? { violationsCountAfterReinstatement: false } : {}),
+    ...(cues.length > 0 ? { cues } : {}),
+    ...(variants.length > 0 ? { variants } : {}),
+    ...(distinctWords.length > 0 ? { distinctWords } : {}),
   };
   return { content, conflicts };
 }

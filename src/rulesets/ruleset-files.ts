@@ -2,8 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import {
+  CUE_KINDS,
+  CUE_SIDES,
   DECISIONS,
+  VARIANT_KINDS,
   type BusinessRuleContent,
+  type CueContent,
+  type CueKind,
+  type CueSide,
+  type VariantContent,
+  type VariantKind,
   type EscalationContent,
   type PenaltyActionContent,
   type PenaltyMappingContent,
@@ -25,7 +33,10 @@ const testCasesOf = (testCases: TestCaseContent[]): { testCases?: TestCaseConten
  *   violation-rules.yaml  list of violation rules    (a missing file: none)
  *   penalties.yaml        list of penalty mappings   (a missing file: none)
  *   tests.yaml            list of test cases         (a missing file: none; see test-case-files.ts)
- * Optional fields (excludeKeywords, condition, source, note, weight, escalation) may be omitted.
+ *   cues.yaml             list of context cues       (a missing file: none)
+ *   variants.yaml         list of variant spellings  (a missing file: none)
+ *   distinct-words.yaml   list of words with a meaning of their own that contain keywords (a missing file: none)
+ * Optional fields (excludeKeywords, condition, source, note, weight, escalation, matchInsideWords, anyContext) may be omitted.
  * Explanations belong in `source` and `note`, not in YAML comments: comments do not survive
  * an export.
  */
@@ -33,6 +44,9 @@ export const RULESET_FILE = 'ruleset.yaml';
 export const BUSINESS_RULES_FILE = 'business-rules.yaml';
 export const VIOLATION_RULES_FILE = 'violation-rules.yaml';
 export const PENALTIES_FILE = 'penalties.yaml';
+export const CUES_FILE = 'cues.yaml';
+export const VARIANTS_FILE = 'variants.yaml';
+export const DISTINCT_WORDS_FILE = 'distinct-words.yaml';
 
 export interface RulesetMeta {
   key: string;
@@ -59,7 +73,23 @@ function optionalNote(fields: FieldReader): { note?: string } {
   return note === null ? {} : { note };
 }
 
-const BUSINESS_RULE_FIELDS = ['key', 'industry', 'scenario', 'effect', 'weight', 'keywords', 'excludeKeywords', 'condition', 'message', 'source', 'note'];
+const BUSINESS_RULE_FIELDS = [
+  'key',
+  'industry',
+  'scenario',
+  'effect',
+  'weight',
+  'keywords',
+  'excludeKeywords',
+  'matchInsideWords',
+  'anyContext',
+  'condition',
+  'message',
+  'source',
+  'note',
+];
+const CUE_FIELDS = ['key', 'kind', 'side', 'window', 'words', 'otherSide', 'note'];
+const VARIANT_FIELDS = ['variant', 'canonical', 'kind'];
 const VIOLATION_RULE_FIELDS = ['key', 'behavior', 'title', 'severity', 'condition', 'source', 'note'];
 const PENALTY_FIELDS = ['severity', 'label', 'rank', 'actions', 'message', 'escalation'];
 const RULESET_FIELDS = ['key', 'name', 'description', 'makerChecker', 'defaultDecision', 'defaultMessage', 'violationsCountAfterReinstatement'];
@@ -78,7 +108,63 @@ function readBusinessRule({ file, entry, index }: { file: YamlFile; entry: YamlM
     message: fields.string('message'),
     source: fields.optionalString('source'),
     ...optionalNote(fields),
+    ...(entry.matchInsideWords === undefined ? {} : { matchInsideWords: fields.strings('matchInsideWords') }),
+    ...(entry.anyContext === undefined || !fields.boolean('anyContext') ? {} : { anyContext: true }),
     ...optionalWeight(fields),
+  };
+}
+
+function oneOf<T extends string>(fields: FieldReader, field: string, allowed: readonly T[], problem: (message: string) => void): T {
+  const value = fields.string(field);
+  if (!allowed.includes(value as T)) problem(`${field}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+function readCue({ file, entry, index }: { file: YamlFile; entry: YamlMap; index: number }): CueContent {
+  const where = entryName(index, entry, 'key');
+  const fields = new FieldReader(file, [index], where, entry);
+  fields.only(CUE_FIELDS);
+  const problem = (message: string) => file.problem([index], `${where}.${message}`);
+  return {
+    key: fields.string('key'),
+    kind: oneOf<CueKind>(fields, 'kind', CUE_KINDS, problem),
+    side: oneOf<CueSide>(fields, 'side', CUE_SIDES, problem),
+    window: fields.integer('window'),
+    words: fields.strings('words'),
+    ...(entry.otherSide === undefined ? {} : { otherSide: fields.strings('otherSide') }),
+    ...optionalNote(fields),
+  };
+}
+
+function readVariant({ file, entry, index }: { file: YamlFile; entry: YamlMap; index: number }): VariantContent {
+  const where = entryName(index, entry, 'variant');
+  const fields = new FieldReader(file, [index], where, entry);
+  fields.only(VARIANT_FIELDS);
+  return {
+    variant: fields.string('variant'),
+    canonical: fields.string('canonical'),
+    kind: oneOf<VariantKind>(fields, 'kind', VARIANT_KINDS, (message) => file.problem([index], `${where}.${message}`)),
+  };
+}
+
+function readDistinctWords(dir: string, problems: string[]): string[] {
+  const yamlFile = readYaml(dir, DISTINCT_WORDS_FILE, true, problems);
+  if (!yamlFile || !yamlFile.parsed || yamlFile.value === null || yamlFile.value === undefined) return [];
+  if (Array.isArray(yamlFile.value) && yamlFile.value.every((word) => typeof word === 'string')) return [...(yamlFile.value as string[])];
+  yamlFile.problem([], 'expected a list of strings at the top level');
+  return [];
+}
+
+/** Context vocabulary is kept only when there is some, so files without it hash as before. */
+function contextVocabularyOf(
+  cues: CueContent[],
+  variants: VariantContent[],
+  distinctWords: string[],
+): Pick<RulesetContent, 'cues' | 'variants' | 'distinctWords'> {
+  return {
+    ...(cues.length > 0 ? { cues } : {}),
+    ...(variants.length > 0 ? { variants } : {}),
+    ...(distinctWords.length > 0 ? { distinctWords } : {}),
   };
 }
 
@@ -162,6 +248,11 @@ export function readRulesetDir(dir: string): RulesetDir {
       ...(top.violationsCountAfterReinstatement === undefined || !fields
         ? {}
         : { violationsCountAfterReinstatement: fields.boolean('violationsCountAfterReinstatement') }),
+      ...contextVocabularyOf(
+        readList(dir, CUES_FILE, problems).map(readCue),
+        readList(dir, VARIANTS_FILE, problems).map(readVariant),
+        readDistinctWords(dir, problems),
+      ),
     },
   };
   if (problems.length > 0) throw new RulesetFileError(problems);
@@ -204,4 +295,15 @@ export function writeRulesetDir(dir: string, meta: RulesetMeta, content: Ruleset
   writeYaml(dir, PENALTIES_FILE, content.penalties.map(withoutDefaults));
   if (content.testCases?.length) writeYaml(dir, TEST_CASES_FILE, testCasesYaml(content.testCases));
   else fs.rmSync(path.join(dir, TEST_CASES_FILE), { force: true });
+  const optionalList = (file: string, list: unknown[] | undefined) =>
+    list?.length
+      ? writeYaml(
+          dir,
+          file,
+          list.map((entry) => (typeof entry === 'string' ? entry : withoutDefaults(entry as object))),
+        )
+      : fs.rmSync(path.join(dir, file), { force: true });
+  optionalList(CUES_FILE, content.cues);
+  optionalList(VARIANTS_FILE, content.variants);
+  optionalList(DISTINCT_WORDS_FILE, content.distinctWords);
 }

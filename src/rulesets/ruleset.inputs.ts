@@ -2,17 +2,20 @@ import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, MinLength, Vali
 import { Field, ID, InputType, Int } from 'type-graphql';
 import {
   DECISIONS,
+  MAX_CUE_WINDOW,
   MAX_FLAG_WEIGHT,
   type BusinessRuleContent,
+  type CueContent,
   type Decision,
   type EscalationContent,
   type PenaltyActionContent,
   type PenaltyMappingContent,
+  type VariantContent,
   type ViolationRuleContent,
 } from '../engine/content';
 import { BadInputError } from '../common/errors';
-import { RULE_LIMITS } from '../common/limits';
-import { BUSINESS_CONDITION_DOC, DecisionEnum, VIOLATION_CONDITION_DOC } from './ruleset.types';
+import { CONTEXT_LIMITS, RULE_LIMITS } from '../common/limits';
+import { BUSINESS_CONDITION_DOC, CueKindEnum, CueSideEnum, DecisionEnum, VariantKindEnum, VIOLATION_CONDITION_DOC } from './ruleset.types';
 
 /** Rule keys: stable identifiers such as `finance.credit-card`. */
 export const RULE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -82,6 +85,88 @@ export class BusinessRuleInput extends RuleInputBase {
   @MinLength(1)
   @MaxLength(TEXT)
   message: string;
+
+  @Field(() => [String], { nullable: true, description: 'Engine semantics 2: keywords of this rule that match inside any word.' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_KEYWORDS)
+  @MaxLength(SHORT, { each: true })
+  matchInsideWords?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Engine semantics 2: true when the keywords are prohibited in any context (no cue neutralises them).' })
+  @IsOptional()
+  anyContext?: boolean | null;
+}
+
+@InputType({
+  description:
+    'A context cue (engine semantics 2): a keyword with one of its words within `window` characters, on its side and in its clause, does not decide; it becomes a signal.',
+})
+export class ContextCueInput {
+  @Field(() => ID)
+  @Matches(RULE_KEY, { message: 'key must be letters, digits, dots, dashes or underscores (at most 100)' })
+  key: string;
+
+  @Field(() => CueKindEnum)
+  kind: CueKindEnum;
+
+  @Field(() => CueSideEnum)
+  side: CueSideEnum;
+
+  @Field(() => Int, { description: `Characters between the cue word and the keyword, 0 to ${MAX_CUE_WINDOW}.` })
+  @Min(0)
+  @Max(MAX_CUE_WINDOW)
+  window: number;
+
+  @Field(() => [String])
+  @ArrayMaxSize(MAX_KEYWORDS)
+  @MaxLength(SHORT, { each: true })
+  words: string[];
+
+  @Field(() => [String], { nullable: true, description: 'BEFORE or AFTER only: one of these must stand on the other side too.' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_KEYWORDS)
+  @MaxLength(SHORT, { each: true })
+  otherSide?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(TEXT)
+  note?: string | null;
+}
+
+@InputType({ description: 'A variant spelling rewritten to its canonical term before matching (engine semantics 2).' })
+export class VariantInput {
+  @Field()
+  @MinLength(1)
+  @MaxLength(SHORT)
+  variant: string;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(SHORT)
+  canonical: string;
+
+  @Field(() => VariantKindEnum)
+  kind: VariantKindEnum;
+}
+
+export const MAX_CUES = CONTEXT_LIMITS.cues;
+export const MAX_VARIANTS = CONTEXT_LIMITS.variants;
+
+export function toCueContent(input: ContextCueInput): CueContent {
+  return {
+    key: input.key,
+    kind: input.kind,
+    side: input.side,
+    window: input.window,
+    words: [...input.words],
+    ...(input.otherSide?.length ? { otherSide: [...input.otherSide] } : {}),
+    ...(input.note ? { note: input.note } : {}),
+  };
+}
+
+export function toVariantContent(input: VariantInput): VariantContent {
+  return { variant: input.variant, canonical: input.canonical, kind: input.kind };
 }
 
 @InputType({ description: 'A violation rule to add, or to replace the one with the same key.' })
@@ -178,6 +263,8 @@ export function toBusinessRuleContent(input: BusinessRuleInput): BusinessRuleCon
     message: input.message,
     source: input.source ?? null,
     ...(input.note ? { note: input.note } : {}),
+    ...(input.matchInsideWords?.length ? { matchInsideWords: [...input.matchInsideWords] } : {}),
+    ...(input.anyContext ? { anyContext: true } : {}),
     ...(input.weight != null ? { weight: input.weight } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { RulesetVersionView } from './ruleset-version.view';
-import { RulesetVersion } from './ruleset.types';
+import { CueKindEnum, CueSideEnum, RulesetVersion, VariantKindEnum } from './ruleset.types';
 
 /** A version view as its GraphQL object. */
 export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
@@ -29,6 +29,15 @@ export function toRulesetVersion(view: RulesetVersionView): RulesetVersion {
     penalties: content.penalties,
     testCases: content.testCases ?? [],
     violationsCountAfterReinstatement: content.violationsCountAfterReinstatement !== false,
+    cues: (content.cues ?? []).map((cue) => ({
+      ...cue,
+      kind: cue.kind as CueKindEnum,
+      side: cue.side as CueSideEnum,
+      otherSide: cue.otherSide ?? [],
+      note: cue.note ?? null,
+    })),
+    variants: (content.variants ?? []).map((variant) => ({ ...variant, kind: variant.kind as VariantKindEnum })),
+    distinctWords: content.distinctWords ?? [],
     content,
   };
 }

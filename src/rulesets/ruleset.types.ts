@@ -65,6 +65,12 @@ export class BusinessRule {
 
   @Field(() => String, { nullable: true, description: 'Why the rule is as it is (what it catches, what it fences off); part of the content, kept by export.' })
   note?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Engine semantics 2: keywords that match inside any word; null for none.' })
+  matchInsideWords?: string[];
+
+  @Field(() => Boolean, { nullable: true, description: 'Engine semantics 2: true when no context cue neutralises the keywords; null otherwise.' })
+  anyContext?: boolean;
 }
 
 @ObjectType({ description: 'A violation behaviour and the severity it carries.' })
@@ -131,6 +137,67 @@ export class PenaltyMapping {
 
   @Field(() => Escalation, { nullable: true })
   escalation: Escalation | null;
+}
+
+export enum CueKindEnum {
+  NEGATION = 'NEGATION',
+  HISTORY = 'HISTORY',
+  PREMISES = 'PREMISES',
+  CLIENTELE = 'CLIENTELE',
+  PAYMENT = 'PAYMENT',
+  INTERNAL = 'INTERNAL',
+}
+registerEnumType(CueKindEnum, { name: 'CueKind', description: 'What a context cue says about a keyword near it: it is there, but not the business.' });
+
+export enum CueSideEnum {
+  BEFORE = 'BEFORE',
+  AFTER = 'AFTER',
+  AROUND = 'AROUND',
+}
+registerEnumType(CueSideEnum, { name: 'CueSide' });
+
+export enum VariantKindEnum {
+  PINYIN = 'PINYIN',
+  HOMOPHONE = 'HOMOPHONE',
+  EUPHEMISM = 'EUPHEMISM',
+  TRADITIONAL = 'TRADITIONAL',
+}
+registerEnumType(VariantKindEnum, { name: 'VariantKind' });
+
+@ObjectType({ description: 'A context cue (engine semantics 2).' })
+export class ContextCue {
+  @Field(() => ID)
+  key: string;
+
+  @Field(() => CueKindEnum)
+  kind: CueKindEnum;
+
+  @Field(() => CueSideEnum)
+  side: CueSideEnum;
+
+  @Field(() => Int)
+  window: number;
+
+  @Field(() => [String])
+  words: string[];
+
+  @Field(() => [String], { description: 'Words of which one must stand on the other side of the keyword too; empty for none.' })
+  otherSide: string[];
+
+  @Field(() => String, { nullable: true })
+  note: string | null;
+}
+
+@ObjectType({ description: 'A variant spelling and the canonical term it is read as (engine semantics 2).' })
+export class Variant {
+  @Field()
+  variant: string;
+
+  @Field()
+  canonical: string;
+
+  @Field(() => VariantKindEnum)
+  kind: VariantKindEnum;
 }
 
 @ObjectType({ description: 'A draft or a published (immutable) version of a ruleset.' })
@@ -212,6 +279,15 @@ export class RulesetVersion {
       "Whether an enterprise's violations from before its last reinstatement still count toward escalation (the content leaves out the default, true).",
   })
   violationsCountAfterReinstatement: boolean;
+
+  @Field(() => [ContextCue], { description: 'Context cues (engine semantics 2).' })
+  cues: ContextCue[];
+
+  @Field(() => [Variant], { description: 'Variant vocabulary (engine semantics 2).' })
+  variants: Variant[];
+
+  @Field(() => [String], { description: 'Words with a meaning of their own that contain a keyword (engine semantics 2).' })
+  distinctWords: string[];
 
   @Field(() => GraphQLJSON, { description: 'The hashed content document itself.' })
   content: unknown;

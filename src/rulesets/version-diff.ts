@@ -2,10 +2,12 @@ import { canonicalJson } from '../common/canonical-json';
 import { orderContent } from './content-hash';
 import type {
   BusinessRuleContent,
+  CueContent,
   PenaltyActionContent,
   PenaltyMappingContent,
   RulesetContent,
   TestCaseContent,
+  VariantContent,
   ViolationRuleContent,
 } from '../engine/content';
 
@@ -13,7 +15,7 @@ import type {
  * What changed between two versions' content, in the policy owner's terms:
  * `金融/信用卡: keywords +办卡 -刷卡; effect REVIEW -> REJECT`. Pure: no database.
  */
-export type ChangeKind = 'DEFAULT' | 'BUSINESS_RULE' | 'VIOLATION_RULE' | 'PENALTY' | 'TEST_CASE';
+export type ChangeKind = 'DEFAULT' | 'BUSINESS_RULE' | 'VIOLATION_RULE' | 'PENALTY' | 'TEST_CASE' | 'CUE' | 'VARIANT' | 'DISTINCT_WORDS';
 export type ChangeAction = 'ADDED' | 'REMOVED' | 'CHANGED';
 
 export interface ContentChange {
@@ -91,6 +93,16 @@ const BUSINESS_RULE_FIELDS: FieldChange<BusinessRuleContent>[] = [
   value('condition'),
   value('message'),
   value('source'),
+  value('note'),
+  (before, after) => setChange('matchInsideWords', before.matchInsideWords ?? [], after.matchInsideWords ?? []),
+  (before, after) => (before.anyContext === after.anyContext ? null : `anyContext ${before.anyContext === true} -> ${after.anyContext === true}`),
+];
+const CUE_FIELDS: FieldChange<CueContent>[] = [
+  code('kind'),
+  code('side'),
+  value('window'),
+  set('words'),
+  (before, after) => setChange('otherSide', before.otherSide ?? [], after.otherSide ?? []),
   value('note'),
 ];
 const VIOLATION_RULE_FIELDS: FieldChange<ViolationRuleContent>[] = [
@@ -240,6 +252,26 @@ export function diffContent(unorderedBefore: RulesetContent, unorderedAfter: Rul
       before.testCases ?? [],
       after.testCases ?? [],
     ),
+    ...diffCollection<CueContent>(
+      'CUE',
+      (cue) => cue.key,
+      (cue) => `cue ${cue.key} (${cue.kind})`,
+      (cue) => `${cue.side} within ${cue.window}: ${cue.words.join(' ')}`,
+      (old, now) => CUE_FIELDS.map((change) => change(old, now)).filter((line): line is string => line !== null),
+      before.cues ?? [],
+      after.cues ?? [],
+    ),
+    ...diffCollection<VariantContent>(
+      'VARIANT',
+      (variant) => variant.variant,
+      (variant) => `variant ${variant.variant}`,
+      (variant) => `${variant.kind} -> ${variant.canonical}`,
+      (old, now) =>
+        [codeChange('kind', old.kind, now.kind), valueChange('canonical', old.canonical, now.canonical)].filter((line): line is string => line !== null),
+      before.variants ?? [],
+      after.variants ?? [],
+    ),
+    ...distinctWordsChange(before.distinctWords ?? [], after.distinctWords ?? []),
     ...diffCollection<PenaltyMappingContent>(
       'PENALTY',
       (penalty) => penalty.severity,
@@ -251,6 +283,13 @@ export function diffContent(unorderedBefore: RulesetContent, unorderedAfter: Rul
     ),
   );
   return changes;
+}
+
+function distinctWordsChange(before: string[], after: string[]): ContentChange[] {
+  const change = setChange('distinct words', before, after);
+  if (change === null) return [];
+  const action = before.length === 0 ? 'ADDED' : after.length === 0 ? 'REMOVED' : 'CHANGED';
+  return [{ key: 'distinctWords', kind: 'DISTINCT_WORDS', action, change, before, after }];
 }
 
 /** One line per change, prefixed by +, - or ~ : what `npm run rulesets -- diff` prints. */

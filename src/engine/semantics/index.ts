@@ -1,3 +1,4 @@
+import { clauseAwareNormalizer } from '../clauses';
 import { UnknownSemanticsError } from '../errors';
 import { createNormalizer } from '../normalize';
 import { NORMALISATION_V1 } from './v1/normalisation';
@@ -17,12 +18,28 @@ export interface EngineSemantics {
   /** What decisions logged under this semantics record as `engineVersion`. */
   engineVersion: string;
   normalizeText: (text: string) => string;
+  /** Descriptions: normalizeText under semantics 1; under semantics 2 clause by clause (clauses.ts). */
+  normalizeDescription: (text: string) => string;
+  /**
+   * Semantics 2: keywords match as whole words of the segmented description (word-segmenter.ts,
+   * jieba 2.0.3's dictionary) unless a rule lets them match inside words; the ruleset's variant
+   * vocabulary is rewritten during normalisation; context cues neutralise hits into signals; a
+   * declared industry naming a rule's industry with a scenario naming its keywords decides as the
+   * row, and one the description contradicts raises a signal. Semantics 1 reads none of these.
+   */
+  readsContext: boolean;
 }
 
-const SHIPPED: readonly EngineSemantics[] = [{ version: 1, engineVersion: '1.0.0', normalizeText: createNormalizer(NORMALISATION_V1) }];
+const normaliseV1 = createNormalizer(NORMALISATION_V1);
+
+const SHIPPED: readonly EngineSemantics[] = [
+  { version: 1, engineVersion: '1.0.0', normalizeText: normaliseV1, normalizeDescription: normaliseV1, readsContext: false },
+  // Normalisation tables unchanged from semantics 1; descriptions keep their clause breaks, and matching reads context (readsContext).
+  { version: 2, engineVersion: '2.0.0', normalizeText: normaliseV1, normalizeDescription: clauseAwareNormalizer(normaliseV1), readsContext: true },
+];
 
 /** The semantics new evaluations use and new versions are published with. */
-export const ENGINE_SEMANTICS = 1;
+export const ENGINE_SEMANTICS = 2;
 
 const byVersion = new Map(SHIPPED.map((semantics) => [semantics.version, semantics]));
 const byEngineVersion = new Map(SHIPPED.map((semantics) => [semantics.engineVersion, semantics]));
@@ -47,3 +64,6 @@ export const ENGINE_VERSION = semantics(ENGINE_SEMANTICS).engineVersion;
 
 /** Text normalisation under the current semantics. */
 export const normalizeText = semantics(ENGINE_SEMANTICS).normalizeText;
+
+/** Description normalisation under the current semantics (variants are written as descriptions are). */
+export const normalizeDescription = semantics(ENGINE_SEMANTICS).normalizeDescription;

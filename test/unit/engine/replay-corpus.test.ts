@@ -82,4 +82,12 @@ describe('the replay corpus', () => {
     expect(descriptions.some((text) => /[軟體醫藥銷]/.test(text))).toBe(true);
     expect(descriptions.some((text) => /[Ａ-Ｚａ-ｚ]/.test(text))).toBe(true);
   });
+
+  it('covers, for semantics 2, a signal of every seed context cue and a declared row', () => {
+    const outputs = readCorpus('semantics-2.ndjson').map((decision) => decision.output as { signals?: { cue?: string }[]; matches?: { evidence: string[] }[] });
+    const cues = new Set(outputs.flatMap((output) => (output.signals ?? []).flatMap((signal) => (signal.cue ? [signal.cue] : []))));
+    const seed = readRulesetDir(path.resolve(__dirname, '../../../rulesets/ccc-access')).content;
+    expect((seed.cues ?? []).map((cue) => cue.key).filter((key) => !cues.has(key))).toEqual([]);
+    expect(outputs.some((output) => (output.matches ?? []).some((match) => match.evidence.some((line) => line.startsWith('declared'))))).toBe(true);
+  });
 });

@@ -41,10 +41,11 @@ describe('engine semantics', () => {
   });
 
   it('names each shipped semantics by the engine version decisions record', () => {
-    expect(ENGINE_SEMANTICS).toBe(1);
-    expect(ENGINE_VERSION).toBe('1.0.0');
+    expect(ENGINE_SEMANTICS).toBe(2);
+    expect(ENGINE_VERSION).toBe('2.0.0');
     expect(semanticsOfEngineVersion('1.0.0')).toBe(1);
-    expect(semanticsOfEngineVersion('2.0.0')).toBeNull();
+    expect(semanticsOfEngineVersion('2.0.0')).toBe(2);
+    expect(semanticsOfEngineVersion('3.0.0')).toBeNull();
     expect(semanticsOfEngineVersion('')).toBeNull();
   });
 
@@ -55,6 +56,23 @@ describe('engine semantics', () => {
     expect(evaluateNumberApplication(compiled, { description: '我們做軟體' }, { enterprise: null }).matches.map((match) => match.ruleKey)).toEqual([
       'software',
     ]);
-    expect(() => compileRuleset(content, 2)).toThrow(UnknownSemanticsError);
+    expect(() => compileRuleset(content, 3)).toThrow(UnknownSemanticsError);
+  });
+
+  it('semantics 2 reads keywords as words, in context, through the variant table; semantics 1 reads none of it', () => {
+    const content = ruleset({
+      businessRules: [businessRule({ key: 'broadband', keywords: ['宽带'] }), businessRule({ key: 'loans', keywords: ['贷款'] })],
+      cues: [{ key: 'history', kind: 'HISTORY', words: ['前身'], side: 'BEFORE', window: 8 }],
+      variants: [{ variant: 'dk', canonical: '贷款', kind: 'PINYIN' }],
+      distinctWords: ['超宽带'],
+    });
+    const ruleKeys = (semanticsVersion: number, description: string) =>
+      evaluateNumberApplication(compileRuleset(content, semanticsVersion), { description }, { enterprise: null }).matches.map((match) => match.ruleKey);
+    expect(ruleKeys(1, '超宽带定位模组')).toEqual(['broadband']);
+    expect(ruleKeys(2, '超宽带定位模组')).toEqual([]);
+    expect(ruleKeys(1, '公司前身是贷款中介，现做餐饮')).toEqual(['loans']);
+    expect(ruleKeys(2, '公司前身是贷款中介，现做餐饮')).toEqual([]);
+    expect(ruleKeys(1, '专业dk，当天到账')).toEqual([]);
+    expect(ruleKeys(2, '专业dk，当天到账')).toEqual(['loans']);
   });
 });
