@@ -1,5 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LoggedVersionFields } from '../decisions/decision.types';
 import type { Decision } from '../engine';
 import { VersionStatus } from '../rulesets/ruleset-version.view';
