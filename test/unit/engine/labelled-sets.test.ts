@@ -38,6 +38,14 @@ const REQUIRED_ACCURACY = 0.95;
 const UNTUNED_FLOOR = 0.9;
 /** hard-1 was tuned on after its first measurement: a floor against regressions. */
 const HARD_1_FLOOR = 0.88;
+/**
+ * hard-2 (529 descriptions, 376 of them hard, by the same independent writer as hard-1) was
+ * measured once when it entered the project on 2026-12-03: 84.7% (false-reject rate 18.2%,
+ * missed-reject rate 12.7%; 70.7% under semantics 1). Issue 17's target is 95% and a
+ * false-reject rate of at most 2%: not met. This floor only guards against regressions; the
+ * set must not be used for tuning (the next honest check needs a new set).
+ */
+const HARD_2_FLOOR = 0.82;
 const compiled = compileRuleset(readRulesetDir(SEED_DIR).content);
 
 // A rule of the same table row (industry and scenario), e.g. the row's `*-context` rule, counts as the row.
@@ -130,6 +138,7 @@ const KNOWN_SETS = new Set([
   'applications-blind-2.yaml',
   'applications-blind-3.yaml',
   'applications-hard-1.yaml',
+  'applications-hard-2.yaml',
 ]);
 const otherSets = fs
   .readdirSync(FIXTURES)
@@ -164,6 +173,11 @@ describe('the seed ruleset on labelled application descriptions', () => {
   it('measures the hard set of issue 17 (hard-1: measured once before the context work, then used for tuning)', () => {
     const { accuracy } = measure('hard set 1 (TUNED ON after its first measurement)', 'applications-hard-1.yaml');
     expect(accuracy).toBeGreaterThanOrEqual(HARD_1_FLOOR);
+  });
+
+  it('measures the second hard set of issue 17 (hard-2: nobody tuned on it; the honest figure for hard descriptions)', () => {
+    const { accuracy } = measure('hard set 2 (UNTUNED, never used for tuning)', 'applications-hard-2.yaml');
+    expect(accuracy).toBeGreaterThanOrEqual(HARD_2_FLOOR);
   });
 
   // A blind set added later (hard-2 is kept outside the project until the lead measures it) gets its test by being there.
