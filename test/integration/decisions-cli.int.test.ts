@@ -13,6 +13,19 @@ import { systemContext } from '../../src/common/request-context';
 
 const EVALUATE_IN = `query($key: ID!, $input: NumberApplicationInput!) { evaluateNumberApplication(rulesetKey: $key, input: $input) { decisionId } }`;
 
+/** The CLI's io over the test server's database (nothing to close), its lines collected in `lines` when given. */
+function cliIo(server: TestServer, lines: string[] | null = null): DecisionsCliIo {
+  const collect = (line: string) => lines?.push(line);
+  return {
+    out: collect,
+    err: collect,
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    openDatabase: async () => ({ dataSource: server.dataSource, close: async () => undefined }),
+    signer: () => loadCheckpointSigner(readTestState().checkpointSigningKey),
+  };
+}
+
 describe('the decisions CLI', () => {
   let server: TestServer;
   let dir: string;
@@ -22,14 +35,7 @@ describe('the decisions CLI', () => {
     server = await startTestServer();
     await runMixedWorkload(server, 1);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-decisions-'));
-    io = {
-      out: (line) => lines.push(line),
-      err: (line) => lines.push(line),
-      stdout: new PassThrough(),
-      stderr: new PassThrough(),
-      openDatabase: async () => ({ dataSource: server.dataSource, close: async () => undefined }),
-      signer: () => loadCheckpointSigner(readTestState().checkpointSigningKey),
-    };
+    io = cliIo(server, lines);
   });
   afterAll(async () => {
     await server.close();
@@ -235,14 +241,7 @@ describe('the decisions CLI export filters', () => {
     server = await startTestServer();
     await runMixedWorkload(server, 1);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-decisions-filters-'));
-    io = {
-      out: () => undefined,
-      err: () => undefined,
-      stdout: new PassThrough(),
-      stderr: new PassThrough(),
-      openDatabase: async () => ({ dataSource: server.dataSource, close: async () => undefined }),
-      signer: () => loadCheckpointSigner(readTestState().checkpointSigningKey),
-    };
+    io = cliIo(server);
   });
   afterAll(async () => {
     await server.close();
@@ -335,14 +334,7 @@ describe('the decisions CLI with reviewed decisions', () => {
       expect(answered.errors).toBeUndefined();
     }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-decisions-reviews-'));
-    io = {
-      out: (line) => lines.push(line),
-      err: (line) => lines.push(line),
-      stdout: new PassThrough(),
-      stderr: new PassThrough(),
-      openDatabase: async () => ({ dataSource: server.dataSource, close: async () => undefined }),
-      signer: () => loadCheckpointSigner(readTestState().checkpointSigningKey),
-    };
+    io = cliIo(server, lines);
   });
   afterAll(async () => {
     await server.close();

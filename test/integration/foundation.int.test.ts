@@ -1,5 +1,6 @@
 import { eventually } from '../helpers/eventually';
 import { startTestServer, TestServer, postGraphQL } from '../helpers/test-server';
+import { POLICY_INDUSTRIES } from '../helpers/policy-table';
 
 const CURRENT_VERSION = `query {
   ruleset(key: "ccc-access") {
@@ -36,27 +37,7 @@ describe('the service foundation', () => {
     expect(version.defaultMessage).toBe('其他未明确业务以最终申请号码审核为准');
     expect(version.contentHash).toMatch(/^[0-9a-f]{64}$/);
     const industries = new Set(version.businessRules.map((rule: { industry: string }) => rule.industry));
-    for (const industry of [
-      '医疗',
-      '美容',
-      '房产',
-      '金融',
-      '游戏',
-      '电商',
-      '保险',
-      '婚恋',
-      '装修',
-      '教育',
-      '会议营销',
-      '短视频',
-      '传媒表演',
-      '知识产权代理',
-      '电信增值业务',
-      '零售',
-      '旅游',
-      '软件系统',
-      '其他',
-    ]) {
+    for (const industry of POLICY_INDUSTRIES) {
       expect(industries).toContain(industry);
     }
     expect(version.businessRules.length).toBeGreaterThanOrEqual(29);

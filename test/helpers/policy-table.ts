@@ -1,0 +1,22 @@
+/** The 19 industries of the policy's table (申请号码接入准则), as the seed must cover them. */
+export const POLICY_INDUSTRIES: readonly string[] = [
+  '医疗',
+  '美容',
+  '房产',
+  '金融',
+  '游戏',
+  '电商',
+  '保险',
+  '婚恋',
+  '装修',
+  '教育',
+  '会议营销',
+  '短视频',
+  '传媒表演',
+  '知识产权代理',
+  '电信增值业务',
+  '零售',
+  '旅游',
+  '软件系统',
+  '其他',
+];
