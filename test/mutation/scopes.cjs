@@ -13,8 +13,9 @@ module.exports = {
     tests: ['<rootDir>/test/unit/decisions/**/*.test.ts'],
   },
   replay: {
-    // What replay computes (the re-evaluation and the differences); ReplayService's reads are integration-tested.
-    mutate: ['src/decisions/replay-diff.ts', 'src/decisions/replay.service.ts:66-76'],
+    // What replay computes (the re-evaluation, the differences, the impact tally): the pure core a replay
+    // worker runs; ReplayService's reads and the worker pool are integration-tested.
+    mutate: ['src/decisions/replay-diff.ts', 'src/decisions/replay-core.ts'],
     tests: ['<rootDir>/test/unit/decisions/**/*.test.ts'],
   },
   'version-resolution': {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { canonicalHash, canonicalJson } from '../../../src/common/canonical-json';
+import { propertyRuns } from '../../helpers/property-runs';
 
 /** The same value with every object's members, at every level, in another order. */
 function reorder(value: unknown, seed: number): unknown {
@@ -29,7 +30,7 @@ describe('canonical JSON, by property', () => {
       fc.property(anyJson, fc.nat(50), (value, seed) => {
         expect(canonicalHash(reorder(value, seed))).toBe(canonicalHash(value));
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
@@ -40,7 +41,7 @@ describe('canonical JSON, by property', () => {
         expect(canonicalJson(JSON.parse(text))).toBe(text);
         expect(canonicalHash(value)).toMatch(/^[0-9a-f]{64}$/);
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 

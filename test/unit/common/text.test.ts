@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { unstorableText } from '../../../src/common/text';
+import { propertyRuns } from '../../helpers/property-runs';
 
 describe('unstorableText: what PostgreSQL cannot store faithfully', () => {
   it('flags NUL and lone surrogates, and nothing else', () => {
@@ -19,7 +20,7 @@ describe('unstorableText: what PostgreSQL cannot store faithfully', () => {
           expect(unstorableText(text) !== null).toBe(expected);
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 

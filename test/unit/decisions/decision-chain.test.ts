@@ -10,6 +10,7 @@ import {
   serialiseDecision,
 } from '../../../src/decisions/decision-record';
 import { canonicalHash, canonicalJson, sha256Hex } from '../../../src/common/canonical-json';
+import { propertyRuns } from '../../helpers/property-runs';
 
 const content = (i: number): DecisionContent => ({
   id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
@@ -81,7 +82,7 @@ describe('the decision chain', () => {
         expect(serialised.output).toBe(canonicalJson(content.output));
         expect(serialised.state).toBe(canonicalJson(content.state));
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 

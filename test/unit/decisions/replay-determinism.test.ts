@@ -4,6 +4,7 @@ import { canonicalJson } from '../../../src/common/canonical-json';
 import { reevaluate } from '../../../src/decisions/replay-core';
 import { compileRuleset, evaluateNumberApplication, evaluateViolation } from '../../../src/engine';
 import { readRulesetDir } from '../../../src/rulesets/ruleset-files';
+import { propertyRuns } from '../../helpers/property-runs';
 
 const seed = compileRuleset(readRulesetDir(path.resolve(__dirname, '../../../rulesets/ccc-access')).content);
 const WORDS = ['催收', '信用卡', '家政', '保洁', '醫院', '预约', '股票', 'ＶＩＰ', '回访', '贷款', '婚恋', '保险柜', ' ', '，', 'abc'];
@@ -37,7 +38,7 @@ describe('replay of logged decisions', () => {
           expect(canonicalJson(replayed)).toBe(canonicalJson(output));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -66,7 +67,7 @@ describe('replay of logged decisions', () => {
           expect(canonicalJson(replayed)).toBe(canonicalJson(output));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });

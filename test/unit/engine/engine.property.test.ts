@@ -6,6 +6,7 @@ import { compileConditionProgram, planBusinessCondition, WORD_GROUP_HITS } from 
 import { CONDITION_INPUT_BOUNDS } from '../../../src/engine/condition-cost';
 import { contentHash } from '../../../src/rulesets/content-hash';
 import { readRulesetDir } from '../../../src/rulesets/ruleset-files';
+import { propertyRuns } from '../../helpers/property-runs';
 
 const seed = readRulesetDir(path.join(__dirname, '../../../rulesets/ccc-access'));
 const compiled = compileRuleset(seed.content);
@@ -20,7 +21,7 @@ describe('normalizeText, by property', () => {
         expect(once).not.toMatch(/\s/);
         expect(once.length).toBeLessThanOrEqual(text.length * CONDITION_INPUT_BOUNDS.normalisationGrowth);
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -60,7 +61,7 @@ describe('the evaluator, by property', () => {
           expect(canonicalJson(evaluateNumberApplication(compileRuleset(seed.content), input, { enterprise: standing }))).toBe(canonicalJson(outcome));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -94,7 +95,7 @@ describe('the evaluator, by property', () => {
           expect(canonicalJson(evaluateViolation(compiled, input, state))).toBe(first);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
@@ -126,7 +127,7 @@ describe('content hashing, by property', () => {
         };
         expect(contentHash(shuffled)).toBe(contentHash(content));
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });
@@ -153,7 +154,7 @@ describe('planned business conditions, by property', () => {
           expect(planned.program({ ...context, [WORD_GROUP_HITS]: hits })).toBe(written(context));
         }
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 

@@ -7,6 +7,7 @@ import * as OpenCC from 'opencc-js';
 import { compileRuleset, evaluateNumberApplication, evaluateViolation, normalizeText, validateContent } from '../../../src/engine';
 import { readRulesetDir, writeRulesetDir, RulesetFileError } from '../../../src/rulesets/ruleset-files';
 import { POLICY_INDUSTRIES } from '../../helpers/policy-table';
+import { propertyRuns } from '../../helpers/property-runs';
 
 const SEED_DIR = path.resolve(__dirname, '../../../rulesets/ccc-access');
 const FIXTURES = path.resolve(__dirname, '../../fixtures/applications.yaml');
@@ -165,7 +166,7 @@ describe('determinism', () => {
           expect(again).toBe(first);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -180,7 +181,7 @@ describe('determinism', () => {
         const again = JSON.stringify(evaluateViolation(compileRuleset(seed.content), structuredClone(input), structuredClone(state)));
         expect(again).toBe(first);
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 });

@@ -4,6 +4,7 @@ import { BadInputError } from '../../../src/common/errors';
 import { unstorableText } from '../../../src/common/text';
 import { INPUT_LIMITS, MAX_EVALUATIONS_PER_REQUEST } from '../../../src/common/limits';
 import { validateApplication, validateApplications, validateViolation } from '../../../src/evaluations/input-validation';
+import { propertyRuns } from '../../helpers/property-runs';
 
 const hostileText = fc.oneof(
   fc.string({ unit: 'binary' }),
@@ -73,7 +74,7 @@ describe('input validators, by property', () => {
           });
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 
@@ -94,7 +95,7 @@ describe('input validators, by property', () => {
         ),
         (args) => checkOutcome(() => validateViolation(args as never)),
       ),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 
