@@ -37,6 +37,8 @@ export interface Config {
   replayWorkers: number;
   /** Wall-clock budget of one impact analysis or replay, waiting for a worker included. */
   replayTimeBudgetMs: number;
+  /** How long a query waits for a pooled connection (or a new one) before it answers DATABASE_UNAVAILABLE. */
+  databaseConnectTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     impactMinDecisions: integer('IMPACT_MIN_DECISIONS', 100, 10, 1_000_000),
     replayWorkers: integer('REPLAY_WORKERS', 1, 1, 64),
     replayTimeBudgetMs: integer('REPLAY_TIME_BUDGET_MS', 120_000, 100, 24 * 3600 * 1000),
+    databaseConnectTimeoutMs: integer('DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

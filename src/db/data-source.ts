@@ -5,8 +5,14 @@ import { migrations } from '../../migrations';
 /** Entity classes (or schemas), as TypeORM takes them. */
 export type EntityList = NonNullable<DataSourceOptions['entities']>;
 
+/** How many connections a data source pools, and how long a query may wait for one (DATABASE_CONNECT_TIMEOUT_MS). */
+export interface PoolOptions {
+  size?: number;
+  connectTimeoutMs?: number;
+}
+
 /** A TypeORM data source over PostgreSQL with the project's migrations; the entity list comes from the composition root. */
-export function buildDataSource(url: string, entities: EntityList, poolSize = 20): DataSource {
+export function buildDataSource(url: string, entities: EntityList, pool: PoolOptions = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -16,7 +22,7 @@ export function buildDataSource(url: string, entities: EntityList, poolSize = 20
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 5000, application_name: 'ccc-policy' },
+    extra: { max: pool.size ?? 20, connectionTimeoutMillis: pool.connectTimeoutMs ?? 5000, application_name: 'ccc-policy' },
   });
 }
 

@@ -36,7 +36,7 @@ export async function openDatabase(config: Config, entities: EntityList, log: (l
   let dataSource: DataSource | null = null;
   try {
     // Two connections: migrate() holds one for its advisory lock while the migrations run on the other.
-    const owner = buildDataSource(migrationUrl!, entities, 2);
+    const owner = buildDataSource(migrationUrl!, entities, { size: 2, connectTimeoutMs: config.databaseConnectTimeoutMs });
     await owner.initialize();
     try {
       await migrate(owner);
@@ -44,7 +44,7 @@ export async function openDatabase(config: Config, entities: EntityList, log: (l
       await owner.destroy();
     }
     if (embedded) url = await enableServiceLogin(migrationUrl!, embeddedServicePassword(config.dataDir));
-    dataSource = buildDataSource(url!, entities);
+    dataSource = buildDataSource(url!, entities, { connectTimeoutMs: config.databaseConnectTimeoutMs });
     await dataSource.initialize();
   } catch (error) {
     if (dataSource?.isInitialized) await dataSource.destroy();

@@ -26,7 +26,7 @@ describe('PostgreSQL stopped mid-traffic', () => {
     fs.chmodSync(dir, 0o755);
     database = await startEmbeddedProcess(dir);
     const url = await ensureDatabase(database.url, 'ccc_outage');
-    const dataSource = createDataSource(url, 2);
+    const dataSource = createDataSource(url, { size: 2 });
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
     await ensureSeedRuleset(createAuthoringServices(dataSource), createLogger('silent'));

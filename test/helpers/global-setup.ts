@@ -31,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const templateName = `ccc_test_${runId}_template`;
   const templateUrl = await ensureDatabase(serverUrl, templateName);
-  const dataSource = createDataSource(templateUrl, 2);
+  const dataSource = createDataSource(templateUrl, { size: 2 });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   await ensureSeedRuleset(createAuthoringServices(dataSource), createLogger('silent'));

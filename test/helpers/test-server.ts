@@ -89,9 +89,12 @@ export async function startTestServer(options: { databaseUrl?: string; env?: Nod
     DATABASE_URL: serviceUrl,
     MIGRATION_DATABASE_URL: databaseUrl,
     CHECKPOINT_SIGNING_KEY: readTestState().checkpointSigningKey,
+    // A loaded machine (parallel test files, mutation runs) can keep a query waiting for a connection
+    // for seconds: here the timeout only bounds a hang, it is not what a test checks.
+    DATABASE_CONNECT_TIMEOUT_MS: '120000',
     ...options.env,
   });
-  const dataSource = createDataSource(serviceUrl, 10);
+  const dataSource = createDataSource(serviceUrl, { size: 10, connectTimeoutMs: config.databaseConnectTimeoutMs });
   await dataSource.initialize();
   const app = await createApp({ config, dataSource, logger: options.logger ?? createLogger(config.logLevel), clock: options.clock });
   const port = await app.listen(0, '127.0.0.1');

@@ -16,7 +16,7 @@ describe('migrations', () => {
   it('apply once when several processes start at the same moment on an empty database', async () => {
     const state = readTestState();
     const url = await ensureDatabase(state.serverUrl, `ccc_test_${state.runId}_${randomBytes(6).toString('hex')}`);
-    const sources = [createDataSource(url, 2), createDataSource(url, 2), createDataSource(url, 2)];
+    const sources = [createDataSource(url, { size: 2 }), createDataSource(url, { size: 2 }), createDataSource(url, { size: 2 })];
     try {
       await Promise.all(sources.map((source) => source.initialize()));
       await Promise.all(sources.map((source) => migrate(source)));
@@ -31,7 +31,7 @@ describe('migrations', () => {
   it('revert and re-apply the decision-log batch function and time index', async () => {
     const state = readTestState();
     const url = await ensureDatabase(state.serverUrl, `ccc_test_${state.runId}_${randomBytes(6).toString('hex')}`);
-    const source = createDataSource(url, 2);
+    const source = createDataSource(url, { size: 2 });
     await source.initialize();
     try {
       await migrate(source);
@@ -57,7 +57,7 @@ describe('migrations', () => {
   it('gives versions published before it engine semantics 1, without touching their guarded rows', async () => {
     const state = readTestState();
     const url = await ensureDatabase(state.serverUrl, `ccc_test_${state.runId}_${randomBytes(6).toString('hex')}`);
-    const source = createDataSource(url, 2);
+    const source = createDataSource(url, { size: 2 });
     await source.initialize();
     try {
       await migrate(source);

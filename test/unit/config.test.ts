@@ -59,6 +59,12 @@ describe('configuration', () => {
     expect(loadConfig({ CHECKPOINT_OUT: 'cp.ndjson' }, '/srv').checkpointOut).toBe(path.resolve('/srv', 'cp.ndjson'));
   });
 
+  it('bounds DATABASE_CONNECT_TIMEOUT_MS (default 5 s), the wait for a PostgreSQL connection', () => {
+    expect(loadConfig({}).databaseConnectTimeoutMs).toBe(5000);
+    expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '30000' }).databaseConnectTimeoutMs).toBe(30000);
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 600000/);
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be an integer between 0 and 65535/);
   });
