@@ -53,10 +53,20 @@ describe('validating an application', () => {
 
   it('names each bad field by its path, all at once', () => {
     expect(
-      issuesOf(() => validateApplication({ description: '', enterpriseId: ' ent ', industry: 'a\u0000b', callDirection: 'SIDEWAYS' as never, facts: [] })),
+      issuesOf(() =>
+        validateApplication({
+          description: '',
+          enterpriseId: ' ent ',
+          industry: 'a\u0000b',
+          scenario: 'x'.repeat(INPUT_LIMITS.labelChars + 1),
+          callDirection: 'SIDEWAYS' as never,
+          facts: [],
+        }),
+      ),
     ).toEqual([
       { path: 'input.enterpriseId', message: 'must be a non-empty id without surrounding spaces' },
       { path: 'input.industry', message: 'must not contain NUL characters' },
+      { path: 'input.scenario', message: `must be at most ${INPUT_LIMITS.labelChars} characters (got ${INPUT_LIMITS.labelChars + 1})` },
       { path: 'input.description', message: 'must not be empty' },
       { path: 'input.callDirection', message: 'must be INBOUND or OUTBOUND' },
       { path: 'input.facts', message: 'must be a JSON object' },
@@ -169,6 +179,7 @@ describe('validating a violation report', () => {
       actualBusiness: '贷款',
       occurredAt: null,
     });
+    expect(validateViolation(violation({ occurredAt: null }), NOW).occurredAt).toBeNull();
   });
 
   it('requires the enterprise and the behaviour, and a boolean verified', () => {
