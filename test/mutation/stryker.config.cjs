@@ -21,7 +21,7 @@ module.exports = {
   // Integration runs start an app and copy a database per test file; a loaded machine needs the slack.
   timeoutMS: scope.integration ? 60000 : 10000,
   timeoutFactor: 2,
-  ignorePatterns: ['.data', '.data-*', '.stryker-tmp', 'dist', 'coverage', 'reports', 'bench', '*.md'],
+  ignorePatterns: ['.data', '.data-*', '.stryker-tmp', 'dist', 'coverage', 'reports', 'bench'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${scopeName}.html` },
   jsonReporter: { fileName: `reports/mutation/${scopeName}.json` },
