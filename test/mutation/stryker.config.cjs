@@ -20,6 +20,8 @@ module.exports = {
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
   // Integration runs start an app and copy a database per test file; a loaded machine needs the slack.
   timeoutMS: scope.integration ? 60000 : 10000,
+  // The initial run of an integration scope runs every test file of it once, with coverage: minutes on a loaded machine.
+  dryRunTimeoutMinutes: scope.integration ? 30 : 5,
   timeoutFactor: 2,
   ignorePatterns: ['.data', '.data-*', '.stryker-tmp', 'dist', 'coverage', 'reports', 'bench'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
