@@ -201,11 +201,7 @@ export class WordSegmenter {
    */
   isFragment(text: string, start: number, end: number, ownWords: readonly string[] = []): boolean {
     if (asciiContinues(text, start - 1, start) || asciiContinues(text, end - 1, end)) return true;
-    const keyword = text.slice(start, end);
-    const own = ownWords.filter((word) => {
-      for (let at = word.indexOf(keyword); at >= 0; at = word.indexOf(keyword, at + 1)) if (text.startsWith(word, start - at)) return true;
-      return false;
-    });
+    const own = ownWords.length === 0 ? ownWords : ownWordsAround(text, start, text.slice(start, end), ownWords);
     if (own.length === 0 && !(this.edgeMayJoin(text, start) && this.edgeMayJoin(text, end))) return false;
     let from = start;
     while (from > 0 && start - from < WINDOW && BLOCK_CHAR.test(text[from - 1])) from--;
@@ -217,7 +213,7 @@ export class WordSegmenter {
     for (const token of this.segment(text.slice(from, to))) {
       const tokenEnd = tokenStart + token.length;
       if (tokenStart <= start && tokenEnd > start) {
-        if (tokenEnd >= end && token !== keyword && own.includes(token)) return true;
+        if (tokenEnd >= end && own.length > 0 && token !== text.slice(start, end) && own.includes(token)) return true;
         reachesBefore = tokenStart < start;
       }
       if (tokenStart < end && tokenEnd >= end) return reachesBefore && tokenEnd > end;
@@ -290,6 +286,19 @@ export class WordSegmenter {
   }
 }
 
+/** The ruleset's words that contain the keyword found at `start` and stand in the text around it. */
+function ownWordsAround(text: string, start: number, keyword: string, ownWords: readonly string[]): readonly string[] {
+  return ownWords.filter((word) => {
+    for (let at = word.indexOf(keyword); at >= 0; at = word.indexOf(keyword, at + 1)) if (text.startsWith(word, start - at)) return true;
+    return false;
+  });
+}
+
+/** ASCII_WORD_CHAR by code unit: no one-character string per test. */
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
 function asciiContinues(text: string, left: number, right: number): boolean {
-  return left >= 0 && right < text.length && ASCII_WORD_CHAR.test(text[left]) && ASCII_WORD_CHAR.test(text[right]);
+  return left >= 0 && right < text.length && isAsciiWordCode(text.charCodeAt(left)) && isAsciiWordCode(text.charCodeAt(right));
 }
