@@ -102,15 +102,28 @@ interface BaseDictionary {
  * segmentation, so outcomes do not depend on it, and lookups allocate nothing.
  */
 class PairFilter {
-  private static readonly BITS = 1 << 24;
-  private readonly bits = new Uint32Array(PairFilter.BITS >>> 5);
+  private readonly bits: Uint32Array;
+  private readonly shift: number;
 
-  private static slot(left: number, right: number): number {
-    return (Math.imul(left, 0x9e3779b1) ^ Math.imul(right, 0x85ebca6b)) >>> 8;
+  /** 2^bitsLog2 bits: about 16 per pair keeps false "present" answers rare; a small filter stays in cache. */
+  constructor(bitsLog2: number) {
+    this.bits = new Uint32Array(2 ** (bitsLog2 - 5));
+    this.shift = 32 - bitsLog2;
+  }
+
+  /** The filter to hold `pairs` pairs. */
+  static forPairs(pairs: number): PairFilter {
+    let bitsLog2 = 10;
+    while (2 ** bitsLog2 < pairs * 16 && bitsLog2 < 24) bitsLog2++;
+    return new PairFilter(bitsLog2);
+  }
+
+  private slot(left: number, right: number): number {
+    return (Math.imul(left, 0x9e3779b1) ^ Math.imul(right, 0x85ebca6b)) >>> this.shift;
   }
 
   add(left: number, right: number): void {
-    const slot = PairFilter.slot(left, right);
+    const slot = this.slot(left, right);
     this.bits[slot >>> 5] |= 1 << (slot & 31);
   }
 
@@ -119,7 +132,7 @@ class PairFilter {
   }
 
   mayHave(left: number, right: number): boolean {
-    const slot = PairFilter.slot(left, right);
+    const slot = this.slot(left, right);
     return (this.bits[slot >>> 5] & (1 << (slot & 31))) !== 0;
   }
 }
@@ -138,7 +151,7 @@ function baseDictionary(): BaseDictionary {
     characters += word.length;
   }
   const words = new WordTrie(characters);
-  const innerPairs = new PairFilter();
+  const innerPairs = new PairFilter(24);
   let total = 0;
   for (const [word, frequency] of entries) {
     total += frequency;
@@ -149,11 +162,19 @@ function baseDictionary(): BaseDictionary {
   return base;
 }
 
+/**
+ * segmentBlock's working arrays, shared and grown as needed rather than allocated per call (a
+ * typed array costs more to allocate than a short window costs to segment). segmentBlock never
+ * runs inside itself, so one pair serves every segmenter.
+ */
+let routeScores = new Float64Array(64);
+let routeEnds = new Int32Array(64);
+
 /** A segmenter over jieba's dictionary plus a ruleset's terms. Immutable once built. */
 export class WordSegmenter {
   private readonly base = baseDictionary();
   private readonly extra: WordTrie;
-  private readonly extraPairs = new PairFilter();
+  private readonly extraPairs: PairFilter;
   private readonly logTotal: number;
   /** The terms added to jieba's dictionary and their frequencies, in the order added (what a jieba instance would load). */
   readonly addedWords: ReadonlyArray<readonly [string, number]>;
@@ -173,7 +194,9 @@ export class WordSegmenter {
     // Frequencies are suggested against the dictionary as it is before any word is added, so the order of words does not matter.
     for (const word of usable(distinctWords)) if (!known(word)) added.set(word, this.suggestFrequency(word));
     for (const word of usable(terms)) if (!known(word) && !added.has(word)) added.set(word, RARE_WORD_FREQUENCY);
-    this.extra = new WordTrie([...added.keys()].reduce((sum, word) => sum + word.length, 0));
+    const addedCharacters = [...added.keys()].reduce((sum, word) => sum + word.length, 0);
+    this.extra = new WordTrie(addedCharacters);
+    this.extraPairs = PairFilter.forPairs(addedCharacters);
     for (const [word, frequency] of added) {
       total += frequency;
       this.extra.add(word, frequency);
@@ -239,8 +262,13 @@ export class WordSegmenter {
     const words = this.base.words;
     const n = block.length;
     // route from the right: best log probability of block[i..] and the end of its first word
-    const best = new Float64Array(n + 1);
-    const wordEnd = new Int32Array(n);
+    if (routeScores.length <= n) {
+      routeScores = new Float64Array(2 * n + 2);
+      routeEnds = new Int32Array(2 * n + 2);
+    }
+    const best = routeScores;
+    const wordEnd = routeEnds;
+    best[n] = 0;
     for (let i = n - 1; i >= 0; i--) {
       let bestScore = Number.NEGATIVE_INFINITY;
       let bestEnd = i + 1;
