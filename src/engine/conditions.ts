@@ -1,5 +1,6 @@
-import { Environment } from '@marcbachmann/cel-js';
+import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { ConditionCostError, conditionSteps, MAX_EVALUATION_STEPS } from './condition-cost';
+import { DIRECT_TRUE, directCondition, UNDECIDED } from './direct-condition';
 import { normalizeText } from './semantics';
 import type { EnterpriseStanding } from './types';
 
@@ -98,19 +99,31 @@ export type ConditionContext = Record<string, unknown>;
 /** A parsed condition; true only when the expression evaluates to exactly `true`. */
 export type ConditionProgram = (context: ConditionContext) => boolean;
 
+/**
+ * How a program runs: business conditions of the common shapes directly (direct-condition.ts),
+ * everything else in the interpreter; or, to compare the two, in the interpreter only.
+ */
+export type ConditionRunner = 'direct-where-possible' | 'interpreter-only';
+
 /** Parses a condition that checkCondition accepted. Runtime errors count as "not matched". */
-export function compileConditionProgram(condition: string, kind: ConditionKind): ConditionProgram {
-  return programOf(environments[kind].parse(condition));
+export function compileConditionProgram(condition: string, kind: ConditionKind, runner: ConditionRunner = 'direct-where-possible'): ConditionProgram {
+  return programOf(environments[kind].parse(condition), kind, runner);
 }
 
-function programOf(evaluate: (context: ConditionContext) => unknown): ConditionProgram {
-  return (context) => {
+function programOf(parsed: ParseResult, kind: ConditionKind, runner: ConditionRunner): ConditionProgram {
+  const interpret: ConditionProgram = (context) => {
     try {
-      return evaluate(context) === true;
+      return parsed(context) === true;
     } catch {
       // e.g. `input.facts.amount > 5` when facts has no amount: the rule simply does not apply.
       return false;
     }
+  };
+  const direct = kind === 'business' && runner === 'direct-where-possible' ? directCondition(parsed.ast, WORD_GROUP_HITS) : null;
+  if (direct === null) return interpret;
+  return (context) => {
+    const answer = direct(context);
+    return answer === UNDECIDED ? interpret(context) : answer === DIRECT_TRUE;
   };
 }
 
@@ -181,14 +194,14 @@ function containsAnyWords(node: CelSpan): string[] | null {
  * as evaluating the condition as written (a group with an empty word is always true, as
  * `contains("")` is); the rule's evidence still quotes it as written.
  */
-export function planBusinessCondition(condition: string): PlannedCondition {
+export function planBusinessCondition(condition: string, runner: ConditionRunner = 'direct-where-possible'): PlannedCondition {
   const groups: { start: number; end: number; words: string[] }[] = [];
   walkCel(environments.business.parse(condition).ast, (node) => {
     const words = containsAnyWords(node);
     if (words) groups.push({ start: node.start, end: node.end, words });
     return words === null;
   });
-  if (groups.length === 0) return { program: compileConditionProgram(condition, 'business'), wordGroups: [] };
+  if (groups.length === 0) return { program: compileConditionProgram(condition, 'business', runner), wordGroups: [] };
 
   groups.sort((a, b) => a.start - b.start);
   let rewritten = '';
@@ -200,7 +213,7 @@ export function planBusinessCondition(condition: string): PlannedCondition {
     from = group.end;
   }
   rewritten += condition.slice(from);
-  return { program: programOf(plannedBusiness.parse(rewritten)), wordGroups };
+  return { program: programOf(plannedBusiness.parse(rewritten), 'business', runner), wordGroups };
 }
 
 /** JSON facts -> CEL values: integral numbers become int (bigint), everything else as is. */

@@ -27,8 +27,11 @@ export const DECLARED_MISMATCH_MESSAGE = '申报行业与业务描述不符，�
 const SIGNAL_WEIGHT = 1;
 
 /** The declared pairs' rules (semantics 1 and 2), and under semantics 2 the rules of the declared industry whose keywords the declared scenario names. */
-function declaredRulesOf(compiled: CompiledRuleset, input: NumberApplicationInput): Map<number, string> {
-  if (!input.industry || !input.scenario) return new Map();
+/** What most applications declare: nothing. Shared, never written to. */
+const NO_DECLARED_RULES: ReadonlyMap<number, string> = new Map();
+
+function declaredRulesOf(compiled: CompiledRuleset, input: NumberApplicationInput): ReadonlyMap<number, string> {
+  if (!input.industry || !input.scenario) return NO_DECLARED_RULES;
   const declared = new Map(
     (compiled.declaredPairs.get(declaredPairKey(compiled.normalizeText, input.industry, input.scenario)) ?? []).map((pair) => [pair.ruleIndex, pair.label]),
   );
@@ -64,9 +67,15 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
 
   // rule index -> the rule's own industry/scenario labels that the declaration named
   const declaredRules = declaredRulesOf(compiled, input);
-  const candidates = new Set<number>([...hits.keywords.keys(), ...declaredRules.keys(), ...compiled.keywordlessRules]);
-  // Rules found only through neutralised hits are judged like the others, but become signals.
-  const signalled = new Set([...(neutralised?.keys() ?? [])].filter((ruleIndex) => !candidates.has(ruleIndex)));
+  // Candidates: rules with a keyword hit, declared rules, keywordless rules; each once, in rule order.
+  const candidates: number[] = [...hits.keywords.keys()];
+  for (const ruleIndex of declaredRules.keys()) if (!hits.keywords.has(ruleIndex)) candidates.push(ruleIndex);
+  for (const ruleIndex of compiled.keywordlessRules) if (!declaredRules.has(ruleIndex)) candidates.push(ruleIndex);
+  // Rules found only through neutralised hits are judged like the others, but become signals (they have keywords, so are never keywordless).
+  const signalled = (ruleIndex: number): boolean =>
+    neutralised !== null && neutralised.has(ruleIndex) && !hits.keywords.has(ruleIndex) && !declaredRules.has(ruleIndex);
+  if (neutralised !== null) for (const ruleIndex of neutralised.keys()) if (signalled(ruleIndex)) candidates.push(ruleIndex);
+  if (candidates.length > 1) candidates.sort((a, b) => a - b);
 
   // Built only when a candidate has a condition; most descriptions never need it.
   let context: ConditionContext | null = null;
@@ -85,7 +94,7 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
 
   const matches: RuleMatchOutcome[] = [];
   const signals: SignalOutcome[] = [];
-  for (const ruleIndex of [...candidates, ...signalled].sort((a, b) => a - b)) {
+  for (const ruleIndex of candidates) {
     if (hits.excludedRules.has(ruleIndex)) continue;
     const rule = compiled.businessRules[ruleIndex];
     if (rule.condition) {
@@ -97,7 +106,7 @@ export function evaluateNumberApplication(compiled: CompiledRuleset, input: Numb
       if (!rule.condition.program(variables)) continue;
     }
 
-    if (signalled.has(ruleIndex)) {
+    if (signalled(ruleIndex)) {
       const governed = neutralised?.get(ruleIndex) ?? [];
       const first = governed[0];
       signals.push({

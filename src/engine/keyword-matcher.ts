@@ -17,20 +17,6 @@ export interface PatternOccurrence {
   end: number;
 }
 
-/**
- * Transitions are keyed by UTF-16 code unit, not by one-character strings: most text here is
- * CJK, and `text[i]` of a two-byte character allocates a string every time. Matching code
- * units is exact substring matching all the same (keywords and text are normalised alike).
- */
-interface AutomatonNode {
-  next: Map<number, number>;
-  fail: number;
-  /** Patterns ending here, including those reached through failure links. */
-  outputs: KeywordPattern[];
-  /** The length of the text of each output, in the same order. */
-  lengths: number[];
-}
-
 export interface KeywordHits {
   /** ruleIndex -> indices of the rule's keywords found */
   keywords: Map<number, Set<number>>;
@@ -46,59 +32,96 @@ function addHit(hits: Map<number, Set<number>>, ruleIndex: number, index: number
   found.add(index);
 }
 
+/** The automaton while it is built: transitions keyed by UTF-16 code unit. */
+interface TrieNode {
+  next: Map<number, number>;
+  fail: number;
+  /** Patterns ending here, including those reached through failure links. */
+  outputs: KeywordPattern[];
+  /** The length of the text of each output, in the same order. */
+  lengths: number[];
+}
+
+/**
+ * The built automaton lives in typed arrays: this pass runs over every character of every
+ * description, and a Map lookup per character (with more per failure link) was a fifth of an
+ * evaluation's time. Transitions are keyed by UTF-16 code unit, not by one-character strings:
+ * most text here is CJK, and `text[i]` of a two-byte character allocates a string every time.
+ * Matching code units is exact substring matching all the same (keywords and text are
+ * normalised alike).
+ */
 export class KeywordMatcher {
-  private readonly nodes: AutomatonNode[] = [{ next: new Map(), fail: 0, outputs: [], lengths: [] }];
+  /** code unit -> the state the root moves to on it (0: none) */
+  private readonly rootNext = new Int32Array(0x10000);
+  /** Other states' transitions, an open-addressing table of (state, code unit) -> state; slots with state -1 are empty. */
+  private readonly edgeStates: Int32Array;
+  private readonly edgeCodes: Uint16Array;
+  private readonly edgeTargets: Int32Array;
+  private readonly edgeMask: number;
+  private readonly fail: Int32Array;
+  /** state -> its outputs: outputPatterns[outputStart[state] .. outputStart[state + 1]), in the order they were found */
+  private readonly outputStart: Int32Array;
+  private readonly outputPatterns: KeywordPattern[] = [];
+  private readonly outputLengths: Int32Array;
 
   /** `entries` pairs a normalised, non-empty keyword with the pattern it stands for. */
   constructor(entries: ReadonlyArray<readonly [string, KeywordPattern]>) {
-    for (const [text, pattern] of entries) this.insert(text, pattern);
-    this.linkFailures();
+    const nodes: TrieNode[] = [{ next: new Map(), fail: 0, outputs: [], lengths: [] }];
+    for (const [text, pattern] of entries) insert(nodes, text, pattern);
+    linkFailures(nodes);
+
+    let edges = 0;
+    for (const node of nodes.slice(1)) edges += node.next.size;
+    let slots = 16;
+    while (slots < edges * 2) slots *= 2;
+    this.edgeStates = new Int32Array(slots).fill(-1);
+    this.edgeCodes = new Uint16Array(slots);
+    this.edgeTargets = new Int32Array(slots);
+    this.edgeMask = slots - 1;
+    this.fail = new Int32Array(nodes.length);
+    this.outputStart = new Int32Array(nodes.length + 1);
+    const lengths: number[] = [];
+    nodes.forEach((node, state) => {
+      this.fail[state] = node.fail;
+      this.outputStart[state] = this.outputPatterns.length;
+      this.outputPatterns.push(...node.outputs);
+      lengths.push(...node.lengths);
+      for (const [code, target] of node.next) {
+        if (state === 0) {
+          this.rootNext[code] = target;
+          continue;
+        }
+        let slot = edgeSlot(state, code, this.edgeMask);
+        while (this.edgeStates[slot] !== -1) slot = (slot + 1) & this.edgeMask;
+        this.edgeStates[slot] = state;
+        this.edgeCodes[slot] = code;
+        this.edgeTargets[slot] = target;
+      }
+    });
+    this.outputStart[nodes.length] = this.outputPatterns.length;
+    this.outputLengths = Int32Array.from(lengths);
   }
 
-  private insert(text: string, pattern: KeywordPattern): void {
-    let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      const char = text.charCodeAt(i);
-      let next = this.nodes[state].next.get(char);
-      if (next === undefined) {
-        next = this.nodes.length;
-        this.nodes.push({ next: new Map(), fail: 0, outputs: [], lengths: [] });
-        this.nodes[state].next.set(char, next);
+  /** The state after reading `code` in `state`, following failure links. */
+  private step(state: number, code: number): number {
+    const { edgeStates, edgeCodes, edgeMask } = this;
+    while (state !== 0) {
+      for (let slot = edgeSlot(state, code, edgeMask); edgeStates[slot] !== -1; slot = (slot + 1) & edgeMask) {
+        if (edgeStates[slot] === state && edgeCodes[slot] === code) return this.edgeTargets[slot];
       }
-      state = next;
+      state = this.fail[state];
     }
-    this.nodes[state].outputs.push(pattern);
-    this.nodes[state].lengths.push(text.length);
-  }
-
-  private linkFailures(): void {
-    const queue: number[] = [...this.nodes[0].next.values()];
-    for (let head = 0; head < queue.length; head++) {
-      const state = queue[head];
-      for (const [char, child] of this.nodes[state].next) {
-        let fallback = this.nodes[state].fail;
-        while (fallback !== 0 && !this.nodes[fallback].next.has(char)) fallback = this.nodes[fallback].fail;
-        const target = this.nodes[fallback].next.get(char);
-        this.nodes[child].fail = target !== undefined && target !== child ? target : 0;
-        this.nodes[child].outputs.push(...this.nodes[this.nodes[child].fail].outputs);
-        this.nodes[child].lengths.push(...this.nodes[this.nodes[child].fail].lengths);
-        queue.push(child);
-      }
-    }
+    return this.rootNext[code];
   }
 
   search(text: string): KeywordHits {
     const hits: KeywordHits = { keywords: new Map(), excludedRules: new Set(), conditionWords: new Map() };
+    const { outputStart, outputPatterns } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
-      const char = text.charCodeAt(i);
-      let next = this.nodes[state].next.get(char);
-      while (next === undefined && state !== 0) {
-        state = this.nodes[state].fail;
-        next = this.nodes[state].next.get(char);
-      }
-      state = next ?? 0;
-      for (const pattern of this.nodes[state].outputs) {
+      state = this.step(state, text.charCodeAt(i));
+      for (let k = outputStart[state], last = outputStart[state + 1]; k < last; k++) {
+        const pattern = outputPatterns[k];
         if (pattern.kind === 'keyword') addHit(hits.keywords, pattern.ruleIndex, pattern.index);
         else if (pattern.kind === 'exclusion') hits.excludedRules.add(pattern.ruleIndex);
         else addHit(hits.conditionWords, pattern.ruleIndex, pattern.index);
@@ -114,23 +137,53 @@ export class KeywordMatcher {
   scan(text: string): { hits: KeywordHits; occurrences: PatternOccurrence[] } {
     const hits: KeywordHits = { keywords: new Map(), excludedRules: new Set(), conditionWords: new Map() };
     const occurrences: PatternOccurrence[] = [];
+    const { outputStart, outputPatterns, outputLengths } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
-      const char = text.charCodeAt(i);
-      let next = this.nodes[state].next.get(char);
-      while (next === undefined && state !== 0) {
-        state = this.nodes[state].fail;
-        next = this.nodes[state].next.get(char);
-      }
-      state = next ?? 0;
-      const { outputs, lengths } = this.nodes[state];
-      for (let k = 0; k < outputs.length; k++) {
-        const pattern = outputs[k];
+      state = this.step(state, text.charCodeAt(i));
+      for (let k = outputStart[state], last = outputStart[state + 1]; k < last; k++) {
+        const pattern = outputPatterns[k];
         if (pattern.kind === 'exclusion') hits.excludedRules.add(pattern.ruleIndex);
         else if (pattern.kind === 'conditionWord') addHit(hits.conditionWords, pattern.ruleIndex, pattern.index);
-        else occurrences.push({ pattern, start: i + 1 - lengths[k], end: i + 1 });
+        else occurrences.push({ pattern, start: i + 1 - outputLengths[k], end: i + 1 });
       }
     }
     return { hits, occurrences };
+  }
+}
+
+function edgeSlot(state: number, code: number, mask: number): number {
+  return (Math.imul(state, 0x9e3779b1) ^ Math.imul(code, 0x85ebca6b)) & mask;
+}
+
+function insert(nodes: TrieNode[], text: string, pattern: KeywordPattern): void {
+  let state = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    let next = nodes[state].next.get(char);
+    if (next === undefined) {
+      next = nodes.length;
+      nodes.push({ next: new Map(), fail: 0, outputs: [], lengths: [] });
+      nodes[state].next.set(char, next);
+    }
+    state = next;
+  }
+  nodes[state].outputs.push(pattern);
+  nodes[state].lengths.push(text.length);
+}
+
+function linkFailures(nodes: TrieNode[]): void {
+  const queue: number[] = [...nodes[0].next.values()];
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head];
+    for (const [char, child] of nodes[state].next) {
+      let fallback = nodes[state].fail;
+      while (fallback !== 0 && !nodes[fallback].next.has(char)) fallback = nodes[fallback].fail;
+      const target = nodes[fallback].next.get(char);
+      nodes[child].fail = target !== undefined && target !== child ? target : 0;
+      nodes[child].outputs.push(...nodes[nodes[child].fail].outputs);
+      nodes[child].lengths.push(...nodes[nodes[child].fail].lengths);
+      queue.push(child);
+    }
   }
 }

@@ -174,20 +174,32 @@ export function createNormalizer(tables: NormalisationTables): (text: string) =>
   return (text) => normalizeWith((built ??= buildTable(tables)), text);
 }
 
+/**
+ * Characters that are their own normal form are copied in runs (`text.slice`), not one by one:
+ * most of a description is, and text that is already normal comes back as the same string.
+ */
 function normalizeWith(table: NormalisationTable, text: string): string {
   const { codeUnits } = table;
   let result = '';
+  let runStart = 0;
   for (let i = 0; i < text.length; i++) {
-    const mapped = codeUnits[text.charCodeAt(i)];
-    if (mapped === DROPPED) continue;
+    const unit = text.charCodeAt(i);
+    const mapped = codeUnits[unit];
+    if (mapped === DROPPED) {
+      if (i > runStart) result += text.slice(runStart, i);
+      runStart = i + 1;
+      continue;
+    }
     if (mapped >= TRADITIONAL) {
       if (mapped === TRADITIONAL) return normalizeTraditional(text, table);
       const rest = fold(text.slice(i));
       const converted = toSimplified(rest, table.traditional);
       // The slow tail may hold traditional characters too (after NFKC, or past a surrogate pair).
-      return converted === rest ? result + rest : normalizeTraditional(text, table);
+      return converted === rest ? result + text.slice(runStart, i) + rest : normalizeTraditional(text, table);
     }
-    result += String.fromCharCode(mapped);
+    if (mapped === unit) continue;
+    result += text.slice(runStart, i) + String.fromCharCode(mapped);
+    runStart = i + 1;
   }
-  return result;
+  return runStart === 0 ? text : result + text.slice(runStart);
 }

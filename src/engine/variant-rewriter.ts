@@ -38,8 +38,12 @@ export class VariantRewriter {
         i++;
         continue;
       }
-      const candidates = this.byFirst.get(text.charCodeAt(i));
-      const found = candidates?.find(([variant]) => text.startsWith(variant, i) && standsAlone(text, variant, i));
+      // Inside an ASCII word no variant starting here stands alone: every one starts with this ASCII character.
+      if (i > 0 && isAsciiWordCode(text.charCodeAt(i)) && isAsciiWordCode(text.charCodeAt(i - 1))) {
+        i++;
+        continue;
+      }
+      const found = this.variantAt(text, i);
       if (found === undefined) {
         i++;
         continue;
@@ -50,6 +54,19 @@ export class VariantRewriter {
     }
     return copiedTo === 0 ? text : result + text.slice(copiedTo);
   }
+
+  /** The first variant (longest first) that starts at `at` and stands alone there. */
+  private variantAt(text: string, at: number): readonly [string, string] | undefined {
+    const candidates = this.byFirst.get(text.charCodeAt(at));
+    if (candidates === undefined) return undefined;
+    for (const candidate of candidates) if (text.startsWith(candidate[0], at) && standsAlone(text, candidate[0], at)) return candidate;
+    return undefined;
+  }
+}
+
+/** The characters of ASCII_WORD_CHAR, by code unit. */
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
 }
 
 function standsAlone(text: string, variant: string, at: number): boolean {

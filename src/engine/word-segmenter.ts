@@ -102,15 +102,28 @@ interface BaseDictionary {
  * segmentation, so outcomes do not depend on it, and lookups allocate nothing.
  */
 class PairFilter {
-  private static readonly BITS = 1 << 24;
-  private readonly bits = new Uint32Array(PairFilter.BITS >>> 5);
+  private readonly bits: Uint32Array;
+  private readonly shift: number;
 
-  private static slot(left: number, right: number): number {
-    return (Math.imul(left, 0x9e3779b1) ^ Math.imul(right, 0x85ebca6b)) >>> 8;
+  /** 2^bitsLog2 bits: about 16 per pair keeps false "present" answers rare; a small filter stays in cache. */
+  constructor(bitsLog2: number) {
+    this.bits = new Uint32Array(2 ** (bitsLog2 - 5));
+    this.shift = 32 - bitsLog2;
+  }
+
+  /** The filter to hold `pairs` pairs. */
+  static forPairs(pairs: number): PairFilter {
+    let bitsLog2 = 10;
+    while (2 ** bitsLog2 < pairs * 16 && bitsLog2 < 24) bitsLog2++;
+    return new PairFilter(bitsLog2);
+  }
+
+  private slot(left: number, right: number): number {
+    return (Math.imul(left, 0x9e3779b1) ^ Math.imul(right, 0x85ebca6b)) >>> this.shift;
   }
 
   add(left: number, right: number): void {
-    const slot = PairFilter.slot(left, right);
+    const slot = this.slot(left, right);
     this.bits[slot >>> 5] |= 1 << (slot & 31);
   }
 
@@ -119,7 +132,7 @@ class PairFilter {
   }
 
   mayHave(left: number, right: number): boolean {
-    const slot = PairFilter.slot(left, right);
+    const slot = this.slot(left, right);
     return (this.bits[slot >>> 5] & (1 << (slot & 31))) !== 0;
   }
 }
@@ -138,7 +151,7 @@ function baseDictionary(): BaseDictionary {
     characters += word.length;
   }
   const words = new WordTrie(characters);
-  const innerPairs = new PairFilter();
+  const innerPairs = new PairFilter(24);
   let total = 0;
   for (const [word, frequency] of entries) {
     total += frequency;
@@ -149,11 +162,19 @@ function baseDictionary(): BaseDictionary {
   return base;
 }
 
+/**
+ * segmentBlock's working arrays, shared and grown as needed rather than allocated per call (a
+ * typed array costs more to allocate than a short window costs to segment). segmentBlock never
+ * runs inside itself, so one pair serves every segmenter.
+ */
+let routeScores = new Float64Array(64);
+let routeEnds = new Int32Array(64);
+
 /** A segmenter over jieba's dictionary plus a ruleset's terms. Immutable once built. */
 export class WordSegmenter {
   private readonly base = baseDictionary();
   private readonly extra: WordTrie;
-  private readonly extraPairs = new PairFilter();
+  private readonly extraPairs: PairFilter;
   private readonly logTotal: number;
   /** The terms added to jieba's dictionary and their frequencies, in the order added (what a jieba instance would load). */
   readonly addedWords: ReadonlyArray<readonly [string, number]>;
@@ -173,7 +194,9 @@ export class WordSegmenter {
     // Frequencies are suggested against the dictionary as it is before any word is added, so the order of words does not matter.
     for (const word of usable(distinctWords)) if (!known(word)) added.set(word, this.suggestFrequency(word));
     for (const word of usable(terms)) if (!known(word) && !added.has(word)) added.set(word, RARE_WORD_FREQUENCY);
-    this.extra = new WordTrie([...added.keys()].reduce((sum, word) => sum + word.length, 0));
+    const addedCharacters = [...added.keys()].reduce((sum, word) => sum + word.length, 0);
+    this.extra = new WordTrie(addedCharacters);
+    this.extraPairs = PairFilter.forPairs(addedCharacters);
     for (const [word, frequency] of added) {
       total += frequency;
       this.extra.add(word, frequency);
@@ -201,11 +224,7 @@ export class WordSegmenter {
    */
   isFragment(text: string, start: number, end: number, ownWords: readonly string[] = []): boolean {
     if (asciiContinues(text, start - 1, start) || asciiContinues(text, end - 1, end)) return true;
-    const keyword = text.slice(start, end);
-    const own = ownWords.filter((word) => {
-      for (let at = word.indexOf(keyword); at >= 0; at = word.indexOf(keyword, at + 1)) if (text.startsWith(word, start - at)) return true;
-      return false;
-    });
+    const own = ownWords.length === 0 ? ownWords : ownWordsAround(text, start, text.slice(start, end), ownWords);
     if (own.length === 0 && !(this.edgeMayJoin(text, start) && this.edgeMayJoin(text, end))) return false;
     let from = start;
     while (from > 0 && start - from < WINDOW && BLOCK_CHAR.test(text[from - 1])) from--;
@@ -217,7 +236,7 @@ export class WordSegmenter {
     for (const token of this.segment(text.slice(from, to))) {
       const tokenEnd = tokenStart + token.length;
       if (tokenStart <= start && tokenEnd > start) {
-        if (tokenEnd >= end && token !== keyword && own.includes(token)) return true;
+        if (tokenEnd >= end && own.length > 0 && token !== text.slice(start, end) && own.includes(token)) return true;
         reachesBefore = tokenStart < start;
       }
       if (tokenStart < end && tokenEnd >= end) return reachesBefore && tokenEnd > end;
@@ -243,8 +262,13 @@ export class WordSegmenter {
     const words = this.base.words;
     const n = block.length;
     // route from the right: best log probability of block[i..] and the end of its first word
-    const best = new Float64Array(n + 1);
-    const wordEnd = new Int32Array(n);
+    if (routeScores.length <= n) {
+      routeScores = new Float64Array(2 * n + 2);
+      routeEnds = new Int32Array(2 * n + 2);
+    }
+    const best = routeScores;
+    const wordEnd = routeEnds;
+    best[n] = 0;
     for (let i = n - 1; i >= 0; i--) {
       let bestScore = Number.NEGATIVE_INFINITY;
       let bestEnd = i + 1;
@@ -290,6 +314,19 @@ export class WordSegmenter {
   }
 }
 
+/** The ruleset's words that contain the keyword found at `start` and stand in the text around it. */
+function ownWordsAround(text: string, start: number, keyword: string, ownWords: readonly string[]): readonly string[] {
+  return ownWords.filter((word) => {
+    for (let at = word.indexOf(keyword); at >= 0; at = word.indexOf(keyword, at + 1)) if (text.startsWith(word, start - at)) return true;
+    return false;
+  });
+}
+
+/** ASCII_WORD_CHAR by code unit: no one-character string per test. */
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
 function asciiContinues(text: string, left: number, right: number): boolean {
-  return left >= 0 && right < text.length && ASCII_WORD_CHAR.test(text[left]) && ASCII_WORD_CHAR.test(text[right]);
+  return left >= 0 && right < text.length && isAsciiWordCode(text.charCodeAt(left)) && isAsciiWordCode(text.charCodeAt(right));
 }

@@ -76,6 +76,13 @@ describe('variants', () => {
     expect(decide('sdk dkim 接入文档').matches).toEqual([]);
   });
 
+  it('rewrite a variant that begins with a Chinese character right after an ASCII word', () => {
+    const homophone = compileRuleset(content({ variants: [{ variant: '带款', canonical: '贷款', kind: 'HOMOPHONE' }] }));
+    expect(evaluateNumberApplication(homophone, { description: 'vip带款当天到账' }, { enterprise: null }).matches.map((match) => match.ruleKey)).toEqual([
+      'loans',
+    ]);
+  });
+
   it('are validated: blank, no-op, duplicate and chained entries', () => {
     const issues = validateContent(
       content({

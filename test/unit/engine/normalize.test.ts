@@ -23,6 +23,7 @@ describe('normalizeText', () => {
 
   it('keeps characters outside the basic plane', () => {
     expect(normalizeText('𠀀字')).toBe('𠀀字');
+    expect(normalizeText('文字𠀀')).toBe('文字𠀀');
   });
 
   it('returns an empty string for text with nothing to match', () => {
