@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { PolicyMetrics } from '../metrics/metrics';
-import { ChainedDecision, DecisionContent, insertJson, SerialisedDecision, serialiseDecision } from './decision-record';
+import { ChainedDecision, DecisionContent, LEAN_FORMAT, SerialisedDecision, serialiseDecision } from './decision-record';
 
 /** The decision could not be made durable, so it was not made: no id is returned for it. */
 export class DecisionNotLoggedError extends DomainError {
@@ -28,7 +28,11 @@ interface PendingRecord {
   serialised: SerialisedDecision;
 }
 
-const pending = (content: DecisionContent): PendingRecord => ({ content, serialised: serialiseDecision(content) });
+/** Every record this writer appends is lean: its hash covers the compact output (the caller still gets the full one). */
+const pending = (decision: DecisionContent): PendingRecord => {
+  const content: DecisionContent = { ...decision, format: LEAN_FORMAT };
+  return { content, serialised: serialiseDecision(content) };
+};
 
 interface PendingRequest {
   records: PendingRecord[];
@@ -37,11 +41,14 @@ interface PendingRequest {
 }
 
 /**
- * One statement per batch (migration DecisionLogAppendBatch): it locks the chain head,
- * chains, inserts and moves the head, so the lock is held for one round trip and the batch
- * commits as a single-statement transaction.
+ * One statement per batch (migration LeanDecisionRecord): it locks the chain head, chains,
+ * inserts and moves the head, so the lock is held for one round trip and the batch commits as
+ * a single-statement transaction. Records written here are lean (format 2); the documents are
+ * sent as the canonical text they were hashed from.
  */
-const APPEND_SQL = 'SELECT first_seq::text AS first_seq, head_hash, hashes FROM append_decision_batch($1::json, $2::text[])';
+const APPEND_SQL = `SELECT first_seq::text AS first_seq, head_hash, hashes FROM append_decision_records(
+  $1::uuid[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+  $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[])`;
 
 interface AppendResult {
   first_seq: string;
@@ -60,17 +67,31 @@ function nextMonth(month: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-/**
- * The batch as append_decision_batch reads it: the records as one JSON array for
- * json_populate_recordset, written around the canonical documents the record hashes were computed
- * from (no second serialisation), and the record hashes in order.
- */
-function appendParameters(records: PendingRecord[]): [string, string[]] {
-  let json = '[';
-  records.forEach(({ content, serialised }, index) => {
-    json += `${index === 0 ? '' : ','}${insertJson(content, serialised)}`;
+/** The batch as append_decision_records reads it: one array per column, in the records' order. */
+function appendParameters(records: PendingRecord[]): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: 16 }, () => new Array<unknown>(records.length));
+  records.forEach(({ content, serialised }, i) => {
+    const row = [
+      content.id,
+      content.kind,
+      content.rulesetKey,
+      content.versionNumber,
+      content.contentHash,
+      content.enterpriseId,
+      content.decision,
+      content.severity,
+      serialised.input,
+      serialised.output,
+      serialised.state,
+      content.caller,
+      content.requestId,
+      content.engineVersion,
+      content.createdAt,
+      serialised.recordHash,
+    ];
+    row.forEach((value, column) => (columns[column][i] = value));
   });
-  return [`${json}]`, records.map(({ serialised }) => serialised.recordHash)];
+  return columns;
 }
 
 /** The records with the places the database gave them in the chain. */

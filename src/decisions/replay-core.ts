@@ -78,7 +78,7 @@ export function reevaluate(kind: DecisionKind, compiled: CompiledRuleset, input:
 }
 
 /** JSON as stored (jsonb round trip): what replay compares against. */
-const asStored = (value: unknown): unknown => JSON.parse(canonicalJson(value));
+export const asStored = (value: unknown): unknown => JSON.parse(canonicalJson(value));
 
 function result(record: ReplayableRecord, candidate: ReplayCandidate, replayed: unknown): ReplayResultView {
   const differences = describeDifferences(record.kind, record.output, replayed);
