@@ -5,7 +5,7 @@ import { RequestContext } from '../common/request-context';
 import { hasRole } from '../common/roles';
 import { ENGINE_SEMANTICS, semanticsOfEngineVersion } from '../engine';
 import { ResolvedVersion, VersionCatalogue } from '../rulesets/version-catalogue';
-import { ChainedDecision, LEAN_FORMAT } from './decision-record';
+import { ChainedDecision, holdsOnlyHashedOutput, LEAN_FORMAT } from './decision-record';
 import { describeDifferences } from './replay-diff';
 import { DecisionLogService } from './decision-log.service';
 import * as store from './decision-log.store';
@@ -137,7 +137,8 @@ export class ReplayService {
     return Promise.all(
       samples.map(async (sample) => {
         const record = await this.log.findDecision(sample.decisionId);
-        if (record?.format !== LEAN_FORMAT) return sample;
+        // Not lean, or not rebuilt: the worker compared it as it is.
+        if (record?.format !== LEAN_FORMAT || holdsOnlyHashedOutput(record)) return sample;
         const differences = describeDifferences(record.kind, record.output, sample.replayed);
         return { ...sample, original: record.output, differences, identical: differences.length === 0 };
       }),
@@ -158,6 +159,7 @@ export class ReplayService {
 const replayable = (record: ChainedDecision): ReplayableRecord => ({
   id: record.id,
   kind: record.kind,
+  ...(record.format === undefined ? {} : { format: record.format }),
   input: record.input,
   state: record.state,
   output: record.output,
