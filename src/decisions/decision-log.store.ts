@@ -44,14 +44,19 @@ export function toRecord(row: RecordRow): ChainedDecision {
  * Predecessors among the records given (or `before`, the record preceding them in a walk) are
  * used as they are; the others are read in one query.
  */
-export async function completeRecords(db: EntityManager, records: ChainedDecision[], before: ChainedDecision | null = null): Promise<ChainedDecision[]> {
+export async function completeRecords(
+  db: EntityManager,
+  records: ChainedDecision[],
+  before: ChainedDecision | null = null,
+  links = true,
+): Promise<ChainedDecision[]> {
   const lean = records.filter((record) => record.format === LEAN_FORMAT);
   if (lean.length === 0) return records;
   const versions = new Map<string, { key: string; number: number }>();
   for (const record of lean) versions.set(`${record.versionNumber}:${record.rulesetKey}`, { key: record.rulesetKey, number: record.versionNumber });
   const hashAt = new Map<number, string>();
   for (const record of before ? [before, ...records] : records) hashAt.set(record.seq, record.hash);
-  const missing = [...new Set(lean.map((record) => record.seq - 1).filter((seq) => seq > 0 && !hashAt.has(seq)))];
+  const missing = links ? [...new Set(lean.map((record) => record.seq - 1).filter((seq) => seq > 0 && !hashAt.has(seq)))] : [];
   const [contentHashes, predecessors]: [{ key: string; number: number; content_hash: string }[], { seq: string; hash: string }[]] = await Promise.all([
     db.query(
       `SELECT r.key, v.number, v.content_hash FROM ruleset_version v JOIN ruleset r ON r.id = v.ruleset_id
@@ -66,7 +71,7 @@ export async function completeRecords(db: EntityManager, records: ChainedDecisio
   for (const row of predecessors) hashAt.set(Number(row.seq), row.hash);
   for (const record of lean) {
     record.contentHash = contentHashOf.get(`${record.versionNumber}:${record.rulesetKey}`) ?? '';
-    record.prevHash = record.seq === 1 ? null : (hashAt.get(record.seq - 1) ?? null);
+    if (links) record.prevHash = record.seq === 1 ? null : (hashAt.get(record.seq - 1) ?? null);
   }
   return records;
 }
@@ -198,8 +203,10 @@ export interface LogRange {
 /**
  * Walks the records of a range in sequence order, `chunk` at a time (keyset pagination:
  * constant memory whatever the log's size). Each chunk is handed over before the next is read.
+ * Without `links` (a walk that replays, not one that verifies or exports), lean records come
+ * without prevHash: a filtered walk would otherwise read the predecessor of nearly every record.
  */
-export async function* walkLog(db: EntityManager, range: LogRange, chunk: number): AsyncGenerator<ChainedDecision[]> {
+export async function* walkLog(db: EntityManager, range: LogRange, chunk: number, links = true): AsyncGenerator<ChainedDecision[]> {
   // Only the conditions given, so every chunk's plan can use the ruleset and time indexes.
   const { where, params } = filterClause({ rulesetKey: range.rulesetKey, from: range.from, to: range.to });
   const sql = `SELECT ${RECORD_COLUMNS} FROM decision_log WHERE ${where.join(' AND ')} AND seq > $${params.length + 1} AND seq <= $${params.length + 2}
@@ -209,7 +216,7 @@ export async function* walkLog(db: EntityManager, range: LogRange, chunk: number
   for (;;) {
     const rows: RecordRow[] = await db.query(sql, [...params, after, range.lastSeq]);
     if (rows.length === 0) return;
-    const records = await completeRecords(db, rows.map(toRecord), previous);
+    const records = await completeRecords(db, rows.map(toRecord), previous, links);
     yield records;
     if (rows.length < chunk) return;
     previous = records[records.length - 1];

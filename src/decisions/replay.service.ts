@@ -116,7 +116,7 @@ export class ReplayService {
     const report = await this.workers.run('impact', context.signal, prepare, async (thread: ReplayThread) => {
       await thread.request({ type: 'impact-start', mayReadLog, sampleSize });
       let replaying: Promise<void> | null = null;
-      for await (const records of store.walkLog(db, range, IMPACT_CHUNK)) {
+      for await (const records of store.walkLog(db, range, IMPACT_CHUNK, false)) {
         // The reviewers' final answers of this chunk's applications: the worker counts which side decides them right.
         const answers = await this.finalAnswers(records.filter((record) => record.kind === 'NUMBER_APPLICATION').map((record) => record.id));
         const chunk = records.map((record) => ({ ...replayable(record), finalAnswer: answers.get(record.id) ?? null }));
