@@ -9,17 +9,23 @@ import { chainHash, ChainedDecision, DECISION_FIELDS, DecisionContent, LEAN_FORM
  * hashes as hex, its content hash from the version table and its prevHash from the position
  * before it (`completeRecords`); its output stays the compact one it stores.
  */
-const HASH_COLUMNS = [
-  "coalesce(@.record_hash, encode(@.record_sha256, 'hex')) AS record_hash",
-  '@.prev_hash',
-  "coalesce(@.hash, encode(@.chain_sha256, 'hex')) AS hash",
-];
+/** A record's hashes as hex, whichever format stores them (text, or bytea for a lean record); `alias` qualifies the columns. */
+function hashColumns(alias = ''): { recordHash: string; prevHash: string; hash: string } {
+  const column = (name: string) => (alias === '' ? name : `${alias}.${name}`);
+  return {
+    recordHash: `coalesce(${column('record_hash')}, encode(${column('record_sha256')}, 'hex')) AS record_hash`,
+    prevHash: column('prev_hash'),
+    hash: `coalesce(${column('hash')}, encode(${column('chain_sha256')}, 'hex')) AS hash`,
+  };
+}
+
+const HASHES = hashColumns();
 
 /** The select list of a record, its columns qualified by `alias` (a table alias, or none). */
 export function recordColumns(alias = ''): string {
-  const qualified = (column: string) => (alias === '' ? column : `${alias}.${column}`);
-  const hashes = HASH_COLUMNS.map((column) => column.replaceAll('@.', alias === '' ? '' : `${alias}.`));
-  return ['seq', ...DECISION_FIELDS.map((field) => field.column)].map(qualified).concat(hashes).join(', ');
+  const { recordHash, prevHash, hash } = hashColumns(alias);
+  const fields = ['seq', ...DECISION_FIELDS.map((field) => field.column)].map((name) => (alias === '' ? name : `${alias}.${name}`));
+  return [...fields, recordHash, prevHash, hash].join(', ');
 }
 
 export const RECORD_COLUMNS = recordColumns();
@@ -63,9 +69,7 @@ export async function completeRecords(
        JOIN unnest($1::text[], $2::integer[]) AS wanted(key, number) ON wanted.key = r.key AND wanted.number = v.number`,
       [[...versions.values()].map((version) => version.key), [...versions.values()].map((version) => version.number)],
     ),
-    missing.length === 0
-      ? Promise.resolve([])
-      : db.query(`SELECT seq::text AS seq, ${HASH_COLUMNS[2].replaceAll('@.', '')} FROM decision_log WHERE seq = ANY($1::bigint[])`, [missing]),
+    missing.length === 0 ? Promise.resolve([]) : db.query(`SELECT seq::text AS seq, ${HASHES.hash} FROM decision_log WHERE seq = ANY($1::bigint[])`, [missing]),
   ]);
   const contentHashOf = new Map(contentHashes.map((row) => [`${row.number}:${row.key}`, row.content_hash]));
   for (const row of predecessors) hashAt.set(Number(row.seq), row.hash);
@@ -160,10 +164,7 @@ export async function sequenceWindow(db: EntityManager, from: Date | null, to: D
 
 /** The record just before sequence `seq`, if any: the anchor of a window's chain. */
 export async function recordBefore(db: EntityManager, seq: number): Promise<{ seq: number; hash: string } | null> {
-  const rows: { seq: string; hash: string }[] = await db.query(
-    `SELECT seq, ${HASH_COLUMNS[2].replaceAll('@.', '')} FROM decision_log WHERE seq < $1 ORDER BY seq DESC LIMIT 1`,
-    [seq],
-  );
+  const rows: { seq: string; hash: string }[] = await db.query(`SELECT seq, ${HASHES.hash} FROM decision_log WHERE seq < $1 ORDER BY seq DESC LIMIT 1`, [seq]);
   return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
 }
 
@@ -174,7 +175,7 @@ export async function recordBefore(db: EntityManager, seq: number): Promise<{ se
  */
 export async function recordAfter(db: EntityManager, seq: number, hash: string | null): Promise<{ id: string; seq: number; continues: boolean } | null> {
   const rows: { id: string; seq: string; prev_hash: string | null; record_hash: string; hash: string; record_format: number }[] = await db.query(
-    `SELECT id, seq::text AS seq, record_format, ${HASH_COLUMNS.map((column) => column.replaceAll('@.', '')).join(', ')}
+    `SELECT id, seq::text AS seq, record_format, ${HASHES.recordHash}, ${HASHES.prevHash}, ${HASHES.hash}
      FROM decision_log WHERE seq > $1 ORDER BY decision_log.seq LIMIT 1`,
     [seq],
   );
@@ -185,9 +186,7 @@ export async function recordAfter(db: EntityManager, seq: number, hash: string |
 }
 
 export async function recordAt(db: EntityManager, seq: string): Promise<{ id: string; hash: string } | null> {
-  const rows: { id: string; hash: string }[] = await db.query(`SELECT id, ${HASH_COLUMNS[2].replaceAll('@.', '')} FROM decision_log WHERE seq = $1::bigint`, [
-    seq,
-  ]);
+  const rows: { id: string; hash: string }[] = await db.query(`SELECT id, ${HASHES.hash} FROM decision_log WHERE seq = $1::bigint`, [seq]);
   return rows[0] ?? null;
 }
 

@@ -40,15 +40,34 @@ interface PendingRequest {
   reject(error: unknown): void;
 }
 
+/** The parameters of append_decision_records, in its order: one array per column, element i for record i. */
+const APPEND_COLUMNS: { type: string; value(record: PendingRecord): unknown }[] = [
+  { type: 'uuid', value: ({ content }) => content.id },
+  { type: 'text', value: ({ content }) => content.kind },
+  { type: 'text', value: ({ content }) => content.rulesetKey },
+  { type: 'integer', value: ({ content }) => content.versionNumber },
+  { type: 'text', value: ({ content }) => content.contentHash },
+  { type: 'text', value: ({ content }) => content.enterpriseId },
+  { type: 'text', value: ({ content }) => content.decision },
+  { type: 'text', value: ({ content }) => content.severity },
+  { type: 'text', value: ({ serialised }) => serialised.input },
+  { type: 'text', value: ({ serialised }) => serialised.output },
+  { type: 'text', value: ({ serialised }) => serialised.state },
+  { type: 'text', value: ({ content }) => content.caller },
+  { type: 'text', value: ({ content }) => content.requestId },
+  { type: 'text', value: ({ content }) => content.engineVersion },
+  { type: 'timestamptz', value: ({ content }) => content.createdAt },
+  { type: 'text', value: ({ serialised }) => serialised.recordHash },
+];
+
 /**
  * One statement per batch (migration LeanDecisionRecord): it locks the chain head, chains,
  * inserts and moves the head, so the lock is held for one round trip and the batch commits as
  * a single-statement transaction. Records written here are lean (format 2); the documents are
- * sent as the canonical text they were hashed from.
+ * sent as the canonical text they were hashed from, the batch as typed arrays.
  */
-const APPEND_SQL = `SELECT first_seq::text AS first_seq, head_hash, hashes FROM append_decision_records(
-  $1::uuid[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-  $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[])`;
+const APPEND_SQL = `SELECT first_seq::text AS first_seq, head_hash, hashes
+  FROM append_decision_records(${APPEND_COLUMNS.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ')})`;
 
 interface AppendResult {
   first_seq: string;
@@ -67,32 +86,7 @@ function nextMonth(month: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** The batch as append_decision_records reads it: one array per column, in the records' order. */
-function appendParameters(records: PendingRecord[]): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 16 }, () => new Array<unknown>(records.length));
-  records.forEach(({ content, serialised }, i) => {
-    const row = [
-      content.id,
-      content.kind,
-      content.rulesetKey,
-      content.versionNumber,
-      content.contentHash,
-      content.enterpriseId,
-      content.decision,
-      content.severity,
-      serialised.input,
-      serialised.output,
-      serialised.state,
-      content.caller,
-      content.requestId,
-      content.engineVersion,
-      content.createdAt,
-      serialised.recordHash,
-    ];
-    row.forEach((value, column) => (columns[column][i] = value));
-  });
-  return columns;
-}
+const appendParameters = (records: PendingRecord[]): unknown[][] => APPEND_COLUMNS.map((column) => records.map(column.value));
 
 /** The records with the places the database gave them in the chain. */
 function chained(records: PendingRecord[], result: AppendResult): ChainedDecision[] {
