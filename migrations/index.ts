@@ -9,6 +9,7 @@ import { EnterpriseReinstatement1764300010000 } from './1764300010000-Enterprise
 import { LeastPrivilege1764300011000 } from './1764300011000-LeastPrivilege';
 import { PublishRequiresAuditEvent1764300012000 } from './1764300012000-PublishRequiresAuditEvent';
 import { ReviewLoop1764300016000 } from './1764300016000-ReviewLoop';
+import { LeanDecisionRecord1764300017000 } from './1764300017000-LeanDecisionRecord';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs compiled and under ts-jest. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   LeastPrivilege1764300011000,
   PublishRequiresAuditEvent1764300012000,
   ReviewLoop1764300016000,
+  LeanDecisionRecord1764300017000,
 ];

@@ -119,7 +119,7 @@ async function exportLog(io: DecisionsCliIo, positional: string[], options: Map<
     const anchorHash = afterSeq === 0 ? null : ((await store.recordAt(db, String(afterSeq)))?.hash ?? null);
     const header: ExportHeader = {
       type: 'ccc-policy-decision-log-export',
-      version: 2,
+      version: 3,
       exportedAt: new Date().toISOString(),
       from: from?.toISOString() ?? null,
       to: to?.toISOString() ?? null,
@@ -137,6 +137,7 @@ async function exportLog(io: DecisionsCliIo, positional: string[], options: Map<
       (to === null || Date.parse(record.createdAt) < to.getTime());
     let written = 0;
     let last: ChainedDecision | null = null;
+    // Records as logged (a lean one with the compact output its hash covers), so every line verifies offline.
     for await (const records of store.walkLog(db, { afterSeq, lastSeq }, CHUNK)) {
       // The appeal and answers of each application travel with it; outside the record's hash, checked by verify on their own.
       const reviews = await reviewsOfDecisions(

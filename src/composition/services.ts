@@ -5,6 +5,7 @@ import { AuditResolver } from '../audit/audit.resolver';
 import { AuditService } from '../audit/audit.service';
 import { poolOf } from '../db/data-source';
 import { NotificationListener } from '../db/notification-listener';
+import { FullOutputs } from '../decisions/full-outputs';
 import { DecisionLogService } from '../decisions/decision-log.service';
 import { DecisionLogWriter } from '../decisions/decision-log.writer';
 import { DecisionResolver } from '../decisions/decision.resolver';
@@ -117,7 +118,7 @@ export function createServices(
     (context, content) => replayWorkers.runTestCases(context, content),
   );
   const logWriter = new DecisionLogWriter(pool, { batchWindowMs: logOptions.logBatchWindowMs, batchMaxSize: logOptions.logBatchMaxSize }, metrics);
-  const decisionLog = new DecisionLogService(dataSource, signer, [new ReviewChain(dataSource)]);
+  const decisionLog = new DecisionLogService(dataSource, signer, new FullOutputs(versions), [new ReviewChain(dataSource)]);
   const enterprises = new EnterpriseStore(pool);
   return {
     ...authoring,
@@ -145,9 +146,9 @@ export function createLogReaders(
   signer: CheckpointSigner,
   options: ReplayOptions,
 ): Pick<Services, 'decisionLog' | 'replay' | 'replayWorkers'> {
-  const decisionLog = new DecisionLogService(dataSource, signer, [new ReviewChain(dataSource)]);
-  const replayWorkers = new ReplayWorkers({ workers: options.replayWorkers, timeBudgetMs: options.replayTimeBudgetMs });
   const versions = new VersionCatalogue(dataSource, () => false);
+  const decisionLog = new DecisionLogService(dataSource, signer, new FullOutputs(versions), [new ReviewChain(dataSource)]);
+  const replayWorkers = new ReplayWorkers({ workers: options.replayWorkers, timeBudgetMs: options.replayTimeBudgetMs });
   const replay = new ReplayService(dataSource, decisionLog, versions, replayWorkers, options.impactMinDecisions, finalAnswersOf(dataSource));
   return { decisionLog, replay, replayWorkers };
 }

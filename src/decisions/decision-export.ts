@@ -1,6 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { checkSignature, SignedCheckpoint } from './checkpoint-signing';
-import { chainHash, ChainBreak, ChainedDecision, recordHashOf } from './decision-record';
+import { chainHash, ChainBreak, ChainedDecision, holdsOnlyHashedOutput, recordHashOf } from './decision-record';
 
 /**
  * First line of an export. An export covers every position of the log in
@@ -12,7 +12,12 @@ import { chainHash, ChainBreak, ChainedDecision, recordHashOf } from './decision
  */
 export interface ExportHeader {
   type: 'ccc-policy-decision-log-export';
-  version: 2;
+  /**
+   * 3 since the lean record (issue 15): a line with `"format":2` is a lean record as logged, its
+   * output the compact one its hash covers (every byte of a line is covered by its hash; the
+   * full output is rebuilt by `decision(id)` and replay). Version 2 files still verify.
+   */
+  version: 2 | 3;
   exportedAt: string;
   from: string | null;
   to: string | null;
@@ -88,7 +93,7 @@ export class ExportVerifier {
     if (typeof record.id !== 'string') return this.broken(null, record.seq, 'malformed');
     this.result.checked += 1;
     if (record.prevHash !== this.chain) return this.broken(record.id, record.seq, 'prev-hash');
-    if (recordHashOf(record) !== record.recordHash) return this.broken(record.id, record.seq, 'record-hash');
+    if (!holdsOnlyHashedOutput(record) || recordHashOf(record) !== record.recordHash) return this.broken(record.id, record.seq, 'record-hash');
     if (chainHash(record.prevHash, record.recordHash) !== record.hash) return this.broken(record.id, record.seq, 'chain-hash');
     return this.advance(record.seq, record.hash);
   }
@@ -106,7 +111,9 @@ export class ExportVerifier {
   }
 
   private start(header: ExportHeader): boolean {
-    if (header?.type !== 'ccc-policy-decision-log-export' || header.version !== 2) return this.broken(null, null, 'malformed', 'not a version 2 export');
+    if (header?.type !== 'ccc-policy-decision-log-export' || (header.version !== 2 && header.version !== 3)) {
+      return this.broken(null, null, 'malformed', 'not a version 2 or 3 export');
+    }
     this.header = header;
     this.seq = header.afterSeq;
     this.chain = header.anchorHash;

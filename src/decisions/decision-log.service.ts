@@ -8,6 +8,7 @@ import * as store from './decision-log.store';
 import { ChainCheck, LinkedChain } from './linked-records';
 import { DecisionFilterArgs } from './decision-log.store';
 import { decodeCursor, encodeCursor } from './cursor';
+import { FullOutputs } from './full-outputs';
 
 export interface DecisionPage {
   edges: { cursor: string; node: ChainedDecision }[];
@@ -46,6 +47,7 @@ export class DecisionLogService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: CheckpointSigner,
+    private readonly outputs: FullOutputs,
     private readonly linkedChains: readonly LinkedChain[] = [],
   ) {}
 
@@ -55,13 +57,19 @@ export class DecisionLogService {
     return head.hash === null ? null : this.signer.sign({ sequence: String(head.seq), hash: head.hash }, at);
   }
 
-  findDecision(id: string): Promise<ChainedDecision | null> {
-    return store.findDecision(this.dataSource.manager, id);
+  /** A logged decision with its full output (rebuilt for a lean record). */
+  async findDecision(id: string): Promise<ChainedDecision | null> {
+    return this.outputs.one(await store.findDecision(this.dataSource.manager, id));
+  }
+
+  /** Records read from the log, with full outputs (rebuilt for lean records): what the API shows. */
+  withFullOutputs(records: ChainedDecision[]): Promise<ChainedDecision[]> {
+    return this.outputs.of(records);
   }
 
   /** The recorded-violation decisions of an enterprise (those that changed its record), in log order. */
-  enterpriseViolations(enterpriseId: string): Promise<ChainedDecision[]> {
-    return store.enterpriseViolations(this.dataSource.manager, enterpriseId);
+  async enterpriseViolations(enterpriseId: string): Promise<ChainedDecision[]> {
+    return this.outputs.of(await store.enterpriseViolations(this.dataSource.manager, enterpriseId));
   }
 
   /** A page of the log; the filtered total is counted only when asked for (a count over millions of rows is not free). */
@@ -76,7 +84,7 @@ export class DecisionLogService {
     const afterSeq = after ? decodeCursor(after) : 0;
     const db = this.dataSource.manager;
     const [rows, count] = await Promise.all([store.filteredPage(db, filter, afterSeq, first + 1), countTotal ? store.countFiltered(db, filter) : null]);
-    const page = rows.slice(0, first);
+    const page = await this.outputs.of(rows.slice(0, first));
     const edges = page.map((node) => ({ cursor: encodeCursor(node.seq), node }));
     return {
       edges,
@@ -140,8 +148,8 @@ export class DecisionLogService {
         return { checked: verifier.checked, valid: false, firstBrokenId: verifier.firstBroken!.id, reason: verifier.firstBroken!.reason, checkpoint: null };
       }
     }
-    const after = to === null ? null : await store.recordAfter(db, window.last);
-    if (after !== null && (after.seq !== verifier.last.seq + 1 || after.prevHash !== verifier.last.hash)) {
+    const after = to === null ? null : await store.recordAfter(db, window.last, verifier.last.hash);
+    if (after !== null && (after.seq !== verifier.last.seq + 1 || !after.continues)) {
       return {
         checked: verifier.checked,
         valid: false,

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { PolicyMetrics } from '../metrics/metrics';
-import { ChainedDecision, DecisionContent, insertJson, SerialisedDecision, serialiseDecision } from './decision-record';
+import { ChainedDecision, DecisionContent, LEAN_FORMAT, SerialisedDecision, serialiseDecision } from './decision-record';
 
 /** The decision could not be made durable, so it was not made: no id is returned for it. */
 export class DecisionNotLoggedError extends DomainError {
@@ -28,7 +28,11 @@ interface PendingRecord {
   serialised: SerialisedDecision;
 }
 
-const pending = (content: DecisionContent): PendingRecord => ({ content, serialised: serialiseDecision(content) });
+/** Every record this writer appends is lean: its hash covers the compact output (the caller still gets the full one). */
+const pending = (decision: DecisionContent): PendingRecord => {
+  const content: DecisionContent = { ...decision, format: LEAN_FORMAT };
+  return { content, serialised: serialiseDecision(content) };
+};
 
 interface PendingRequest {
   records: PendingRecord[];
@@ -36,12 +40,34 @@ interface PendingRequest {
   reject(error: unknown): void;
 }
 
+/** The parameters of append_decision_records, in its order: one array per column, element i for record i. */
+const APPEND_COLUMNS: { type: string; value(record: PendingRecord): unknown }[] = [
+  { type: 'uuid', value: ({ content }) => content.id },
+  { type: 'text', value: ({ content }) => content.kind },
+  { type: 'text', value: ({ content }) => content.rulesetKey },
+  { type: 'integer', value: ({ content }) => content.versionNumber },
+  { type: 'text', value: ({ content }) => content.contentHash },
+  { type: 'text', value: ({ content }) => content.enterpriseId },
+  { type: 'text', value: ({ content }) => content.decision },
+  { type: 'text', value: ({ content }) => content.severity },
+  { type: 'text', value: ({ serialised }) => serialised.input },
+  { type: 'text', value: ({ serialised }) => serialised.output },
+  { type: 'text', value: ({ serialised }) => serialised.state },
+  { type: 'text', value: ({ content }) => content.caller },
+  { type: 'text', value: ({ content }) => content.requestId },
+  { type: 'text', value: ({ content }) => content.engineVersion },
+  { type: 'timestamptz', value: ({ content }) => content.createdAt },
+  { type: 'text', value: ({ serialised }) => serialised.recordHash },
+];
+
 /**
- * One statement per batch (migration DecisionLogAppendBatch): it locks the chain head,
- * chains, inserts and moves the head, so the lock is held for one round trip and the batch
- * commits as a single-statement transaction.
+ * One statement per batch (migration LeanDecisionRecord): it locks the chain head, chains,
+ * inserts and moves the head, so the lock is held for one round trip and the batch commits as
+ * a single-statement transaction. Records written here are lean (format 2); the documents are
+ * sent as the canonical text they were hashed from, the batch as typed arrays.
  */
-const APPEND_SQL = 'SELECT first_seq::text AS first_seq, head_hash, hashes FROM append_decision_batch($1::json, $2::text[])';
+const APPEND_SQL = `SELECT first_seq::text AS first_seq, head_hash, hashes
+  FROM append_decision_records(${APPEND_COLUMNS.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ')})`;
 
 interface AppendResult {
   first_seq: string;
@@ -60,18 +86,7 @@ function nextMonth(month: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-/**
- * The batch as append_decision_batch reads it: the records as one JSON array for
- * json_populate_recordset, written around the canonical documents the record hashes were computed
- * from (no second serialisation), and the record hashes in order.
- */
-function appendParameters(records: PendingRecord[]): [string, string[]] {
-  let json = '[';
-  records.forEach(({ content, serialised }, index) => {
-    json += `${index === 0 ? '' : ','}${insertJson(content, serialised)}`;
-  });
-  return [`${json}]`, records.map(({ serialised }) => serialised.recordHash)];
-}
+const appendParameters = (records: PendingRecord[]): unknown[][] => APPEND_COLUMNS.map((column) => records.map(column.value));
 
 /** The records with the places the database gave them in the chain. */
 function chained(records: PendingRecord[], result: AppendResult): ChainedDecision[] {

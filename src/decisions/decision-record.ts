@@ -4,6 +4,12 @@ export const DECISION_KINDS = ['NUMBER_APPLICATION', 'VIOLATION', 'RECORDED_VIOL
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
 /**
+ * The lean record format (issue 15): its hash commits to the compact output (`compactOutput`)
+ * and to `"format":2`; records without a format are format 1, hashed with the output as returned.
+ */
+export const LEAN_FORMAT = 2;
+
+/**
  * Everything a decision record says, exactly as hashed. `recordHash` is the sha256 of the
  * RFC 8785 canonical JSON of this object; the chain hash links it to its predecessor.
  * The sequence number is deliberately not part of it: a record's hash can be computed
@@ -30,6 +36,11 @@ export interface DecisionContent {
   engineVersion: string;
   /** ISO 8601 with milliseconds, UTC. */
   createdAt: string;
+  /**
+   * LEAN_FORMAT for records whose hash covers the compact output only (the output itself may be
+   * the full one, as returned or rebuilt: its projection is what is hashed); absent for format 1.
+   */
+  format?: typeof LEAN_FORMAT;
 }
 
 /** A record with its place in the log. */
@@ -63,6 +74,7 @@ export const DECISION_FIELDS: readonly { key: keyof DecisionContent; column: str
   { key: 'decision', column: 'decision' },
   { key: 'engineVersion', column: 'engine_version' },
   { key: 'enterpriseId', column: 'enterprise_id' },
+  { key: 'format', column: 'record_format' },
   { key: 'id', column: 'id' },
   { key: 'input', column: 'input', document: true },
   { key: 'kind', column: 'kind' },
@@ -74,29 +86,82 @@ export const DECISION_FIELDS: readonly { key: keyof DecisionContent; column: str
   { key: 'versionNumber', column: 'version_number' },
 ];
 
-/** The record's fields as one JSON object, named by key (the hashed record) or by column (the INSERT). */
-function recordJson(content: DecisionContent, documents: Record<JsonDocument, string>, name: 'key' | 'column'): string {
+type RuleKeyed = { ruleKey: string }[] | undefined;
+
+interface FullOutput {
+  decision?: string;
+  matches?: { ruleKey: string }[];
+  signals?: { ruleKey: string }[];
+  riskScore?: number;
+  severity?: string | null;
+  escalated?: boolean;
+  priorViolations?: number;
+  actions?: { code: string }[];
+}
+
+const ruleKeys = (fired: RuleKeyed) => (fired ?? []).map(({ ruleKey }) => ({ ruleKey }));
+
+/**
+ * What a lean record keeps of an output: what was decided, not how it was explained. An
+ * application's decision, the rule keys it matched and flagged and its risk score; a
+ * violation's severity, escalation, prior count, penalty action codes and matched rule keys.
+ * Messages, labels, effects and evidence follow from the version, the input and the state.
+ * Field names are the full output's, so readers of `matches[].ruleKey`, `decision`,
+ * `severity` or `riskScore` read either form; projecting a compact output again returns it unchanged.
+ */
+export function compactOutput(kind: DecisionKind, output: unknown): unknown {
+  const full = (output ?? {}) as FullOutput;
+  if (kind === 'NUMBER_APPLICATION') {
+    return {
+      decision: full.decision,
+      matches: ruleKeys(full.matches),
+      ...(full.signals === undefined ? {} : { signals: ruleKeys(full.signals) }),
+      ...(full.riskScore === undefined ? {} : { riskScore: full.riskScore }),
+    };
+  }
+  return {
+    severity: full.severity ?? null,
+    escalated: full.escalated ?? false,
+    priorViolations: full.priorViolations ?? 0,
+    actions: (full.actions ?? []).map(({ code }) => ({ code })),
+    matches: ruleKeys(full.matches),
+  };
+}
+
+/**
+ * Whether a lean record as read (from the log, or from an export line) holds nothing its hash
+ * does not cover: its output must be compact already. A stored or exported output with a key
+ * added (a message, evidence) would otherwise project onto the same hash. True for format 1.
+ */
+export function holdsOnlyHashedOutput(record: Pick<DecisionContent, 'kind' | 'output' | 'format'>): boolean {
+  return record.format !== LEAN_FORMAT || canonicalJson(compactOutput(record.kind, record.output)) === canonicalJson(record.output);
+}
+
+/** The output a record's hash covers: the compact one for the lean format, the output itself before it. */
+export function hashedOutput(content: Pick<DecisionContent, 'kind' | 'output' | 'format'>): unknown {
+  return content.format === LEAN_FORMAT ? compactOutput(content.kind, content.output) : content.output;
+}
+
+/** The record's fields as one JSON object, as hashed (a format-1 record has no format key). */
+function recordJson(content: DecisionContent, documents: Record<JsonDocument, string>): string {
   let json = '';
   for (const field of DECISION_FIELDS) {
+    if (field.key === 'format' && content.format === undefined) continue;
     const value = field.document ? documents[field.key as JsonDocument] : canonicalJson(content[field.key]);
-    json += `${json === '' ? '{' : ','}"${field[name]}":${value}`;
+    json += `${json === '' ? '{' : ','}"${field.key}":${value}`;
   }
   return `${json}}`;
 }
 
 /**
- * Canonicalises the three JSON documents once: the record hash is built from them and the
- * log writer sends the same text to PostgreSQL (`insertJson`), so nothing is serialised
- * twice. A property test holds the hashed text equal to canonicalJson of the whole record.
+ * Canonicalises the three JSON documents once (the output as hashed: compact for the lean
+ * format): the record hash is built from them and the log writer sends the same text to
+ * PostgreSQL, so nothing is serialised twice. A property test holds the hashed text equal to
+ * canonicalJson of the whole record.
  */
 export function serialiseDecision(content: DecisionContent): SerialisedDecision {
-  const documents = { input: canonicalJson(content.input), output: canonicalJson(content.output), state: canonicalJson(content.state) };
-  return { ...documents, recordHash: sha256Hex(recordJson(content, documents, 'key')) };
-}
-
-/** The record as one row of append_decision_batch's JSON parameter (keys are column names). */
-export function insertJson(content: DecisionContent, serialised: SerialisedDecision): string {
-  return recordJson(content, serialised, 'column');
+  const documents = { input: canonicalJson(content.input), output: canonicalJson(hashedOutput(content)), state: canonicalJson(content.state) };
+  return { ...documents, recordHash: sha256Hex(recordJson(content, documents)) };
 }
 
 export function recordHashOf(content: DecisionContent): string {
@@ -113,16 +178,26 @@ export type ChainBreak = 'record-hash' | 'sequence' | 'prev-hash' | 'chain-hash'
 /**
  * Checks one record against the expected position in the chain; null when intact.
  * `expected` is the predecessor's seq and hash (seq 0 and null before the first record).
+ * A lean record stores no prevHash (it is its predecessor's hash, filled in when read), so a
+ * broken link shows as its chain hash not following from the predecessor's.
  */
 export function checkLink(record: ChainedDecision, expected: { seq: number; hash: string | null }): ChainBreak | null {
   if (record.seq !== expected.seq + 1) return 'sequence';
+  if (record.format === LEAN_FORMAT) {
+    if (!holdsOnlyHashedOutput(record) || recordHashOf(record) !== record.recordHash) return 'record-hash';
+    return chainHash(expected.hash, record.recordHash) === record.hash ? null : 'chain-hash';
+  }
   if (record.prevHash !== expected.hash) return 'prev-hash';
   if (recordHashOf(record) !== record.recordHash) return 'record-hash';
   if (chainHash(record.prevHash, record.recordHash) !== record.hash) return 'chain-hash';
   return null;
 }
 
-/** Streams over records in seq order, reporting the first broken one. Used online (verifyDecisionLog) and offline (the CLI). */
+/**
+ * Streams over records in seq order, reporting the first broken one. Used online
+ * (verifyDecisionLog) and offline (the CLI), on records as logged: a lean record's output
+ * as stored (compact), never a rebuilt one.
+ */
 export class ChainVerifier {
   checked = 0;
   firstBroken: { id: string; reason: ChainBreak } | null = null;

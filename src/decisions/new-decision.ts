@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { RequestContext } from '../common/request-context';
 import { ENGINE_VERSION } from '../engine';
-import { DecisionContent, DecisionKind } from './decision-record';
+import { DecisionContent, DecisionKind, LEAN_FORMAT } from './decision-record';
 
 /** The published version an evaluation used, as the log names it (drafts are never logged). */
 export interface LoggedVersion {
@@ -37,5 +37,6 @@ export function newDecision(
     requestId: context.requestId ?? null,
     engineVersion: ENGINE_VERSION,
     createdAt: createdAt.toISOString(),
+    format: LEAN_FORMAT,
   };
 }

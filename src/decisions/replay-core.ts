@@ -10,7 +10,7 @@ import {
   ViolationInput,
   ViolationState,
 } from '../engine';
-import { DecisionKind } from './decision-record';
+import { compactOutput, DecisionKind, holdsOnlyHashedOutput, LEAN_FORMAT } from './decision-record';
 import { agreesWithFinalAnswer, FinalAnswer } from './linked-records';
 import { describeDifferences, outcomeOf } from './replay-diff';
 
@@ -24,6 +24,8 @@ import { describeDifferences, outcomeOf } from './replay-diff';
 export interface ReplayableRecord {
   id: string;
   kind: DecisionKind;
+  /** LEAN_FORMAT when the record is lean (its output may then be the compact one it stores). */
+  format?: typeof LEAN_FORMAT;
   input: unknown;
   state: unknown;
   output: unknown;
@@ -78,10 +80,19 @@ export function reevaluate(kind: DecisionKind, compiled: CompiledRuleset, input:
 }
 
 /** JSON as stored (jsonb round trip): what replay compares against. */
-const asStored = (value: unknown): unknown => JSON.parse(canonicalJson(value));
+export const asStored = (value: unknown): unknown => JSON.parse(canonicalJson(value));
+
+/**
+ * A lean record whose full output could not be rebuilt (the walk of an impact analysis hands
+ * them over compact; a rebuild needs the semantics it was logged with) is compared in compact
+ * terms: what was decided, not how it was explained.
+ */
+function comparable(record: ReplayableRecord, replayed: unknown): unknown {
+  return record.format === LEAN_FORMAT && holdsOnlyHashedOutput(record) ? compactOutput(record.kind, replayed) : replayed;
+}
 
 function result(record: ReplayableRecord, candidate: ReplayCandidate, replayed: unknown): ReplayResultView {
-  const differences = describeDifferences(record.kind, record.output, replayed);
+  const differences = describeDifferences(record.kind, record.output, comparable(record, replayed));
   return {
     decisionId: record.id,
     againstVersion: candidate.againstVersion,

@@ -5,7 +5,8 @@ import { RequestContext } from '../common/request-context';
 import { hasRole } from '../common/roles';
 import { ENGINE_SEMANTICS, semanticsOfEngineVersion } from '../engine';
 import { ResolvedVersion, VersionCatalogue } from '../rulesets/version-catalogue';
-import { ChainedDecision } from './decision-record';
+import { ChainedDecision, holdsOnlyHashedOutput, LEAN_FORMAT } from './decision-record';
+import { describeDifferences } from './replay-diff';
 import { DecisionLogService } from './decision-log.service';
 import * as store from './decision-log.store';
 import { FinalAnswerSource } from './linked-records';
@@ -112,10 +113,10 @@ export class ReplayService {
     // Counted only for a caller that shows progress: the API answers without it.
     const total = progress ? (await store.rangeSummary(db, range)).count : 0;
     const prepare = (thread: ReplayThread) => thread.request({ type: 'compile', version });
-    return this.workers.run('impact', context.signal, prepare, async (thread: ReplayThread) => {
+    const report = await this.workers.run('impact', context.signal, prepare, async (thread: ReplayThread) => {
       await thread.request({ type: 'impact-start', mayReadLog, sampleSize });
       let replaying: Promise<void> | null = null;
-      for await (const records of store.walkLog(db, range, IMPACT_CHUNK)) {
+      for await (const records of store.walkLog(db, range, IMPACT_CHUNK, false)) {
         // The reviewers' final answers of this chunk's applications: the worker counts which side decides them right.
         const answers = await this.finalAnswers(records.filter((record) => record.kind === 'NUMBER_APPLICATION').map((record) => record.id));
         const chunk = records.map((record) => ({ ...replayable(record), finalAnswer: answers.get(record.id) ?? null }));
@@ -125,6 +126,23 @@ export class ReplayService {
       await replaying;
       return thread.request<ImpactReportView>({ type: 'impact-finish' });
     });
+    return { ...report, samples: await this.withFullOriginals(report.samples) };
+  }
+
+  /**
+   * The walk hands lean records over with their compact outputs (enough to count outcomes and
+   * rules); a sample shows the decision in full, so its original is rebuilt and compared again.
+   */
+  private withFullOriginals(samples: ReplayResultView[]): Promise<ReplayResultView[]> {
+    return Promise.all(
+      samples.map(async (sample) => {
+        const record = await this.log.findDecision(sample.decisionId);
+        // Not lean, or not rebuilt: the worker compared it as it is.
+        if (record?.format !== LEAN_FORMAT || holdsOnlyHashedOutput(record)) return sample;
+        const differences = describeDifferences(record.kind, record.output, sample.replayed);
+        return { ...sample, original: record.output, differences, identical: differences.length === 0 };
+      }),
+    );
   }
 
   /** A version as a worker compiles it; published content is immutable, so the worker may keep it compiled. */
@@ -141,6 +159,7 @@ export class ReplayService {
 const replayable = (record: ChainedDecision): ReplayableRecord => ({
   id: record.id,
   kind: record.kind,
+  ...(record.format === undefined ? {} : { format: record.format }),
   input: record.input,
   state: record.state,
   output: record.output,

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../common/ids';
-import { RECORD_COLUMNS, RecordRow, toRecord } from '../decisions/decision-log.store';
+import { completeRecords, recordColumns, RecordRow, toRecord } from '../decisions/decision-log.store';
 import type { ChainedDecision } from '../decisions/decision-record';
 import { ChainedReview, chainReview, ReviewContent, ReviewOutcome, ReviewReason } from './review-record';
 
@@ -170,9 +170,7 @@ export interface QueueItem {
   decision: ChainedDecision;
 }
 
-const DECISION_COLUMNS = RECORD_COLUMNS.split(', ')
-  .map((column) => `d.${column}`)
-  .join(', ');
+const DECISION_COLUMNS = recordColumns('d');
 
 /**
  * The SQL of a page of the queue: up to `limit` waiting decisions of a ruleset after `after`,
@@ -220,10 +218,14 @@ export async function queuePage(
 ): Promise<QueueItem[]> {
   const { sql, params } = queuePageQuery(rulesetKey, order, reason, after, limit);
   const rows: (RecordRow & { q_reason: ReviewReason; q_risk_score: number; q_decision_seq: string })[] = await db.query(sql, params);
-  return rows.map((row) => {
-    const decision = toRecord(row);
-    return { decisionId: decision.id, reason: row.q_reason, riskScore: row.q_risk_score, decisionSeq: Number(row.q_decision_seq), decision };
-  });
+  const decisions = await completeRecords(db, rows.map(toRecord));
+  return rows.map((row, i) => ({
+    decisionId: decisions[i].id,
+    reason: row.q_reason,
+    riskScore: row.q_risk_score,
+    decisionSeq: Number(row.q_decision_seq),
+    decision: decisions[i],
+  }));
 }
 
 export async function queueCount(db: EntityManager, rulesetKey: string, reason: ReviewReason | null): Promise<number> {

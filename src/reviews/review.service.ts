@@ -149,7 +149,10 @@ export class ReviewService {
       store.queuePage(db, args.rulesetKey, args.order, args.reason, position, args.first + 1),
       countTotal ? store.queueCount(db, args.rulesetKey, args.reason) : null,
     ]);
-    const edges = rows.slice(0, args.first).map((node) => ({ cursor: encodeQueueCursor(args.order, node), node }));
+    const page = rows.slice(0, args.first);
+    // The reviewer reads the evidence and messages: rebuilt for lean records.
+    const decisions = await this.decisionLog.withFullOutputs(page.map((item) => item.decision));
+    const edges = page.map((item, i) => ({ cursor: encodeQueueCursor(args.order, item), node: { ...item, decision: decisions[i] } }));
     return {
       edges,
       pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : args.after },

@@ -7,11 +7,20 @@ import { APPLY } from '../helpers/workload';
 const VERIFY = `{ verifyDecisionLog { checked valid firstBrokenId } }`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The seed version's content hash: the log refuses a record naming a version it does not hold. */
+let seedContentHash = '';
+
+async function readSeedContentHash(server: TestServer): Promise<void> {
+  [{ content_hash: seedContentHash }] = await server.dataSource.query(
+    `SELECT v.content_hash FROM ruleset_version v JOIN ruleset r ON r.id = v.ruleset_id WHERE r.key = 'ccc-access' AND v.number = 1`,
+  );
+}
+
 function record(description: string, createdAt = new Date()): DecisionContent {
   const output = { decision: 'REVIEW', message: '其他未明确业务以最终申请号码审核为准', matches: [] };
   return newDecision(
     { requestId: 'test', caller: { keyId: 'k', name: 'writer-test', roles: ['evaluator'] }, now: createdAt, receivedDecisionIds: new Set() },
-    { rulesetKey: 'ccc-access', number: 1, contentHash: '0'.repeat(64) },
+    { rulesetKey: 'ccc-access', number: 1, contentHash: seedContentHash },
     'NUMBER_APPLICATION',
     { enterpriseId: null, decision: 'REVIEW', severity: null, input: { description }, output, state: { enterprise: null } },
     createdAt,
@@ -38,6 +47,7 @@ describe('group commit of the decision log', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ env: { LOG_BATCH_WINDOW_MS: '150', LOG_BATCH_MAX_SIZE: '2' } });
+    await readSeedContentHash(server);
     await installFailingTrigger(server);
   });
   afterAll(() => server.close());
@@ -104,6 +114,7 @@ describe('partitions of the decision log', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
+    await readSeedContentHash(server);
   });
   afterAll(() => server.close());
 

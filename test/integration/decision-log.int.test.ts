@@ -87,10 +87,13 @@ describe('the decision log', () => {
   it('counts, in impact analysis of a draft without one rule, exactly the decisions that rule alone rejected', async () => {
     await runMixedWorkload(server, 1);
     const draftId = await insertDraftBySql(server.dataSource, withoutRule(seed, 'finance.credit-card'));
-    const rows: { output: { decision: string; matches: { ruleKey: string; effect: string }[] } }[] = await server.dataSource.query(
-      `SELECT output FROM decision_log WHERE ruleset_key = 'ccc-access' AND kind = 'NUMBER_APPLICATION'`,
+    // Full outputs, as the API serves them (a lean record stores no rule effects).
+    const applications: { id: string }[] = await server.dataSource.query(
+      `SELECT id FROM decision_log WHERE ruleset_key = 'ccc-access' AND kind = 'NUMBER_APPLICATION'`,
     );
-    const aloneRejected = rows.filter(({ output }) => {
+    const rows = await Promise.all(applications.map(async ({ id }) => (await server.app.services.decisionLog.findDecision(id))!));
+    const aloneRejected = rows.filter((record) => {
+      const output = record.output as { matches: { ruleKey: string; effect: string }[] };
       const rejecting = output.matches.filter((match) => match.effect === 'REJECT').map((match) => match.ruleKey);
       return rejecting.length === 1 && rejecting[0] === 'finance.credit-card';
     }).length;
@@ -269,8 +272,19 @@ describe('tampering with the decision log by direct SQL', () => {
     const altered = { ...original, caller: 'someone-else' };
     const recordHash = recordHashOf(altered);
     const hash = chainHash(original.prevHash, recordHash);
-    await tamper(server, [[`UPDATE decision_log SET caller = 'someone-else', record_hash = $2, hash = $3 WHERE id = $1`, [ids[2], recordHash, hash]]]);
-    expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[3], reason: 'prev-hash' });
+    await tamper(server, [
+      [
+        `UPDATE decision_log SET caller = 'someone-else', record_sha256 = decode($2, 'hex'), chain_sha256 = decode($3, 'hex') WHERE id = $1`,
+        [ids[2], recordHash, hash],
+      ],
+    ]);
+    // A lean record keeps no prev_hash: the next record's chain hash no longer follows from the rewritten one.
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[3], reason: 'chain-hash' });
+  });
+
+  it('finds a key added to a stored compact output, which its projection alone would not show', async () => {
+    await tamper(server, [[`UPDATE decision_log SET output = output || '{"message": "added"}' WHERE id = $1`, [ids[2]]]]);
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[2], reason: 'record-hash', checked: 3 });
   });
 
   it('finds a deleted record at the record that followed it', async () => {
@@ -320,8 +334,8 @@ describe('tampering with the decision log by direct SQL', () => {
       const recordHash = recordHashOf(rewritten);
       const hash = chainHash(prevHash, recordHash);
       statements.push([
-        `UPDATE decision_log SET caller = $2, record_hash = $3, prev_hash = $4, hash = $5 WHERE id = $1`,
-        [rewritten.id, rewritten.caller, recordHash, prevHash, hash],
+        `UPDATE decision_log SET caller = $2, record_sha256 = decode($3, 'hex'), chain_sha256 = decode($4, 'hex') WHERE id = $1`,
+        [rewritten.id, rewritten.caller, recordHash, hash],
       ]);
       prevHash = hash;
     }
@@ -337,12 +351,9 @@ describe('tampering with the decision log by direct SQL', () => {
     expect(malformed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('reports a forged link hash, with the next record relinked to it, as chain-hash at that record', async () => {
+  it('reports a forged link hash as chain-hash at that record', async () => {
     const forged = 'e'.repeat(64);
-    await tamper(server, [
-      ['UPDATE decision_log SET hash = $2 WHERE id = $1', [ids[2], forged]],
-      ['UPDATE decision_log SET prev_hash = $2 WHERE id = $1', [ids[3], forged]],
-    ]);
+    await tamper(server, [['UPDATE decision_log SET chain_sha256 = decode($2, $3) WHERE id = $1', [ids[2], forged, 'hex']]]);
     expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[2], reason: 'chain-hash', checked: 3 });
   });
 
@@ -371,6 +382,6 @@ describe('tampering with the decision log by direct SQL', () => {
       [`UPDATE decision_log SET seq = 2 WHERE id = $1`, [ids[3]]],
       [`UPDATE decision_log SET seq = 4 WHERE id = $1`, [ids[1]]],
     ]);
-    expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[3], reason: 'prev-hash' });
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenId: ids[3], reason: 'chain-hash' });
   });
 });

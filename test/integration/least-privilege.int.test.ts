@@ -58,6 +58,24 @@ describe('the service role cannot wipe the log or forge a version', () => {
     await refusedAndNothingLost(`UPDATE decision_log SET caller = 'x'`, /permission denied/);
     await refusedAndNothingLost(`DELETE FROM decision_log`, /permission denied/);
     for (const name of await partitions()) await refusedAndNothingLost(`DELETE FROM ${name}`, /permission denied/);
+    // The lean record's columns (issue 15) too.
+    await refusedAndNothingLost(`UPDATE decision_log SET chain_sha256 = sha256('x')`, /permission denied/);
+    await refusedAndNothingLost(`UPDATE decision_log SET record_sha256 = sha256('x'), record_format = 1`, /permission denied/);
+  });
+
+  it("cannot append a lean record that does not continue the chain, nor one with the other format's columns", async () => {
+    const forged = (chainHash: string, prevHash: string) => `
+      INSERT INTO decision_log (seq, id, kind, ruleset_key, version_number, input, output, state, caller, engine_version, created_at,
+                                record_format, record_sha256, chain_sha256, prev_hash)
+      SELECT seq + 1, gen_random_uuid(), 'NUMBER_APPLICATION', 'ccc-access', 1, '{}', '{}', '{}', 'forger', '2.0.0', now(), 2,
+             sha256('forged'), ${chainHash}, ${prevHash}
+      FROM decision_log_head`;
+    // One simple query: one transaction, so the refused head move takes the inserted row with it.
+    await refusedAndNothingLost(
+      `${forged("sha256('not the chain')", 'NULL')}; UPDATE decision_log_head SET seq = seq + 1, hash = encode(sha256('not the chain'), 'hex')`,
+      /does not continue the chain/,
+    );
+    await refusedAndNothingLost(forged("sha256('not the chain')", 'hash'), /decision_log_format_columns/);
   });
 
   it('cannot move the chain head back, or anywhere the log does not continue to', async () => {

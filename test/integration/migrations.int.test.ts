@@ -41,14 +41,14 @@ describe('migrations', () => {
         );
       const timeIndex = async () =>
         ((await source.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'decision_log_created'`)) as { indexdef: string }[])[0].indexdef;
-      expect(await functions()).toEqual(['append_decision_batch']);
+      expect(await functions()).toEqual(['append_decision_batch', 'append_decision_records']);
       expect(await timeIndex()).toMatch(/USING brin/);
       await undoUntil(source, 'DecisionLogAppendBatch1764300004000');
       await source.undoLastMigration();
       expect(await functions()).toEqual(['append_decisions']);
       expect(await timeIndex()).toMatch(/USING btree/);
       await migrate(source);
-      expect(await functions()).toEqual(['append_decision_batch']);
+      expect(await functions()).toEqual(['append_decision_batch', 'append_decision_records']);
     } finally {
       await source.destroy();
     }

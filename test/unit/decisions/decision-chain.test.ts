@@ -5,8 +5,9 @@ import {
   ChainVerifier,
   DECISION_KINDS,
   DecisionContent,
+  compactOutput,
+  LEAN_FORMAT,
   recordHashOf,
-  insertJson,
   serialiseDecision,
 } from '../../../src/decisions/decision-record';
 import { canonicalHash, canonicalJson, sha256Hex } from '../../../src/common/canonical-json';
@@ -138,26 +139,75 @@ describe('the decision chain', () => {
     expect(verifier.last).toEqual({ seq: 1, hash: records[0].hash });
   });
 
-  it('names the columns of decision_log in the row it sends to the database, with the documents as serialised', () => {
-    const record = content(3);
-    const serialised = serialiseDecision(record);
-    expect(JSON.parse(insertJson(record, serialised))).toEqual({
-      caller: record.caller,
-      content_hash: record.contentHash,
-      created_at: record.createdAt,
-      decision: record.decision,
-      engine_version: record.engineVersion,
-      enterprise_id: record.enterpriseId,
-      id: record.id,
-      input: record.input,
-      kind: record.kind,
-      output: record.output,
-      request_id: record.requestId,
-      ruleset_key: record.rulesetKey,
-      severity: record.severity,
-      state: record.state,
-      version_number: record.versionNumber,
+  it('hashes a lean record over its compact output and its format, so a full output and its projection verify alike', () => {
+    const output = {
+      decision: 'REJECT',
+      message: 'rejected: finance',
+      matches: [
+        {
+          ruleKey: 'finance.credit-card',
+          effect: 'REJECT',
+          severity: null,
+          industry: '金融',
+          scenario: null,
+          behavior: null,
+          message: 'm',
+          evidence: ['信用卡'],
+        },
+      ],
+      signals: [{ ruleKey: 'flag.arrears', message: 's', evidence: ['催收'], weight: 2 }],
+      riskScore: 2,
+    };
+    const lean: DecisionContent = { ...content(1), format: LEAN_FORMAT, output };
+    const compact = { decision: 'REJECT', matches: [{ ruleKey: 'finance.credit-card' }], signals: [{ ruleKey: 'flag.arrears' }], riskScore: 2 };
+    expect(compactOutput('NUMBER_APPLICATION', output)).toEqual(compact);
+    expect(compactOutput('NUMBER_APPLICATION', compact)).toEqual(compact);
+    expect(serialiseDecision(lean).output).toBe(canonicalJson(compact));
+    expect(recordHashOf(lean)).toBe(canonicalHash({ ...lean, output: compact }));
+    expect(recordHashOf({ ...lean, output: compact })).toBe(recordHashOf(lean));
+    // The format is hashed: the same content as format 1 is another record.
+    expect(recordHashOf({ ...lean, output: compact, format: undefined })).not.toBe(recordHashOf(lean));
+    expect(recordHashOf({ ...lean, output: { ...output, decision: 'REVIEW' } })).not.toBe(recordHashOf(lean));
+    expect(recordHashOf({ ...lean, output: { ...output, matches: [] } })).not.toBe(recordHashOf(lean));
+
+    const violation = {
+      severity: 'SERIOUS',
+      label: 'l',
+      actions: [{ code: 'OFFLINE', label: 'x' }],
+      message: 'm',
+      matches: [],
+      priorViolations: 1,
+      escalated: true,
+    };
+    expect(compactOutput('RECORDED_VIOLATION', violation)).toEqual({
+      severity: 'SERIOUS',
+      escalated: true,
+      priorViolations: 1,
+      actions: [{ code: 'OFFLINE' }],
+      matches: [],
     });
-    expect(insertJson(record, serialised)).toContain(`"input":${serialised.input}`);
+  });
+
+  it('verifies lean records by their chain hash alone: a broken link is chain-hash at the record that no longer follows', () => {
+    const records = chainRecords(
+      { seq: 0, hash: null },
+      [1, 2, 3, 4].map((i) => {
+        const lean: DecisionContent = { ...content(i), format: LEAN_FORMAT };
+        return { content: lean, recordHash: recordHashOf(lean) };
+      }),
+    );
+    expect(records.every((r) => new ChainVerifier({ seq: r.seq - 1, hash: r.prevHash }).push(r))).toBe(true);
+    // A lean record read back has no stored prevHash: its predecessor's hash is what is checked.
+    const intact = new ChainVerifier();
+    expect(records.map((r) => ({ ...r, prevHash: null })).every((r) => intact.push(r))).toBe(true);
+
+    const swapped = [records[0], { ...records[2], seq: 2 }, { ...records[1], seq: 3 }, records[3]];
+    const verifier = new ChainVerifier();
+    swapped.forEach((r) => verifier.push(r));
+    expect(verifier.firstBroken).toEqual({ id: records[2].id, reason: 'chain-hash' });
+
+    const altered = new ChainVerifier();
+    records.map((r, i) => (i === 1 ? { ...r, caller: 'someone-else' } : r)).forEach((r) => altered.push(r));
+    expect(altered.firstBroken).toEqual({ id: records[1].id, reason: 'record-hash' });
   });
 });
